@@ -1,0 +1,1 @@
+"""Safe Harbor: an Alexa skill backend for private guided exercises."""

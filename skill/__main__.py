@@ -1,0 +1,121 @@
+"""Command line: ``python -m skill serve|chat|store|audio|model``."""
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _settings(dev: bool):
+    from .config import ConfigError, Settings
+
+    try:
+        return Settings.from_env(dev=dev)
+    except ConfigError as exc:
+        sys.exit(f"safe-harbor: {exc}")
+
+
+def _app(settings):
+    from .audio import FILES_DIR
+    from .flows import ContentError
+    from .web import create_app
+    from .wiring import build, configure_logging
+
+    configure_logging()
+    try:
+        skill, _services = build(settings)
+    except (ContentError, ValueError) as exc:
+        sys.exit(f"safe-harbor: {exc}")
+    return create_app(settings, skill, audio_dir=FILES_DIR)
+
+
+def cmd_serve(args) -> int:
+    if args.dev and not is_loopback(args.host):
+        sys.exit(f"safe-harbor: --dev turns request verification off, so it only binds to loopback, not {args.host}.")
+    settings = _settings(args.dev)
+    app = _app(settings)
+    from waitress import serve
+
+    mode = "DEV MODE: signature and timestamp checks are OFF" if args.dev else "verifying every request"
+    print(f"Safe Harbor on http://{args.host}:{args.port}/alexa ({mode})", file=sys.stderr, flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="safe-harbor")
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from .chat import run
+
+    settings = _settings(True)
+    app = _app(settings)
+    run(app, next(iter(settings.skill_ids)), args.locale, sys.stdin, sys.stdout,
+        audio_player=not args.no_audio_player)
+    return 0
+
+
+def cmd_store(args) -> int:
+    from .store import open_store
+    from .store.dynamodb import DynamoDBStore, create_table
+    from .store.base import StoreError
+
+    store = open_store(args.url)
+    if not isinstance(store, DynamoDBStore):
+        print("The SQLite store creates its file on first use; nothing to do.")
+        return 0
+    try:
+        create_table(store.table_name)
+    except StoreError as exc:
+        sys.exit(f"safe-harbor: could not create the table: {exc}")
+    print(f"Table {store.table_name} is ready (key pk, TTL on ttl).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Subcommands that own their flags.
+    if argv[:2] == ["audio", "build"]:
+        from .audio.build import main as build_main
+        return build_main(argv[2:])
+    if argv[:2] == ["audio", "publish"]:
+        from .audio.publish import main as publish_main
+        return publish_main(argv[2:])
+    if argv[:1] == ["model"]:
+        from .model import main as model_main
+        return model_main(argv[1:])
+
+    parser = argparse.ArgumentParser(prog="python -m skill", description="Safe Harbor skill backend.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web service (POST /alexa, GET /healthz)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--dev", action="store_true", help="no signature/timestamp checks; loopback only")
+    serve.set_defaults(run=cmd_serve)
+    chat = sub.add_parser("chat", help="a local text console that plays the skill as a speaker would")
+    chat.add_argument("--locale", default="en-US")
+    chat.add_argument("--no-audio-player", action="store_true", help="act as a device without AudioPlayer")
+    chat.set_defaults(run=cmd_chat)
+    store = sub.add_parser("store", help="state store tasks")
+    store.add_argument("action", choices=["create"], help="create the DynamoDB table (with TTL)")
+    store.add_argument("--url", default=None, help="store URL; default SKILL_STORE")
+    store.set_defaults(run=cmd_store)
+    sub.add_parser("audio", help="audio build | audio publish --bucket NAME")
+    sub.add_parser("model", help="model build | model check: the interaction models of every locale")
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.error(f"{args.command} needs a subcommand: see --help")
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The text console's stand-in for Alexa's language understanding.
+
+Alexa matches speech against the interaction model with a trained model; the console cannot,
+so it matches typed text against the same sample utterances, deterministically:
+exact sample first, then `{slot}` patterns (most literal words wins), then the fallback intent.
+Built-in intents come pre-trained by Amazon and carry few samples in our model, so a small
+table of their usual phrasings stands in for Amazon's training here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+FALLBACK = "AMAZON.FallbackIntent"
+SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's
+LAUNCH_VERBS = ("open", "launch", "start", "begin", "talk to", "ask", "tell")
+ONE_SHOT_VERBS = ("ask", "tell")
+# Alexa's connecting words between the invocation name and the request ("ask X to ...").
+CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
+
+# Common phrasings Amazon trains its built-in intents on (a subset; the console only).
+BUILTIN_SAMPLES: dict[str, tuple[str, ...]] = {
+    "AMAZON.YesIntent": ("yes", "yeah", "yep", "sure", "okay", "ok", "yes please"),
+    "AMAZON.NoIntent": ("no", "nope", "no thanks", "not now", "no thank you"),
+    "AMAZON.NextIntent": ("next", "skip", "next step", "skip ahead", "go forward"),
+    "AMAZON.PreviousIntent": ("previous", "back", "go back", "previous step", "last step"),
+    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again", "again", "what did you say"),
+    "AMAZON.StartOverIntent": ("start over", "restart", "start again", "begin again", "from the top"),
+    "AMAZON.PauseIntent": ("pause", "hold on", "wait", "pause please"),
+    "AMAZON.ResumeIntent": ("resume", "continue", "keep going", "unpause", "carry on"),
+    "AMAZON.HelpIntent": ("help", "help me", "what can i say", "what can i do", "i need help"),
+    "AMAZON.StopIntent": ("stop", "off", "shut up", "be quiet", "that's enough"),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it"),
+    "AMAZON.NavigateHomeIntent": ("go home", "home", "go to the home screen"),
+    "AMAZON.LoopOnIntent": ("loop on", "loop", "turn on loop", "loop this"),
+    "AMAZON.LoopOffIntent": ("loop off", "stop looping", "turn off loop"),
+    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "turn on shuffle"),
+    "AMAZON.ShuffleOffIntent": ("shuffle off", "stop shuffling", "turn off shuffle"),
+}
+
+
+@dataclass(frozen=True)
+class SlotMatch:
+    raw: str
+    value_id: str | None  # None: no entity-resolution match (ER_SUCCESS_NO_MATCH)
+    value_name: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: Literal["launch", "intent", "session_end"]
+    intent: str | None = None
+    slots: dict[str, SlotMatch] = field(default_factory=dict)
+    one_shot: bool = False
+
+
+def normalize(text: str) -> str:
+    """Lowercase words and inner apostrophes only; a leading wake word is dropped."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = re.sub(r"[^a-z0-9' ]+", " ", t.replace(".", ""))
+    t = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", t)  # quotes, not contractions
+    t = " ".join(t.split())
+    if t == "alexa" or t.startswith("alexa "):
+        t = t[len("alexa"):].strip()
+    return t
+
+
+def _language_model(model: dict) -> dict:
+    return model.get("interactionModel", {}).get("languageModel", model)
+
+
+def all_utterances(model: dict, builtins: bool = True) -> list[tuple[str, str]]:
+    """(intent, sample) pairs: the model's samples, plus the console's built-in phrasings."""
+    pairs = []
+    for intent in _language_model(model)["intents"]:
+        name = intent["name"]
+        pairs += [(name, s) for s in intent.get("samples", [])]
+        if builtins:
+            pairs += [(name, s) for s in BUILTIN_SAMPLES.get(name, ())]
+    return pairs
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern
+    intent: str
+    literal_words: int
+    slot_only: bool
+
+
+class Matcher:
+    def __init__(self, model: dict):
+        lm = _language_model(model)
+        self.invocation = normalize(lm["invocationName"])
+        self._values: dict[str, dict[str, tuple[str, str]]] = {}
+        for slot_type in lm.get("types", []):
+            table = self._values.setdefault(slot_type["name"], {})
+            for v in slot_type["values"]:
+                name = v["name"]["value"]
+                for key in (v["id"], name, *v["name"].get("synonyms", [])):
+                    table.setdefault(normalize(key), (v["id"], name))
+        self._slot_types: dict[str, dict[str, str]] = {
+            i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in lm["intents"]
+        }
+        self._exact: dict[str, str] = {}
+        self._patterns: list[_Pattern] = []
+        for intent, sample in all_utterances(model):
+            if "{" in sample:
+                self._patterns.append(self._compile(intent, sample))
+            else:
+                self._exact.setdefault(normalize(sample), intent)
+        inv = re.escape(self.invocation)
+        self._launch = re.compile(rf"(?:{'|'.join(LAUNCH_VERBS)}) {inv}")
+        self._one_shot = re.compile(
+            rf"(?:{'|'.join(ONE_SHOT_VERBS)}) {inv} (?:(?:{'|'.join(CONNECTORS)}) )?(?P<rest>.+)"
+        )
+
+    @staticmethod
+    def _compile(intent: str, sample: str) -> _Pattern:
+        parts, literals = [], 0
+        for token in re.split(r"(\{\w+\})", sample):
+            if token.startswith("{"):
+                parts.append(rf"(?P<{token[1:-1]}>.+?)")
+            elif normalize(token):
+                parts.append(re.escape(normalize(token)))
+                literals += len(normalize(token).split())
+        regex = re.compile(" ".join(parts))
+        return _Pattern(regex, intent, literals, slot_only=literals == 0)
+
+    def _resolve(self, intent: str, slot: str, raw: str) -> SlotMatch:
+        table = self._values.get(self._slot_types.get(intent, {}).get(slot, ""), {})
+        for key in (raw, raw.removeprefix("the ")):
+            if key in table:
+                value_id, value_name = table[key]
+                return SlotMatch(raw, value_id, value_name)
+        return SlotMatch(raw, None, None)
+
+    def match_intent(self, text: str) -> tuple[str, dict[str, SlotMatch]]:
+        """The intent and slots for an utterance said inside the skill's session."""
+        t = normalize(text)
+        if t in self._exact:
+            return self._exact[t], {}
+        best, best_key = None, None
+        for pattern in self._patterns:
+            m = pattern.regex.fullmatch(t)
+            if not m:
+                continue
+            slots = {name: self._resolve(pattern.intent, name, raw) for name, raw in m.groupdict().items()}
+            resolved = sum(s.value_id is not None for s in slots.values())
+            # A bare "{color}" would swallow any text; it counts only when the value resolves.
+            if pattern.slot_only and resolved < len(slots):
+                continue
+            key = (pattern.literal_words, resolved)
+            if best_key is None or key > best_key:
+                best, best_key = (pattern.intent, slots), key
+        return best if best else (FALLBACK, {})
+
+    def match(self, text: str) -> Match:
+        t = normalize(text)
+        if t in SESSION_END_WORDS:
+            return Match("session_end")
+        if self._launch.fullmatch(t):
+            return Match("launch")
+        one_shot = self._one_shot.fullmatch(t)
+        if one_shot:
+            intent, slots = self.match_intent(one_shot.group("rest"))
+            return Match("intent", intent, slots, one_shot=True)
+        intent, slots = self.match_intent(t)
+        return Match("intent", intent, slots)

@@ -1,0 +1,99 @@
+"""Speech: turn the content markup into Alexa SSML, and check SSML against Alexa's rules.
+
+Knows the platform's SSML subset and limits (PLATFORM.md); knows nothing of exercises.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
+MAX_BREAK_MS = 10_000
+MAX_SPEECH_CHARS = 8_000
+MAX_AUDIO_CLIPS = 5
+
+ALLOWED_TAGS = {
+    "speak", "p", "s", "break", "emphasis", "prosody", "say-as", "sub", "phoneme", "lang", "audio", "w", "voice",
+    "amazon:effect", "amazon:emotion", "amazon:domain", "amazon:breath", "amazon:auto-breaths",
+}
+AMAZON_NS = "http://amazon.com/ssml"
+
+
+@dataclass(frozen=True)
+class Pace:
+    rate: str  # prosody rate: a slightly slower voice than Alexa's default
+    pause_factor: float  # how much longer each written pause becomes
+    gap_ms: int  # silence between sentences
+
+
+NORMAL = Pace(rate="90%", pause_factor=1.0, gap_ms=400)
+GENTLE = Pace(rate="80%", pause_factor=1.5, gap_ms=900)
+
+
+def _break(ms: int) -> str:
+    return f'<break time="{min(ms, MAX_BREAK_MS)}ms"/>'
+
+
+def to_ssml(text: str, gentle: bool = False) -> str:
+    """Render markup (plain sentences with [pause N]) as one <speak> document."""
+    pace = GENTLE if gentle else NORMAL
+    out: list[str] = []
+    for i, chunk in enumerate(PAUSE.split(" ".join(text.split()))):
+        if i % 2:  # the captured number of a [pause N]
+            out.append(_break(round(float(chunk) * 1000 * pace.pause_factor)))
+        elif chunk.strip():
+            sentences = re.split(r"(?<=[.?!])\s+", chunk.strip())
+            out.append(_break(pace.gap_ms).join(escape(s) for s in sentences))
+    return f'<speak><prosody rate="{pace.rate}">{"".join(out)}</prosody></speak>'
+
+
+def to_plain(ssml: str) -> str:
+    """Readable text for the console and for logs of content: pauses shown as (pause N s)."""
+    def pause(m: re.Match) -> str:
+        ms = int(m.group(1)) if m.group(2) == "ms" else int(float(m.group(1)) * 1000)
+        return f" (pause {ms / 1000:g}s) " if ms >= 1000 else " "
+
+    text = re.sub(r'<break time="(\d+(?:\.\d+)?)(ms|s)"\s*/>', pause, ssml)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def _break_ms(value: str) -> int | None:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", value or "")
+    if not m:
+        return None
+    return round(float(m.group(1)) * (1 if m.group(2) == "ms" else 1000))
+
+
+def ssml_problems(ssml: str) -> list[str]:
+    """Every way ``ssml`` breaks Alexa's rules; an empty list means it is fine."""
+    problems = []
+    if len(ssml) >= MAX_SPEECH_CHARS:
+        problems.append(f"{len(ssml)} characters; the limit is under {MAX_SPEECH_CHARS}")
+    try:
+        root = ET.fromstring(ssml.replace("<amazon:", "<amazon_").replace("</amazon:", "</amazon_"))
+    except ET.ParseError as exc:
+        return problems + [f"not well-formed XML: {exc}"]
+    if root.tag != "speak":
+        problems.append("the root element must be <speak>")
+    clips = 0
+    for el in root.iter():
+        tag = el.tag.replace("amazon_", "amazon:")
+        if tag not in ALLOWED_TAGS:
+            problems.append(f"<{tag}> is not in Alexa's SSML")
+        if tag == "break":
+            ms = _break_ms(el.get("time", ""))
+            if ms is None and el.get("strength") is None:
+                problems.append(f"<break> with a bad time {el.get('time')!r}")
+            elif ms is not None and ms > MAX_BREAK_MS:
+                problems.append(f"<break> of {ms} ms is over {MAX_BREAK_MS} ms")
+        if tag == "audio":
+            clips += 1
+            if not (el.get("src") or "").startswith("https://"):
+                problems.append("<audio> src must be https")
+    if clips > MAX_AUDIO_CLIPS:
+        problems.append(f"{clips} audio clips; at most {MAX_AUDIO_CLIPS}")
+    return problems

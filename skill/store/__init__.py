@@ -1,0 +1,11 @@
+"""State stores: ``sqlite:///PATH`` (embedded default) or ``dynamodb://TABLE``."""
+from .base import Record, Store, StoreError, StoreStats, VersionConflict
+
+__all__ = ["Record", "Store", "StoreError", "StoreStats", "VersionConflict", "open_store"]
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store named by ``url`` (or ``SKILL_STORE``; the embedded SQLite file when unset)."""
+    from .factory import open_store as _open
+
+    return _open(url)

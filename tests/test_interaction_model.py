@@ -1,0 +1,263 @@
+"""The interaction model: generated from one source, consistent across locales, free of collisions."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skill import model as skill_model
+from skill.model import ModelError, build_models, check_models, exercise_values, load_model, write_models
+from skill.nlu import Matcher, all_utterances, normalize
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE = REPO / "interaction_models" / "model_source.json"
+SCRIPTS = REPO / "skill" / "audio_scripts"
+LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
+CONTRACT_INTENTS = {
+    "StartExerciseIntent", "GroundMeIntent", "CheckInIntent",
+    "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
+    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent", "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
+    "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent",
+}
+GROUNDING_TOML = 'id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\n'
+
+
+@pytest.fixture
+def scripts_dir(tmp_path):
+    d = tmp_path / "scripts"
+    d.mkdir()
+    (d / "grounding.toml").write_text(GROUNDING_TOML)
+    return d
+
+
+@pytest.fixture
+def models(scripts_dir):
+    return build_models(SOURCE, scripts_dir)
+
+
+def lm(model):
+    return model["interactionModel"]["languageModel"]
+
+
+def intents_by_name(model):
+    return {i["name"]: i for i in lm(model)["intents"]}
+
+
+def test_committed_locale_files_equal_a_fresh_build():
+    built = build_models(SOURCE, SCRIPTS)
+    assert sorted(built) == sorted(LOCALES)
+    for locale in LOCALES:
+        assert load_model(locale) == built[locale], f"{locale}: run `python -m skill.model build`"
+    assert check_models(REPO) == []
+
+
+def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
+    root = tmp_path / "repo"
+    (root / "interaction_models").mkdir(parents=True)
+    shutil.copy(SOURCE, root / "interaction_models" / "model_source.json")
+    shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
+    write_models(root)
+    assert check_models(root) == []
+
+    gb = root / "interaction_models" / "interactionModels" / "custom" / "en-GB.json"
+    gb.write_text(gb.read_text().replace('"help me ground"', '"help me grounded"'))
+    (gb.parent / "en-IN.json").unlink()
+    drift = check_models(root)
+    assert any("en-GB.json" in d and "differs" in d for d in drift)
+    assert any("en-IN.json" in d and "missing" in d for d in drift)
+    assert not any("en-US.json" in d for d in drift)
+
+
+def test_cli_check_exit_codes(monkeypatch, tmp_path, scripts_dir, capsys):
+    root = tmp_path / "repo"
+    (root / "interaction_models").mkdir(parents=True)
+    shutil.copy(SOURCE, root / "interaction_models" / "model_source.json")
+    shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
+    monkeypatch.setattr(skill_model, "REPO_ROOT", root)
+    assert skill_model.main(["check"]) == 1  # nothing generated yet
+    assert skill_model.main(["build"]) == 0
+    assert skill_model.main(["check"]) == 0
+    assert skill_model.main(["frobnicate"]) == 2
+
+
+def test_exercise_values_come_from_the_toml_files(models):
+    types = {t["name"]: t["values"] for t in lm(models["en-US"])["types"]}
+    assert types["EXERCISE"] == [
+        {"id": "grounding", "name": {"value": "grounding", "synonyms": ["ground", "five senses"]}}
+    ]
+
+
+def test_bad_exercise_files_are_refused(tmp_path):
+    (tmp_path / "a.toml").write_text('title = "no id"\n')
+    with pytest.raises(ModelError, match="a.toml"):
+        exercise_values(tmp_path)
+    (tmp_path / "a.toml").write_text(GROUNDING_TOML)
+    (tmp_path / "b.toml").write_text(GROUNDING_TOML)
+    with pytest.raises(ModelError, match="duplicate"):
+        exercise_values(tmp_path)
+
+
+def test_empty_scripts_folder_is_flagged(tmp_path):
+    warnings = skill_model.warnings_for(build_models(SOURCE, tmp_path))
+    assert any("EXERCISE has no values" in w for w in warnings)
+
+
+def test_same_intents_and_slots_in_every_locale(models):
+    def shape(model):
+        return {i["name"]: [(s["name"], s["type"]) for s in i.get("slots", [])] for i in lm(model)["intents"]}
+
+    assert sorted(models) == sorted(LOCALES)
+    reference = shape(models["en-US"])
+    assert set(reference) == CONTRACT_INTENTS
+    for locale in LOCALES:
+        assert shape(models[locale]) == reference
+        assert [t["name"] for t in lm(models[locale])["types"]] == ["CHECKIN_COLOR", "EXERCISE"]
+    assert reference["StartExerciseIntent"] == [("exercise", "EXERCISE")]
+    assert reference["CheckInIntent"] == [("color", "CHECKIN_COLOR")]
+
+
+def test_locale_extras_stay_in_their_locale(models):
+    assert "my colour is {color}" in intents_by_name(models["en-GB"])["CheckInIntent"]["samples"]
+    assert "my colour is {color}" not in intents_by_name(models["en-US"])["CheckInIntent"]["samples"]
+
+
+def test_invocation_name_and_required_built_ins(models):
+    for model in models.values():
+        assert lm(model)["invocationName"] == "safe harbor"
+        names = set(intents_by_name(model))
+        for required in ("CancelIntent", "HelpIntent", "StopIntent", "NavigateHomeIntent", "FallbackIntent"):
+            assert f"AMAZON.{required}" in names
+
+
+def test_extended_built_in_samples(models):
+    by_name = intents_by_name(models["en-US"])
+    assert {"I'm okay", "I'm alright", "I feel okay"} <= set(by_name["AMAZON.YesIntent"]["samples"])
+    assert {"I'm not okay", "not really", "I'm not alright"} <= set(by_name["AMAZON.NoIntent"]["samples"])
+    assert {"I need to stop", "I want to stop"} <= set(by_name["AMAZON.StopIntent"]["samples"])
+    assert "go back" in by_name["AMAZON.PreviousIntent"]["samples"]
+    assert len(by_name["StartExerciseIntent"]["samples"]) >= 10
+
+
+SAMPLE_CHARS = re.compile(r"^(?:[A-Za-z' .]|\{[A-Za-z]+\})+$")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_samples_use_allowed_characters_and_declared_slots(models, locale):
+    for intent in lm(models[locale])["intents"]:
+        declared = {s["name"] for s in intent.get("slots", [])}
+        used = set()
+        for sample in intent["samples"]:
+            assert SAMPLE_CHARS.match(sample), f"{intent['name']}: {sample!r}"
+            assert sample == sample.strip() and "  " not in sample
+            refs = set(re.findall(r"\{(\w+)\}", sample))
+            assert refs <= declared, f"{intent['name']}: {sample!r} names an undeclared slot"
+            used |= refs
+        assert used == declared, f"{intent['name']}: a declared slot is never sampled"
+
+
+@pytest.mark.parametrize("builtins", [False, True])
+def test_no_sample_belongs_to_two_intents(models, builtins):
+    for locale, model in models.items():
+        owner = {}
+        for intent, sample in all_utterances(model, builtins=builtins):
+            key = normalize(sample)
+            assert owner.setdefault(key, intent) == intent, f"{locale}: {sample!r} in {owner[key]} and {intent}"
+
+
+def test_no_plain_sample_equals_a_value_of_a_bare_slot_sample(models):
+    for locale, model in models.items():
+        values_by_type = {
+            t["name"]: {normalize(x) for v in t["values"] for x in (v["name"]["value"], *v["name"]["synonyms"])}
+            for t in lm(model)["types"]
+        }
+        plain = {normalize(s): i for i, s in all_utterances(model) if "{" not in s}
+        for intent in lm(model)["intents"]:
+            slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            for sample in intent["samples"]:
+                bare = re.fullmatch(r"\{(\w+)\}", sample)
+                if not bare:
+                    continue
+                for value in values_by_type[slot_types[bare.group(1)]]:
+                    other = plain.get(value)
+                    assert other in (None, intent["name"]), f"{locale}: {value!r} is both {intent['name']} and {other}"
+
+
+def test_collision_check_would_catch_a_clash(tmp_path):
+    # A colour synonym equal to a Stop sample must be noticed by the test above's rule.
+    source = json.loads(SOURCE.read_text())
+    for t in source["types"]:
+        if t["name"] == "CHECKIN_COLOR":
+            t["values"][2]["synonyms"].append("I need to stop")
+    path = tmp_path / "source.json"
+    path.write_text(json.dumps(source))
+    clashing = build_models(path, tmp_path)
+    with pytest.raises(AssertionError):
+        test_no_plain_sample_equals_a_value_of_a_bare_slot_sample(clashing)
+
+
+# --- skill package manifest and ASK CLI project file ---
+
+def manifest():
+    return json.loads((REPO / "interaction_models" / "skill.json").read_text())["manifest"]
+
+
+def test_skill_manifest_publishes_the_five_locales_with_disclaimer():
+    m = manifest()
+    pub = m["publishingInformation"]
+    assert set(pub["locales"]) == set(LOCALES)
+    assert pub["isAvailableWorldwide"] is False
+    assert set(pub["distributionCountries"]) == {"US", "GB", "CA", "AU", "IN"}
+    assert pub["category"] == "HEALTH_AND_FITNESS"
+    for locale, info in pub["locales"].items():
+        assert info["name"] == "Safe Harbor"
+        assert "not a substitute for professional advice" in info["description"].lower(), locale
+        assert "not a substitute for professional advice" in info["summary"].lower(), locale
+        assert len(info["summary"]) <= 160
+    privacy = m["privacyAndCompliance"]
+    assert set(privacy["locales"]) == set(LOCALES)
+    for info in privacy["locales"].values():
+        assert info["privacyPolicyUrl"].startswith("https://")
+        assert info["termsOfUseUrl"].startswith("https://")
+    assert privacy["usesPersonalInfo"] is False and privacy["allowsPurchases"] is False
+    assert privacy["isChildDirected"] is False and privacy["containsAds"] is False
+
+
+def test_skill_manifest_apis_and_events():
+    m = manifest()
+    assert {"type": "AUDIO_PLAYER"} in m["apis"]["custom"]["interfaces"]
+    assert m["apis"]["custom"]["endpoint"]["uri"]
+    assert {"eventName": "SKILL_DISABLED"} in m["events"]["subscriptions"]
+    assert m["events"]["endpoint"]["uri"]
+    assert not m.get("permissions")  # the Settings API (time zone) needs none
+
+
+def test_example_phrases_are_understood(models):
+    matcher = Matcher(models["en-US"])
+    for locale, info in manifest()["publishingInformation"]["locales"].items():
+        first, *rest = info["examplePhrases"]
+        assert first.startswith("Alexa, ") and "Safe Harbor" in first
+        for phrase in info["examplePhrases"]:
+            m = matcher.match(phrase)
+            assert m.kind in ("launch", "intent") and m.intent != "AMAZON.FallbackIntent", phrase
+            assert all(s.value_id for s in m.slots.values()), phrase
+
+
+def test_ask_resources_file():
+    res = json.loads((REPO / "ask-resources.json").read_text())
+    assert res["askcliResourcesVersion"] == "2020-03-31"
+    profile = res["profiles"]["default"]
+    assert profile["skillMetadata"]["src"] == "./interaction_models"
+    infra = profile["skillInfrastructure"]
+    assert infra["type"] == "@ask-cli/lambda-deployer"
+    assert infra["userConfig"]["handler"] == "skill.lambda_function.handler"
+    assert infra["userConfig"]["runtime"] == "python3.12"
+
+
+def test_committed_models_are_collision_free_with_the_real_exercises():
+    committed = {locale: load_model(locale) for locale in LOCALES}
+    test_no_sample_belongs_to_two_intents(committed, builtins=True)
+    test_no_plain_sample_equals_a_value_of_a_bare_slot_sample(committed)
