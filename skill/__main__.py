@@ -64,18 +64,22 @@ def cmd_chat(args) -> int:
 
 
 def cmd_store(args) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from .store import open_store
     from .store.dynamodb import DynamoDBStore, create_table
-    from .store.base import StoreError
 
-    store = open_store(args.url)
+    try:
+        store = open_store(args.url)
+    except ValueError as exc:
+        sys.exit(f"safe-harbor: {exc}")
     if not isinstance(store, DynamoDBStore):
         print("The SQLite store creates its file on first use; nothing to do.")
         return 0
     try:
         create_table(store.table_name)
-    except StoreError as exc:
-        sys.exit(f"safe-harbor: could not create the table: {exc}")
+    except (BotoCoreError, ClientError) as exc:
+        sys.exit(f"safe-harbor: could not create the table: {type(exc).__name__}: {exc}")
     print(f"Table {store.table_name} is ready (key pk, TTL on ttl).")
     return 0
 

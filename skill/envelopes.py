@@ -23,6 +23,7 @@ class Conversation:
         self.audio_player = audio_player
         self.session: dict[str, Any] | None = None
         self.attributes: dict[str, Any] = {}
+        self.player: dict[str, Any] | None = None  # context.AudioPlayer: token, offset, activity
 
     def _context(self) -> dict[str, Any]:
         return {"System": {
@@ -37,6 +38,8 @@ class Conversation:
         request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": _now(),
                    "locale": self.locale, **request}
         envelope: dict[str, Any] = {"version": "1.0", "context": self._context(), "request": request}
+        if self.player:
+            envelope["context"]["AudioPlayer"] = dict(self.player)
         if with_session:
             new = self.session is None
             if new:
@@ -66,12 +69,14 @@ class Conversation:
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         return self._envelope({"type": "SessionEndedRequest", "reason": reason})
 
-    def audio_event(self, kind: str, token: str, offset_ms: int) -> dict[str, Any]:
+    def audio_event(self, kind: str, token: str, offset_ms: int, activity: str = "PLAYING") -> dict[str, Any]:
         """An AudioPlayer or PlaybackController request: no session, as Alexa sends them."""
-        envelope = self._envelope({"type": kind, "token": token, "offsetInMilliseconds": offset_ms},
-                                  with_session=False)
+        request: dict[str, Any] = {"type": kind}
+        if kind.startswith("AudioPlayer."):
+            request.update(token=token, offsetInMilliseconds=offset_ms)
+        envelope = self._envelope(request, with_session=False)
         envelope["context"]["AudioPlayer"] = {"token": token, "offsetInMilliseconds": offset_ms,
-                                              "playerActivity": "PLAYING"}
+                                              "playerActivity": activity}
         return envelope
 
     def received(self, response: dict[str, Any]) -> None:

@@ -1,6 +1,8 @@
 """The Alexa interaction model: one source, five English locales.
 
-`interaction_models/model_source.json` holds the intents, samples and fixed slot types.
+`skill/interaction_model_source.json` holds the intents, samples and fixed slot types. It lives
+beside this generator, not in `interaction_models/`: that folder is the skill package `ask deploy`
+uploads as it is, and it should hold only what SMAPI expects (skill.json and the per-locale models).
 The EXERCISE slot type is filled from the exercise data files (`skill/audio_scripts/*.toml`),
 so adding an exercise needs no edit here. The generated per-locale files are committed,
 because the ASK CLI deploys them as they are; `check` catches a hand edit or a stale build.
@@ -18,7 +20,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = REPO_ROOT / "interaction_models"
-SOURCE_NAME = "model_source.json"
+SOURCE_SUBDIR = Path("skill") / "interaction_model_source.json"  # relative to the repository root
+SOURCE_PATH = REPO_ROOT / SOURCE_SUBDIR
 CUSTOM_SUBDIR = Path("interactionModels") / "custom"
 SCRIPTS_SUBDIR = Path("skill") / "audio_scripts"
 EXERCISE_TYPE = "EXERCISE"
@@ -103,8 +106,7 @@ def _render(model: dict) -> str:
 
 def _paths(repo_root: Path) -> tuple[Path, Path, Path]:
     repo_root = Path(repo_root)
-    models_dir = repo_root / "interaction_models"
-    return models_dir / SOURCE_NAME, repo_root / SCRIPTS_SUBDIR, models_dir / CUSTOM_SUBDIR
+    return repo_root / SOURCE_SUBDIR, repo_root / SCRIPTS_SUBDIR, repo_root / "interaction_models" / CUSTOM_SUBDIR
 
 
 def warnings_for(models: dict[str, dict]) -> list[str]:

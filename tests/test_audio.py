@@ -234,29 +234,32 @@ def test_position_and_remaining_agree(total):
 
 
 def test_token_round_trip():
-    token = make_token("grounding", "breathe", "r7f3a", 3)
-    assert token == "sh1|grounding|breathe|r7f3a|3"
-    assert parse_token(token) == TokenParts("grounding", "breathe", "r7f3a", 3)
-    long = make_token("e" * 64, "s" * 64, "r" * 16, 60)
-    assert len(long) <= 1024 and parse_token(long) == TokenParts("e" * 64, "s" * 64, "r" * 16, 60)
+    token = make_token("grounding", "breathe", "r7f3a", 3, 900)
+    assert token == "sh1|grounding|breathe|r7f3a|3|900"
+    assert parse_token(token) == TokenParts("grounding", "breathe", "r7f3a", 3, 900)
+    long = make_token("e" * 64, "s" * 64, "r" * 16, 60, 3600)
+    assert len(long) <= 1024 and parse_token(long) == TokenParts("e" * 64, "s" * 64, "r" * 16, 60, 3600)
 
 
 def test_run_ids_are_short_fresh_and_usable():
     runs = {new_run_id() for _ in range(50)}
     assert len(runs) == 50
     for run in runs:
-        assert parse_token(make_token("co_regulation", "lie-close", run, 0)).run == run
+        assert parse_token(make_token("co_regulation", "lie-close", run, 0, 60)).run == run
 
 
 @pytest.mark.parametrize(
     "parts",
     [
-        ("a|b", "step", "r1", 0),  # would smuggle a separator
-        ("", "step", "r1", 0),
-        ("ex", "step", "R-1", 0),
-        ("ex", "step", "r1", -1),
-        ("ex", "step", "r1", True),
-        ("ex", "x" * 65, "r1", 0),
+        ("a|b", "step", "r1", 0, 60),  # would smuggle a separator
+        ("", "step", "r1", 0, 60),
+        ("ex", "step", "R-1", 0, 60),
+        ("ex", "step", "r1", -1, 60),
+        ("ex", "step", "r1", True, 60),
+        ("ex", "x" * 65, "r1", 0, 60),
+        ("ex", "step", "r1", 3, 60),  # a 60 s hold has segments 0 (bed) and 1 (chime) only
+        ("ex", "step", "r1", 0, 0),
+        ("ex", "step", "r1", 0, 3601),
     ],
 )
 def test_make_token_refuses_parts_it_could_not_parse_back(parts):
@@ -269,18 +272,21 @@ def test_make_token_refuses_parts_it_could_not_parse_back(parts):
     [
         None,
         42,
-        b"sh1|a|b|r1|0",
+        b"sh1|a|b|r1|0|60",
         "",
         "hello",
-        "sh1|a|b|r1",
-        "sh1|a|b|r1|0|extra",
-        "sh2|a|b|r1|0",
-        "sh1|a|b|r1|-1",
-        "sh1|a|b|r1|01",
-        "sh1|a|b|r1|x",
-        "sh1|a|b|r1|0\n",
-        "sh1||b|r1|0",
-        "sh1|" + "a" * 1100 + "|b|r1|0",
+        "sh1|a|b|r1|0",
+        "sh1|a|b|r1|0|60|extra",
+        "sh2|a|b|r1|0|60",
+        "sh1|a|b|r1|-1|60",
+        "sh1|a|b|r1|01|60",
+        "sh1|a|b|r1|x|60",
+        "sh1|a|b|r1|0|60\n",
+        "sh1||b|r1|0|60",
+        "sh1|a|b|r1|5|60",
+        "sh1|a|b|r1|0|0",
+        "sh1|a|b|r1|0|9999",
+        "sh1|" + "a" * 1100 + "|b|r1|0|60",
         "amzn1.ask.account.AFAKEUSERID",
     ],
 )

@@ -12,7 +12,7 @@ from skill.model import ModelError, build_models, check_models, exercise_values,
 from skill.nlu import Matcher, all_utterances, normalize
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE = REPO / "interaction_models" / "model_source.json"
+SOURCE = REPO / "skill" / "interaction_model_source.json"
 SCRIPTS = REPO / "skill" / "audio_scripts"
 LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 CONTRACT_INTENTS = {
@@ -57,8 +57,8 @@ def test_committed_locale_files_equal_a_fresh_build():
 
 def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
     root = tmp_path / "repo"
-    (root / "interaction_models").mkdir(parents=True)
-    shutil.copy(SOURCE, root / "interaction_models" / "model_source.json")
+    (root / "skill").mkdir(parents=True)
+    shutil.copy(SOURCE, root / "skill" / "interaction_model_source.json")
     shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
     write_models(root)
     assert check_models(root) == []
@@ -74,8 +74,8 @@ def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
 
 def test_cli_check_exit_codes(monkeypatch, tmp_path, scripts_dir, capsys):
     root = tmp_path / "repo"
-    (root / "interaction_models").mkdir(parents=True)
-    shutil.copy(SOURCE, root / "interaction_models" / "model_source.json")
+    (root / "skill").mkdir(parents=True)
+    shutil.copy(SOURCE, root / "skill" / "interaction_model_source.json")
     shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
     monkeypatch.setattr(skill_model, "REPO_ROOT", root)
     assert skill_model.main(["check"]) == 1  # nothing generated yet
@@ -251,10 +251,8 @@ def test_ask_resources_file():
     assert res["askcliResourcesVersion"] == "2020-03-31"
     profile = res["profiles"]["default"]
     assert profile["skillMetadata"]["src"] == "./interaction_models"
-    infra = profile["skillInfrastructure"]
-    assert infra["type"] == "@ask-cli/lambda-deployer"
-    assert infra["userConfig"]["handler"] == "skill.lambda_function.handler"
-    assert infra["userConfig"]["runtime"] == "python3.12"
+    # SAM owns the function (infra/README.md step 5): `ask deploy` deploys the skill package only.
+    assert "skillInfrastructure" not in profile and "code" not in profile
 
 
 def test_committed_models_are_collision_free_with_the_real_exercises():

@@ -26,10 +26,7 @@ from skill.store.dynamodb import DynamoDBStore, create_table
 from skill.store.factory import default_sqlite_path
 from skill.store.sqlite import SqliteStore
 
-try:  # tests/ is on sys.path (rootdir-relative import without tests/__init__.py)
-    from support.dynamo_server import MotoServer, moto_server  # noqa: F401  (fixture)
-except ImportError:  # tests/ became a package
-    from tests.support.dynamo_server import MotoServer, moto_server  # noqa: F401
+from tests.support.dynamo_server import MotoServer, moto_server  # noqa: F401  (fixture)
 
 LATER = 10**10  # an expiry far in the future
 

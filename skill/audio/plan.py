@@ -25,6 +25,7 @@ __all__ = [
     "hold_segments",
     "remaining_seconds",
     "position_at",
+    "elapsed_ms",
     "make_token",
     "parse_token",
     "new_run_id",
@@ -53,6 +54,7 @@ class TokenParts:
     step: str
     run: str
     index: int
+    total_seconds: int  # the hold's length, so the chain can be continued without a storage read
 
 
 def _check_total(total_seconds: int) -> int:
@@ -80,7 +82,7 @@ def hold_segments(total_seconds: int) -> list[Segment]:
     return segments
 
 
-def _elapsed_ms(total_seconds: int, index: int, offset_ms: int) -> int:
+def elapsed_ms(total_seconds: int, index: int, offset_ms: int) -> int:
     beds = _bed_count(_check_total(total_seconds))
     if not 0 <= index <= beds:
         raise ValueError(f"segment {index} is not part of a {total_seconds} s hold")
@@ -98,7 +100,7 @@ def remaining_seconds(total_seconds: int, index: int, offset_ms: int) -> int:
 
     Rounded up, so it only reaches 0 when the hold is really over.
     """
-    left_ms = total_seconds * 1000 - _elapsed_ms(total_seconds, index, offset_ms)
+    left_ms = total_seconds * 1000 - elapsed_ms(total_seconds, index, offset_ms)
     return max(0, math.ceil(left_ms / 1000))
 
 
@@ -115,8 +117,8 @@ def position_at(total_seconds: int, elapsed_ms: int) -> tuple[int, int]:
     return offset // _SEGMENT_MS, offset % _SEGMENT_MS
 
 
-def make_token(exercise: str, step: str, run: str, index: int) -> str:
-    """An AudioPlayer token such as "sh1|grounding|breathe|r7f3a|3"; ValueError on parts it could not round-trip."""
+def make_token(exercise: str, step: str, run: str, index: int, total_seconds: int) -> str:
+    """An AudioPlayer token such as "sh1|grounding|breathe|r7f3a|3|900"; ValueError on parts it could not round-trip."""
     if not (isinstance(exercise, str) and _NAME.fullmatch(exercise)):
         raise ValueError(f"bad exercise id for a token: {exercise!r}")
     if not (isinstance(step, str) and _NAME.fullmatch(step)):
@@ -125,7 +127,10 @@ def make_token(exercise: str, step: str, run: str, index: int) -> str:
         raise ValueError(f"bad run id for a token: {run!r}")
     if isinstance(index, bool) or not isinstance(index, int) or not _INDEX.fullmatch(str(index)):
         raise ValueError(f"bad segment index for a token: {index!r}")
-    return f"{TOKEN_PREFIX}|{exercise}|{step}|{run}|{index}"
+    _check_total(total_seconds)
+    if index > _bed_count(total_seconds):
+        raise ValueError(f"segment {index} is not part of a {total_seconds} s hold")
+    return f"{TOKEN_PREFIX}|{exercise}|{step}|{run}|{index}|{total_seconds}"
 
 
 def parse_token(token: object) -> TokenParts | None:
@@ -133,12 +138,16 @@ def parse_token(token: object) -> TokenParts | None:
     if not isinstance(token, str) or len(token) > 1024:
         return None
     parts = token.split("|")
-    if len(parts) != 5 or parts[0] != TOKEN_PREFIX:
+    if len(parts) != 6 or parts[0] != TOKEN_PREFIX:
         return None
-    _, exercise, step, run, index = parts
-    if not (_NAME.fullmatch(exercise) and _NAME.fullmatch(step) and _RUN.fullmatch(run) and _INDEX.fullmatch(index)):
+    _, exercise, step, run, index, total = parts
+    if not (_NAME.fullmatch(exercise) and _NAME.fullmatch(step) and _RUN.fullmatch(run) and _INDEX.fullmatch(index)
+            and _INDEX.fullmatch(total)):
         return None
-    return TokenParts(exercise, step, run, int(index))
+    total_seconds, i = int(total), int(index)
+    if not 1 <= total_seconds <= MAX_HOLD_SECONDS or i > _bed_count(total_seconds):
+        return None
+    return TokenParts(exercise, step, run, i, total_seconds)
 
 
 def new_run_id() -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from .events import Context, Ev, Event, Reply
-from .schema import Catalog, Exercise, Step
+from .events import AUDIO_EVENTS, Context, Ev, Event, HoldPlay, HoldPosition, Reply
+from .schema import SETTINGS, Catalog, Exercise, Step
 from .state import MAX_TRAIL, Progress, State
 
 # The yes/no questions the engine itself asks (a step's own questions live in its "on" table).
@@ -17,9 +17,19 @@ RESUME = "resume"
 RED_GROUNDING = "red_grounding"
 YELLOW_BACK = "yellow_back"
 YELLOW_REPEAT = "yellow_repeat"
+RETRY_STEP = "retry_step"
+RETURN = "return"  # after grounding that interrupted a partnered exercise: go back to it gently?
+GATE_BASE = "gate_base"  # the next stage is not offered yet: begin the earlier one instead?
+READY_FIRST = "ready_first"  # "do you feel ready?", asked of each partner in turn
+READY_SECOND = "ready_second"
+HIGH_DISTRESS = 8
 
 GROUNDING = "grounding"
 NAVIGATION = {Ev.NEXT: "next", Ev.BACK: "back", Ev.REPEAT: "repeat"}
+# Turns that leave playing hold audio alone: a short answer, then the quiet goes on.
+KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END})
+# Turns that come before any notice of failed audio: stopping always comes first.
+NO_NOTICE = frozenset({Ev.CHECKIN, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END})
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,13 @@ class Outcome:
 
 def join(*parts: str | None) -> str:
     return " [pause 1] ".join(p for p in parts if p)
+
+
+def spoken_minutes(seconds: float) -> str:
+    if seconds < 60:
+        return "less than a minute"
+    minutes = round(seconds / 60)
+    return "one minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def part_of_day(hour: int) -> str:
@@ -57,8 +74,17 @@ class Engine:
             state.pending = None  # a question from an earlier session is not answered by this one
         if state.progress and not self._current(state):
             state.progress = None  # the exercise or step no longer exists in the content
-        handler = getattr(self, f"_on_{event.kind.value}")
-        return handler(state, event, ctx)
+        if event.kind in AUDIO_EVENTS:
+            return self._on_audio(state, event, ctx)
+        if state.playback_failed and event.kind not in NO_NOTICE:
+            state.playback_failed = False
+            if self._current(state):
+                return self._ask(state, self.phrases["playback_failed"], self.phrases["yellow_offer_reprompt"],
+                                 RETRY_STEP)
+        outcome = getattr(self, f"_on_{event.kind.value}")(state, event, ctx)
+        if ctx.playing and outcome.reply.play is None and event.kind not in KEEP_AUDIO:
+            outcome = Outcome(outcome.state, replace(outcome.reply, stop_audio=True))
+        return outcome
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -100,31 +126,95 @@ class Engine:
         assert now is not None  # callers choose say_without_clock when the time is unknown
         return self.phrases.today[part_of_day(now.hour)].replace("{weekday}", now.strftime("%A"))
 
-    def _step_text(self, step: Step, gentle: bool, ctx: Context) -> str:
-        text = step.gentle if gentle and step.gentle else step.say
+    def _step_text(self, state: State, exercise: Exercise, step: Step, ctx: Context) -> str:
+        gentle = bool(state.progress and state.progress.gentle)
+        if gentle and step.gentle:
+            text = step.gentle
+        elif state.settings.get("less_talking") and step.brief:
+            text = step.brief
+        else:
+            text = step.say
         if "{today}" in text and ctx.local_time() is None:
             text = step.say_without_clock or text
+        if "{debrief_first}" in text:
+            # Who speaks first alternates from session to session: by how often this exercise was finished.
+            key = "debrief_receiver_first" if state.completed.get(exercise.id, 0) % 2 else "debrief_toucher_first"
+            text = text.replace("{debrief_first}", self.phrases[key])
+        if step.checkin:
+            text = join(text, self.phrases["checkin_question"])
         return self._fill(text, ctx)
+
+    def _step_reprompt(self, step: Step, ctx: Context) -> str:
+        if step.reprompt:
+            return self._fill(step.reprompt, ctx)
+        return self.phrases["checkin_question"] if step.checkin else self._text("default_reprompt")
 
     def _speak_step(self, state: State, exercise: Exercise, step: Step, ctx: Context, lead: str | None = None,
                     came_from: str | None = None) -> Outcome:
         """Move to ``step`` and say it. A step with end = true closes the exercise."""
         gentle = bool(state.progress and state.progress.gentle)
-        text = join(lead, self._step_text(step, gentle, ctx))
+        text = join(lead, self._step_text(state, exercise, step, ctx))
         if step.end:
-            state.progress = None
-            state.completed[exercise.id] = state.completed.get(exercise.id, 0) + 1
-            state.pending = None
-            return Outcome(state, Reply(speech=text, end_session=True, gentle=gentle))
+            return self._finish(state, exercise, text, gentle)
         trail = list(state.progress.trail) if state.progress else []
         if came_from and came_from != step.id:
             trail = (trail + [came_from])[-MAX_TRAIL:]
         state.progress = Progress(exercise=exercise.id, step=step.id, trail=trail, gentle=gentle)
-        reprompt = self._fill(step.reprompt, ctx) if step.reprompt else self._text("default_reprompt")
-        return self._ask(state, text, reprompt, gentle=gentle)
+        if step.hold:
+            state.holds += 1
+            state.progress.run = f"r{state.holds}"
+            return self._hold(state, step, text, ctx)
+        return self._ask(state, text, self._step_reprompt(step, ctx), gentle=gentle)
+
+    def _finish(self, state: State, exercise: Exercise, text: str, gentle: bool) -> Outcome:
+        """The exercise's clear ending. After grounding that interrupted a partnered exercise, offer to return."""
+        state.progress = None
+        state.pending = None
+        state.completed[exercise.id] = state.completed.get(exercise.id, 0) + 1
+        if "after" in state.ratings and exercise.id in state.repeat_next and not self._rose(state):
+            state.repeat_next.remove(exercise.id)  # it went better this time
+        state.ratings = {}
+        if state.return_to and exercise.id == GROUNDING:
+            return self._ask(state, join(text, self.phrases["return_offer"]), self.phrases["return_offer"], RETURN,
+                             gentle=gentle)
+        state.return_to = None
+        return Outcome(state, Reply(speech=text, end_session=True, gentle=gentle))
+
+    def _minutes(self, state: State, setting: str) -> int:
+        value = state.settings.get(setting)
+        spec = SETTINGS[setting]
+        return value if isinstance(value, int) and spec.low <= value <= spec.high else spec.default
+
+    def _hold_seconds(self, step: Step, state: State) -> int:
+        assert step.hold is not None
+        return self._minutes(state, step.hold.setting) * 60 if step.hold.setting else step.hold.seconds
+
+    def _hold(self, state: State, step: Step, text: str, ctx: Context) -> Outcome:
+        """Say ``text``, then play the step's hold from where it is; without AudioPlayer, say how long it lasts."""
+        p = state.progress
+        assert p is not None and p.run is not None
+        seconds = self._hold_seconds(step, state)
+        state.pending = None
+        if ctx.audio_player:
+            play = HoldPlay(p.exercise, p.step, p.run, seconds, p.hold_ms)
+            return Outcome(state, Reply(speech=text, play=play, end_session=True, gentle=p.gentle))
+        # Never play silence people cannot control: they go on with "next" when they are ready.
+        left = spoken_minutes(seconds - p.hold_ms / 1000)
+        return Outcome(state, Reply(speech=join(text, self.phrases["hold_no_audio"].replace("{minutes}", left)),
+                                    end_session=True, gentle=p.gentle))
+
+    @staticmethod
+    def _is_current_hold(state: State, where: HoldPosition | None) -> bool:
+        p = state.progress
+        return bool(p and where and (p.exercise, p.step, p.run) == (where.exercise, where.step, where.run))
 
     def _start(self, state: State, exercise: Exercise, ctx: Context, lead: str | None = None) -> Outcome:
         state.progress = None
+        state.ratings = {}
+        if exercise.id in state.repeat_next:
+            # Distress rose last time: the same session again, gently, with no mention of why.
+            state.progress = Progress(exercise=exercise.id, step=exercise.first.id, gentle=True)
+            lead = join(lead, self.phrases["repeat_gently"])
         return self._speak_step(state, exercise, exercise.first, ctx, lead=lead)
 
     def _move(self, state: State, answer: str, ctx: Context, lead: str | None = None) -> Outcome:
@@ -157,7 +247,7 @@ class Engine:
         return self._speak_step(state, exercise, final, ctx)
 
     def _reprompt_step(self, state: State, step: Step, ctx: Context, lead: str) -> Outcome:
-        reprompt = self._fill(step.reprompt, ctx) if step.reprompt else self._text("default_reprompt")
+        reprompt = self._step_reprompt(step, ctx)
         gentle = bool(state.progress and state.progress.gentle)
         return self._ask(state, join(lead, reprompt), reprompt, pending=state.pending, gentle=gentle)
 
@@ -165,7 +255,15 @@ class Engine:
         current = self._current(state)
         if not current:
             return self._menu(state, "nothing_to_resume")
-        return self._speak_step(state, *current, ctx)
+        exercise, step = current
+        p = state.progress
+        assert p is not None
+        if step.hold and p.run and not p.hold_done:
+            left = self._hold_seconds(step, state) - p.hold_ms / 1000
+            return self._hold(state, step, self.phrases["hold_resume"].replace("{minutes}", spoken_minutes(left)), ctx)
+        if step.hold and p.hold_done:
+            return self._reprompt_step(state, step, ctx, self.phrases["hold_complete"])
+        return self._speak_step(state, exercise, step, ctx)
 
     # ---- events -----------------------------------------------------------------------------
 
@@ -182,11 +280,29 @@ class Engine:
         exercise = self.catalog.get(event.value)
         if exercise is None:
             return self._menu(state, "unknown_exercise")
-        return self._start(state, exercise, ctx)
+        state.return_to = None
+        gate = exercise.gate
+        if gate is None:
+            return self._start(state, exercise, ctx)
+        base = self.catalog.exercises[gate.after]
+        if state.completed.get(base.id, 0) < gate.times or base.id in state.repeat_next:
+            return self._offer_base(state, base)
+        # Offered only when each partner says they feel ready, asked one at a time.
+        lead = self.phrases["ready_remembered"] if state.ready_next else None
+        return self._ask(state, join(lead, self.phrases["ready_first"]), self.phrases["ready_reprompt"],
+                         f"{READY_FIRST}:{exercise.id}")
+
+    def _offer_base(self, state: State, base: Exercise) -> Outcome:
+        text = self.phrases["stay_with_base"].replace("{exercise}", base.title)
+        return self._ask(state, text, self.phrases["yellow_offer_reprompt"], f"{GATE_BASE}:{base.id}")
 
     def _on_ground(self, state: State, event: Event, ctx: Context) -> Outcome:
         current = self._current(state)
-        lead = self.phrases["triggered"] if current and current[0].id != GROUNDING else None
+        lead = None
+        if current and current[0].id != GROUNDING:
+            lead = self.phrases["triggered"]
+            if current[0].partnered:
+                state.return_to = state.progress  # offered back, gently, once grounding ends
         return self._start(state, self.catalog.exercises[GROUNDING], ctx, lead=lead)
 
     def _navigate(self, state: State, event: Event, ctx: Context) -> Outcome:
@@ -205,7 +321,25 @@ class Engine:
     def _on_pause(self, state: State, event: Event, ctx: Context) -> Outcome:
         if not self._current(state):
             return self._end(state)
+        if self._is_current_hold(state, ctx.playing):
+            assert state.progress is not None and ctx.playing is not None
+            state.progress.hold_ms = ctx.playing.elapsed_ms  # "Alexa, pause" in a hold: quiet, and remembered
+            return self._end(state)
         return self._end(state, self.phrases["paused"])
+
+    def _on_audio(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """The audio player's reports: remember where the hold is. They never speak."""
+        if self._is_current_hold(state, ctx.playing):
+            p, where = state.progress, ctx.playing
+            assert p is not None and where is not None
+            if event.kind == Ev.HOLD_FAILED:
+                state.playback_failed = True
+            elif event.kind == Ev.HOLD_FINISHED:
+                exercise, step = self._current(state)  # type: ignore[misc]
+                p.hold_ms, p.hold_done = self._hold_seconds(step, state) * 1000, True
+            else:
+                p.hold_ms = where.elapsed_ms
+        return Outcome(state, Reply(end_session=True))
 
     def _on_resume(self, state: State, event: Event, ctx: Context) -> Outcome:
         return self._resume(state, ctx)
@@ -226,7 +360,8 @@ class Engine:
         return self._answer(state, "no", ctx)
 
     def _answer(self, state: State, answer: str, ctx: Context) -> Outcome:
-        pending, state.pending = state.pending, None
+        pending, _, about = (state.pending or "").partition(":")  # e.g. "ready_first:<exercise id>"
+        state.pending = None
         yes = answer == "yes"
         if pending == RESUME:
             if yes:
@@ -237,14 +372,111 @@ class Engine:
             if yes:
                 return self._start(state, self.catalog.exercises[GROUNDING], ctx)
             return self._end(state, self.phrases["red_rest"])
+        if pending == RETURN:
+            back, state.return_to = state.return_to, None
+            if yes and back and self.catalog.get(back.exercise):
+                state.progress = replace(back, gentle=True, run=None, hold_ms=0, hold_done=False)
+                exercise, step = self._current(state)  # type: ignore[misc]
+                return self._speak_step(state, exercise, step, ctx, lead=self.phrases["return_gently"])
+            return self._end(state, self.phrases["return_declined"])
+        asked_about = self.catalog.get(about)
+        if pending in (READY_FIRST, READY_SECOND) and asked_about:
+            return self._readiness(state, pending, asked_about, yes, ctx)
+        if pending == GATE_BASE and asked_about:
+            if yes:
+                return self._start(state, asked_about, ctx)
+            return self._menu(state, "welcome")
         current = self._current(state)
-        if pending in (YELLOW_BACK, YELLOW_REPEAT) and current:
+        if pending in (YELLOW_BACK, YELLOW_REPEAT, RETRY_STEP) and current:
             if yes:
                 return self._move(state, "back" if pending == YELLOW_BACK else "repeat", ctx)
             return self._reprompt_step(state, current[1], ctx, self.phrases["yellow_stay"])
         if current:
             return self._move(state, answer, ctx)
         return self._menu(state, "welcome")
+
+    def _readiness(self, state: State, pending: str, gated: Exercise, yes: bool, ctx: Context) -> Outcome:
+        assert gated.gate is not None
+        if not yes:
+            state.ready_next = False
+            return self._offer_base(state, self.catalog.exercises[gated.gate.after])
+        if pending == READY_FIRST:
+            return self._ask(state, self.phrases["ready_second"], self.phrases["ready_reprompt"],
+                             f"{READY_SECOND}:{gated.id}")
+        state.ready_next = True
+        return self._start(state, gated, ctx, lead=self.phrases["ready_both"])
+
+    def _on_rating(self, state: State, event: Event, ctx: Context) -> Outcome:
+        current = self._current(state)
+        if not current or not current[1].rating:
+            return self._aside("rating_not_now", state, ctx)
+        try:
+            number = int(event.value or "")
+        except ValueError:
+            number = -1
+        if not 0 <= number <= 10:
+            return self._reprompt_step(state, current[1], ctx, self.phrases["rating_range"])
+        exercise, step = current
+        state.ratings[step.rating] = number  # type: ignore[index]
+        if step.rating == "before":
+            return self._move(state, "rating", ctx, lead=self.phrases["rating_thanks"])
+        high, rose = number >= HIGH_DISTRESS, self._rose(state)
+        repeat = exercise.gate.after if exercise.gate else exercise.id  # a later stage repeats the earlier one
+        if rose and exercise.partnered and repeat not in state.repeat_next:
+            state.repeat_next.append(repeat)  # next time: that session again, gently
+        if not (high or rose):
+            return self._move(state, "rating", ctx, lead=self.phrases["rating_thanks"])
+        target = exercise.step(step.on["distress"]) if step.on["distress"] not in ("next", "end") else None
+        names_line = bool(target and "{crisis_line}" in target.say)
+        lead = join(self.phrases["rating_thanks"], self.phrases.crisis_line(ctx.locale) if high and not names_line
+                    else None)
+        return self._move(state, "distress", ctx, lead=lead)
+
+    @staticmethod
+    def _rose(state: State) -> bool:
+        before, after = state.ratings.get("before"), state.ratings.get("after")
+        return before is not None and after is not None and after > before
+
+    def _on_go_first(self, state: State, event: Event, ctx: Context) -> Outcome:
+        current = self._current(state)
+        if current and "first" in current[1].on:
+            return self._move(state, "first", ctx)
+        return self._aside("fallback", state, ctx)
+
+    def _length_setting(self, state: State) -> list[str]:
+        """The length settings a "shorter" or "longer" is about: the current exercise's, else all of them."""
+        current = self._current(state)
+        names = [s.hold.setting for s in current[0].steps if s.hold and s.hold.setting] if current else []
+        return list(dict.fromkeys(names)) or list(SETTINGS)
+
+    def _on_setting(self, state: State, event: Event, ctx: Context) -> Outcome:
+        if event.value in ("less_talking", "more_talking"):
+            state.settings["less_talking"] = event.value == "less_talking"
+            return self._aside(event.value, state, ctx)
+        if event.value not in ("shorter", "longer"):
+            return self._aside("fallback", state, ctx)
+        sign = 1 if event.value == "longer" else -1
+        said = []
+        for name in self._length_setting(state):
+            spec = SETTINGS[name]
+            value = min(spec.high, max(spec.low, self._minutes(state, name) + sign * spec.notch))
+            state.settings[name] = value
+            said.append(self.phrases[f"length_{name}"].replace("{minutes}", spoken_minutes(value * 60)))
+        return self._aside_text(join(*said), state, ctx)
+
+    def _on_set_length(self, state: State, event: Event, ctx: Context) -> Outcome:
+        name = self._length_setting(state)[0]
+        spec = SETTINGS[name]
+        try:
+            minutes = int(event.value or "")
+        except ValueError:
+            minutes = -1
+        if not spec.low <= minutes <= spec.high:
+            text = self.phrases[f"range_{name}"].replace("{low}", str(spec.low)).replace("{high}", str(spec.high))
+            return self._aside_text(text, state, ctx)
+        state.settings[name] = minutes
+        return self._aside_text(self.phrases[f"length_{name}"].replace("{minutes}", spoken_minutes(minutes * 60)),
+                                state, ctx)
 
     def _on_checkin(self, state: State, event: Event, ctx: Context) -> Outcome:
         colour = event.value
@@ -273,6 +505,7 @@ class Engine:
         """Stop at once, say so in one calm sentence, offer rest or grounding, never press to resume."""
         current = self._current(state)
         state.progress = None
+        state.return_to = None
         if current and current[0].id == GROUNDING:
             return self._end(state, self.phrases["red_solo"])
         return self._ask(state, join(self.phrases["red_stop"], self.phrases["red_offer"]),
@@ -284,6 +517,7 @@ class Engine:
         return self._end(state)
 
     def _on_cancel(self, state: State, event: Event, ctx: Context) -> Outcome:
+        state.return_to = None
         if not self._current(state):
             return self._end(state)
         state.progress = None
@@ -294,11 +528,13 @@ class Engine:
 
     def _aside(self, key: str, state: State, ctx: Context) -> Outcome:
         """Say one short sentence, then return to where the person was."""
+        return self._aside_text(self.phrases[key], state, ctx)
+
+    def _aside_text(self, text: str, state: State, ctx: Context) -> Outcome:
         current = self._current(state)
         if not current:
-            return self._ask(state, join(self.phrases[key], self._text("welcome_reprompt")),
-                             self._text("welcome_reprompt"))
-        return self._reprompt_step(state, current[1], ctx, self.phrases[key])
+            return self._ask(state, join(text, self._text("welcome_reprompt")), self._text("welcome_reprompt"))
+        return self._reprompt_step(state, current[1], ctx, text)
 
     def _on_loop(self, state: State, event: Event, ctx: Context) -> Outcome:
         return self._aside("loop_declined", state, ctx)

@@ -27,6 +27,16 @@ class Ev(StrEnum):
     LOOP = "loop"
     SHUFFLE = "shuffle"
     SESSION_END = "session_end"
+    RATING = "rating"  # value: the number said, as text (may be out of range or not a number)
+    SETTING = "setting"  # value: shorter, longer, less_talking, more_talking
+    SET_LENGTH = "set_length"  # value: minutes, as text
+    GO_FIRST = "go_first"  # "I'll go first"
+    HOLD_STOPPED = "hold_stopped"  # the hold audio stopped; the position is in Context.playing
+    HOLD_FINISHED = "hold_finished"  # the hold's last segment (the chime) finished
+    HOLD_FAILED = "hold_failed"
+
+# Events that come from the audio player, not from a person's voice: they can never speak.
+AUDIO_EVENTS = frozenset({Ev.HOLD_STOPPED, Ev.HOLD_FINISHED, Ev.HOLD_FAILED})
 
 
 @dataclass(frozen=True)
@@ -40,11 +50,23 @@ def _unknown_time() -> datetime | None:
 
 
 @dataclass(frozen=True)
+class HoldPosition:
+    """Where a step's hold audio is: which exercise, step and run, and how far in (ms)."""
+
+    exercise: str
+    step: str
+    run: str
+    elapsed_ms: int
+
+
+@dataclass(frozen=True)
 class Context:
     locale: str = "en-US"
     new_session: bool = False
     # The device's local time, asked for only when a step names the day (it may cost a network call).
     local_time: Callable[[], datetime | None] = field(default=_unknown_time)
+    audio_player: bool = False  # the device can play long-form audio
+    playing: HoldPosition | None = None  # this skill's hold audio, as the device reports it
 
 
 @dataclass(frozen=True)
@@ -55,3 +77,14 @@ class Reply:
     reprompt: str | None = None
     end_session: bool = True
     gentle: bool = False
+    play: HoldPlay | None = None  # start (or go on with) a step's hold audio
+    stop_audio: bool = False
+
+
+@dataclass(frozen=True)
+class HoldPlay:
+    exercise: str
+    step: str
+    run: str
+    seconds: int
+    elapsed_ms: int = 0

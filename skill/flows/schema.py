@@ -15,16 +15,36 @@ SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "audio_scripts"
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_PAUSE_SECONDS = 10.0
-STEP_PLACEHOLDERS = {"today", "crisis_line"}
+STEP_PLACEHOLDERS = {"today", "crisis_line", "debrief_first"}
 
 # What a step may answer, and the targets a transition may name besides a step id.
-ANSWERS = ("next", "back", "repeat", "yes", "no")
+# "rating": a 0-10 distress number was given; "distress": it was 8 or more, or higher than before;
+# "first": someone said "I'll go first".
+ANSWERS = ("next", "back", "repeat", "yes", "no", "rating", "distress", "first")
+RATINGS = ("before", "after")
 MOVES = ("next", "back", "repeat", "end")
 DEFAULT_ON = {"next": "next", "back": "back", "repeat": "repeat"}
 KINDS = ("solo", "partnered")
 
 MIN_HOLD_SECONDS = 10
 MAX_HOLD_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A length people choose by voice: minutes, with its range, default and the step of shorter / longer."""
+
+    low: int
+    high: int
+    default: int
+    notch: int
+
+
+# Hold lengths people can change. The stretch is per role in sensate focus; the quiet is lying together's.
+SETTINGS = {
+    "stretch_minutes": Setting(low=5, high=30, default=15, notch=5),
+    "quiet_minutes": Setting(low=2, high=12, default=5, notch=1),
+}
 
 
 class ContentError(ValueError):
@@ -37,7 +57,8 @@ class ContentError(ValueError):
 
 @dataclass(frozen=True)
 class Hold:
-    seconds: int
+    seconds: int = 0  # a fixed length, or
+    setting: str | None = None  # the name of a length setting in SETTINGS
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,9 @@ class Step:
     hold: Hold | None = None
     end: bool = False
     on: dict[str, str] = field(default_factory=dict)
+    brief: str | None = None  # the shorter wording, for "less talking"
+    checkin: bool = False  # ends by asking "green, yellow, or red?"
+    rating: str | None = None  # "before" / "after": the step asks for an optional 0-10 distress rating
 
     def answers(self, intent: str) -> bool:
         return intent in self.on
@@ -61,12 +85,25 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Gate:
+    """An exercise offered only after another was done ``times`` times and everyone says they are ready."""
+
+    after: str
+    times: int
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     title: str
     kind: str
     synonyms: tuple[str, ...]
     steps: tuple[Step, ...]
+    gate: Gate | None = None
+
+    @property
+    def partnered(self) -> bool:
+        return self.kind == "partnered"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {s.id: i for i, s in enumerate(self.steps)})
@@ -153,28 +190,29 @@ def _step(raw: Any, file: str, position: int) -> Step:
     assert sid is not None
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", sid):
         raise ContentError(file, sid, "id", "use lowercase letters, digits and _ (at most 40)")
-    known = {"id", "say", "reprompt", "help", "gentle", "say_without_clock", "hold", "end", "on"}
+    known = {"id", "say", "reprompt", "help", "gentle", "say_without_clock", "hold", "end", "on", "brief",
+             "checkin", "rating"}
     for key in raw:
         if key not in known:
             raise ContentError(file, sid, key, "unknown field")
     texts = {}
-    for key in ("say", "reprompt", "help", "gentle", "say_without_clock"):
+    for key in ("say", "reprompt", "help", "gentle", "say_without_clock", "brief"):
         value = _str(raw, key, file, sid, required=key == "say")
         texts[key] = None if value is None else check_markup(value, file, sid, key, STEP_PLACEHOLDERS)
     if "{today}" in texts["say"] and not texts["say_without_clock"]:
         raise ContentError(file, sid, "say_without_clock", "is required when 'say' uses {today}")
     if texts["say_without_clock"] and "{today}" in texts["say_without_clock"]:
         raise ContentError(file, sid, "say_without_clock", "must not use {today}")
-    hold = None
-    if "hold" in raw:
-        seconds = raw["hold"].get("seconds") if isinstance(raw["hold"], dict) else None
-        if not isinstance(seconds, int) or not MIN_HOLD_SECONDS <= seconds <= MAX_HOLD_SECONDS:
-            raise ContentError(file, sid, "hold.seconds",
-                               f"must be whole seconds from {MIN_HOLD_SECONDS} to {MAX_HOLD_SECONDS}")
-        hold = Hold(seconds)
-    end = raw.get("end", False)
-    if not isinstance(end, bool):
-        raise ContentError(file, sid, "end", "must be true or false")
+    hold = _hold(raw["hold"], file, sid) if "hold" in raw else None
+    flags = {}
+    for key in ("end", "checkin"):
+        flags[key] = raw.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise ContentError(file, sid, key, "must be true or false")
+    end = flags["end"]
+    rating = raw.get("rating")
+    if rating is not None and rating not in RATINGS:
+        raise ContentError(file, sid, "rating", f"must be one of {', '.join(RATINGS)}")
     on_raw = raw.get("on", {})
     if not isinstance(on_raw, dict):
         raise ContentError(file, sid, "on", "must be a table of answer = target")
@@ -187,7 +225,27 @@ def _step(raw: Any, file: str, position: int) -> Step:
         on[answer] = target
     if end and on_raw:
         raise ContentError(file, sid, "on", "a step that ends the exercise answers nothing")
-    return Step(id=sid, on=on, hold=hold, end=end, **texts)  # type: ignore[arg-type]
+    if rating:
+        on.setdefault("rating", "next")
+        on.setdefault("distress", on["rating"])
+    elif "rating" in on_raw or "distress" in on_raw:
+        raise ContentError(file, sid, "on", "only a step with rating = before/after answers a rating")
+    return Step(id=sid, on=on, hold=hold, end=end, checkin=flags["checkin"], rating=rating,
+                **texts)  # type: ignore[arg-type]
+
+
+def _hold(raw: Any, file: str, sid: str) -> Hold:
+    if not isinstance(raw, dict) or len(raw) != 1 or not ({"seconds", "setting"} & set(raw)):
+        raise ContentError(file, sid, "hold", "must be { seconds = N } or { setting = NAME }")
+    if "setting" in raw:
+        if raw["setting"] not in SETTINGS:
+            raise ContentError(file, sid, "hold.setting", f"must be one of {', '.join(SETTINGS)}")
+        return Hold(setting=raw["setting"])
+    seconds = raw["seconds"]
+    if type(seconds) is not int or not MIN_HOLD_SECONDS <= seconds <= MAX_HOLD_SECONDS:
+        raise ContentError(file, sid, "hold.seconds",
+                           f"must be whole seconds from {MIN_HOLD_SECONDS} to {MAX_HOLD_SECONDS}")
+    return Hold(seconds=seconds)
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -197,7 +255,7 @@ def load_exercise(path: Path) -> Exercise:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ContentError(file, None, "(file)", f"not valid TOML: {exc}") from None
     for key in raw:
-        if key not in {"id", "title", "synonyms", "kind", "steps"}:
+        if key not in {"id", "title", "synonyms", "kind", "steps", "offered_after"}:
             raise ContentError(file, None, key, "unknown field")
     eid = _str(raw, "id", file, None, required=True)
     title = _str(raw, "title", file, None, required=True)
@@ -225,14 +283,26 @@ def load_exercise(path: Path) -> Exercise:
     last = steps[-1]
     if not last.end and last.on.get("next") == "next":
         raise ContentError(file, last.id, "on.next", "the last step must end or lead somewhere")
-    return Exercise(id=eid, title=title, kind=kind, synonyms=tuple(synonyms), steps=steps)  # type: ignore[arg-type]
+    gate = None
+    if "offered_after" in raw:
+        g = raw["offered_after"]
+        if not (isinstance(g, dict) and isinstance(g.get("exercise"), str) and type(g.get("times")) is int
+                and g["times"] >= 1 and set(g) == {"exercise", "times"}):
+            raise ContentError(file, None, "offered_after", "must be { exercise = ID, times = N }")
+        gate = Gate(after=g["exercise"], times=g["times"])
+    return Exercise(id=eid, title=title, kind=kind, synonyms=tuple(synonyms), steps=steps,  # type: ignore[arg-type]
+                    gate=gate)
 
 
 PHRASE_KEYS = (
     "welcome_first welcome welcome_reprompt resume_offer resume_offer_reprompt fresh_start menu unknown_exercise "
     "not_in_exercise nothing_to_resume paused cancelled red_stop red_offer red_offer_reprompt red_rest red_solo "
     "yellow_ack yellow_offer_back yellow_offer_repeat yellow_offer_reprompt yellow_stay green_ack first_step "
-    "triggered fallback answer_unclear default_reprompt help_general loop_declined shuffle_declined"
+    "triggered fallback answer_unclear default_reprompt help_general loop_declined shuffle_declined "
+    "hold_no_audio hold_resume hold_complete playback_failed checkin_question debrief_toucher_first "
+    "debrief_receiver_first return_offer return_gently return_declined repeat_gently stay_with_base ready_first "
+    "ready_second ready_reprompt ready_remembered ready_both rating_not_now rating_range rating_thanks less_talking "
+    "more_talking length_stretch_minutes length_quiet_minutes range_stretch_minutes range_quiet_minutes"
 ).split()
 PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
@@ -261,7 +331,7 @@ def load_phrases(path: Path) -> Phrases:
     if "default" not in countries:
         raise ContentError(file, None, "crisis_lines.default", "is required text")
     return Phrases(
-        text=table("phrases", PHRASE_KEYS, {"exercises"}),
+        text=table("phrases", PHRASE_KEYS, {"exercises", "minutes", "exercise", "low", "high"}),
         today=table("today", PARTS_OF_DAY, {"weekday"}),
         crisis_lines=table("crisis_lines", countries, set()),
     )
@@ -275,4 +345,8 @@ def load_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
         exercises[exercise.id] = exercise
     if not exercises:
         raise ContentError(str(directory), None, "(folder)", "holds no exercise files")
+    for exercise in exercises.values():
+        if exercise.gate and exercise.gate.after not in exercises:
+            raise ContentError(f"{exercise.id}.toml", None, "offered_after.exercise",
+                               f"names no exercise: '{exercise.gate.after}'")
     return Catalog(exercises=exercises, phrases=load_phrases(directory / "common" / "phrases.toml"))

@@ -17,13 +17,20 @@ class Progress:
     step: str
     trail: list[str] = field(default_factory=list)  # steps visited before this one, for "back"
     gentle: bool = False  # after "yellow": slower, gentler guidance
+    run: str | None = None  # names this step's current hold playback (in AudioPlayer tokens)
+    hold_ms: int = 0  # how far into the step's timed hold, for resuming
+    hold_done: bool = False  # the hold played to its chime
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("exercise"), str) or not isinstance(raw.get("step"), str):
             return None
         trail = [s for s in raw.get("trail", []) if isinstance(s, str)][-MAX_TRAIL:]
-        return cls(exercise=raw["exercise"], step=raw["step"], trail=trail, gentle=raw.get("gentle") is True)
+        hold_ms = raw.get("hold_ms")
+        return cls(exercise=raw["exercise"], step=raw["step"], trail=trail, gentle=raw.get("gentle") is True,
+                   run=raw["run"] if isinstance(raw.get("run"), str) else None,
+                   hold_ms=hold_ms if type(hold_ms) is int and hold_ms >= 0 else 0,
+                   hold_done=raw.get("hold_done") is True)
 
 
 @dataclass
@@ -32,6 +39,13 @@ class State:
     pending: str | None = None  # the yes/no question just asked, if any
     welcomed: bool = False  # the first-time welcome (with the disclaimer) was given
     completed: dict[str, int] = field(default_factory=dict)  # exercise id -> times finished
+    holds: int = 0  # holds started, for fresh run ids
+    playback_failed: bool = False  # the hold audio failed; the next spoken turn says so
+    settings: dict[str, Any] = field(default_factory=dict)  # stretch_minutes, quiet_minutes, less_talking
+    ratings: dict[str, int] = field(default_factory=dict)  # this run's 0-10 distress: "before", "after"
+    repeat_next: list[str] = field(default_factory=list)  # exercises to repeat next time (distress rose)
+    ready_next: bool = False  # both partners last said they feel ready for the next stage
+    return_to: Progress | None = None  # the partnered exercise left for grounding, to return to gently
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,7 +62,25 @@ class State:
             welcomed=raw.get("welcomed") is True,
             completed={k: v for k, v in completed.items() if isinstance(k, str) and type(v) is int}
             if isinstance(completed, dict) else {},
+            holds=raw["holds"] if type(raw.get("holds")) is int else 0,
+            playback_failed=raw.get("playback_failed") is True,
+            settings=_settings(raw.get("settings")),
+            ratings={k: v for k, v in raw["ratings"].items() if k in ("before", "after") and type(v) is int}
+            if isinstance(raw.get("ratings"), dict) else {},
+            repeat_next=[e for e in raw["repeat_next"] if isinstance(e, str)]
+            if isinstance(raw.get("repeat_next"), list) else [],
+            ready_next=raw.get("ready_next") is True,
+            return_to=Progress.from_dict(raw.get("return_to")),
         )
+
+
+def _settings(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, Any] = {k: v for k, v in raw.items() if k.endswith("_minutes") and type(v) is int}
+    if isinstance(raw.get("less_talking"), bool):
+        out["less_talking"] = raw["less_talking"]
+    return out
 
 
 def reconcile(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Moving between steps: next, previous, repeat, start over, and yes / no answers to a step."""
+"""Moving between steps: next, previous, repeat, start over, yes / no answers, and "I'll go first"."""
 from ..flows import Ev
 from .base import EventHandler
 
@@ -9,6 +9,7 @@ INTENTS = {
     "AMAZON.StartOverIntent": Ev.START_OVER,
     "AMAZON.YesIntent": Ev.YES,
     "AMAZON.NoIntent": Ev.NO,
+    "GoFirstIntent": Ev.GO_FIRST,
 }
 
 

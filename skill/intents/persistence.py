@@ -22,6 +22,9 @@ from .turn import SESSION, TURN, TurnState, turn_of
 
 log = logging.getLogger("skill.turn")
 DEFAULT = State().to_dict()
+# Requests answered from the request alone: nothing to read, nothing to save.
+STATELESS = frozenset({"AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
+                       "System.ExceptionEncountered"})
 
 
 def key_for(handler_input: HandlerInput, services: Services) -> str | None:
@@ -39,6 +42,10 @@ class LoadState(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         key = key_for(handler_input, self.services)
+        if handler_input.request_envelope.request.object_type in STATELESS:
+            turn = TurnState(key=key, saved=DEFAULT, state=State(), version=0, loaded=False)
+            handler_input.attributes_manager.request_attributes[TURN] = turn
+            return
         session = handler_input.attributes_manager.session_attributes if handler_input.request_envelope.session else {}
         carried = session.get(SESSION) if isinstance(session, dict) else None
         turn = self._from_session(key, carried) if carried else None
@@ -80,8 +87,9 @@ class SaveState(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response) -> None:
         turn = turn_of(handler_input)
         current = turn.state.to_dict()
-        if turn.key is not None and (current != turn.saved or turn.unsaved):
+        if turn.loaded and turn.key is not None and (current != turn.saved or turn.unsaved):
             self._save(turn, current)
+            current = turn.state.to_dict()  # after a merge, the session goes on from the merged state
         if handler_input.request_envelope.session is not None:
             carried = {"v": turn.version, "b": turn.saved}
             if current != turn.saved:

@@ -1,0 +1,107 @@
+"""``python -m bench.profile [--sessions N] [--top K]``: where a turn's time goes, in one process.
+
+The same signed sessions as the load (bench.load.SCRIPT), through Flask's test client into the
+verifying app, for the baseline and for the skill on SQLite, under cProfile. No HTTP server, no
+threads: this isolates the CPU a turn costs from the network and the scheduler. Prints per-turn
+wall time by turn kind (unprofiled), then the top functions of the profiled skill run.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .load import HASH_SECRET, SCRIPT
+
+
+class _TimedClient:
+    """Wraps Flask's test client to time each POST by the kind of turn being said."""
+
+    def __init__(self, client):
+        self.client, self.kind, self.times = client, "?", {}
+
+    def post(self, *a, **kw):
+        t0 = time.perf_counter()
+        reply = self.client.post(*a, **kw)
+        self.times.setdefault(self.kind, []).append(time.perf_counter() - t0)
+        return reply
+
+
+def _app(kind: str, db: Path, api_endpoint: str):
+    from skill.config import Settings
+    from skill.web import create_app
+    from skill.wiring import build
+    from tests.support.alexa_ca import SKILL_ID, alexa_ca
+
+    from .baseline import build_baseline
+
+    settings = Settings.from_env(dev=False, env={"SKILL_ID": SKILL_ID, "SKILL_HASH_SECRET": HASH_SECRET,
+                                                 "SKILL_STORE": f"sqlite:///{db}"})
+    if kind == "skill":
+        skill, services = build(settings)
+    else:
+        skill, services = build_baseline(), None
+    return create_app(settings, skill, verifier=alexa_ca().make_verifier(SKILL_ID)), services
+
+
+def run_sessions(kind: str, sessions: int, people: int, db: Path, api_endpoint: str,
+                 profiler: cProfile.Profile | None = None) -> dict[str, list[float]]:
+    from tests.support.alexa import Speaker
+    from tests.support.alexa_ca import alexa_ca
+
+    app, _services = _app(kind, db, api_endpoint)
+    client = _TimedClient(app.test_client())
+    speakers = [Speaker(client, user_id=f"amzn1.ask.account.PROF{i:04d}", device_id=f"amzn1.ask.device.PROF{i:04d}",
+                        api_endpoint=api_endpoint, sign=alexa_ca().signed_headers) for i in range(people)]
+    for n in range(sessions):
+        speaker = speakers[n % people]
+        for what in SCRIPT:
+            if what == "checkin":
+                what = "green" if n % 2 else "yellow"
+            client.kind = what.split(":")[0]
+            if profiler:
+                profiler.enable()
+            speaker.launch() if what == "launch" else speaker.say(what)
+            if profiler:
+                profiler.disable()
+    return client.times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile")
+    parser.add_argument("--sessions", type=int, default=300)
+    parser.add_argument("--people", type=int, default=20)
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args(argv)
+    from .load import TimeZoneStub
+
+    work = Path(tempfile.mkdtemp(prefix="safe-harbor-profile-"))
+    with TimeZoneStub() as api:
+        times = {}
+        for kind in ("baseline", "skill", "baseline", "skill"):  # twice each, the second run counts (warm)
+            times[kind] = run_sessions(kind, args.sessions, args.people, work / f"{kind}-{time.time()}.sqlite3", api)
+        print("median ms per turn, in-process (verification on, no HTTP server):")
+        kinds = list(times["skill"])
+        print(f"  {'':10}" + "".join(f"{k:>9}" for k in kinds) + f"{'all':>9}")
+        for kind in ("baseline", "skill"):
+            every = [x for v in times[kind].values() for x in v]
+            print(f"  {kind:10}" + "".join(f"{statistics.median(times[kind][k]) * 1000:>9.2f}" for k in kinds)
+                  + f"{statistics.median(every) * 1000:>9.2f}")
+        profiler = cProfile.Profile()
+        run_sessions("skill", args.sessions, args.people, work / "profiled.sqlite3", api, profiler)
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
+        print(f"\n--- skill, by {order} ---")
+        print("\n".join(out.getvalue().splitlines()[4:]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""One benchmark target as a process: ``python -m bench.server --target skill|baseline --port P --ca DIR``.
+
+Production form: ``Settings.from_env(dev=False)`` (SKILL_ID, SKILL_HASH_SECRET and SKILL_STORE come from
+the environment), waitress, every request verified. The verifier is the test CA's (as
+``tests.support.alexa_ca.TestAlexaCA.make_verifier`` builds it), trusting the root and serving the
+chain that the driver wrote to DIR, because the driver signs with keys made in its own process.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from cryptography import x509
+
+from skill.verify import CertificateFetcher, RequestVerifier
+from tests.support.alexa_ca import SKILL_ID
+
+
+def shared_verifier(ca_dir: Path) -> RequestVerifier:
+    root = x509.load_pem_x509_certificate((ca_dir / "root.pem").read_bytes())
+    chain_pem = (ca_dir / "chain.pem").read_bytes()
+    fetcher = CertificateFetcher(fetch=lambda url: chain_pem, ttl_seconds=3600.0, clock=time.time)
+    return RequestVerifier([SKILL_ID], fetcher=fetcher, trust_roots=[root], clock=time.time)
+
+
+def _set_sqlite_synchronous(store, value: str) -> None:
+    if value.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise SystemExit(f"bad BENCH_SQLITE_SYNCHRONOUS {value!r}")
+    connect = store._connect
+
+    def connect_then_set():
+        fresh = store._conn is None
+        conn = connect()
+        if fresh:
+            conn.execute(f"PRAGMA synchronous={value.upper()}")
+        return conn
+
+    store._connect = connect_then_set
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.server")
+    parser.add_argument("--target", choices=["skill", "baseline"], required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--ca", type=Path, required=True, help="folder with root.pem and chain.pem")
+    args = parser.parse_args(argv)
+
+    from waitress import serve
+
+    from skill.config import Settings
+    from skill.web import create_app
+    from skill.wiring import build, configure_logging
+
+    configure_logging()  # the same JSON-lines logging for both targets; only the skill logs turns
+    settings = Settings.from_env(dev=False)
+    if args.target == "skill":
+        from skill.audio import FILES_DIR
+
+        skill, services = build(settings)
+        audio_dir = FILES_DIR
+        synchronous = os.environ.get("BENCH_SQLITE_SYNCHRONOUS")
+        if synchronous:  # an experiment only (python -m bench --sqlite-synchronous): not the product's setting
+            _set_sqlite_synchronous(services.store, synchronous)
+    else:
+        from .baseline import build_baseline
+
+        skill, audio_dir = build_baseline(), None
+    app = create_app(settings, skill, verifier=shared_verifier(args.ca), audio_dir=audio_dir)
+    serve(app, host="127.0.0.1", port=args.port, threads=args.threads, ident=f"bench-{args.target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Safe Harbor developer bootstrap. Standard library only; needs nothing but Python 3.11+.
+
+    python3 dev.py run [ARGS]     set up, then run the skill locally: python -m skill serve --dev
+                                  (http://127.0.0.1:8080, embedded SQLite store); ARGS go to `serve`
+    python3 dev.py chat [ARGS]    set up, then talk to the skill in a text console: python -m skill chat
+    python3 dev.py test [ARGS]    set up, then run the whole test suite: python -m pytest ARGS
+    python3 dev.py bench [ARGS]   set up, then run the benchmarks: python -m bench ARGS (see bench/README.md)
+
+"Set up" means: create .venv in the repository if it is missing (python -m venv), and run
+`pip install -e ".[test]"` in it whenever pyproject.toml changed since the last install
+(a stamp file inside .venv remembers what was installed). Every command runs from the repository root.
+"""
+# Keep this file parseable by old Pythons (even 2.7), so that they reach the version check in main().
+from __future__ import print_function
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+MIN_PYTHON = (3, 11)
+ROOT = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(ROOT, ".venv")
+WINDOWS = os.name == "nt"
+VENV_PYTHON = os.path.join(VENV, "Scripts", "python.exe") if WINDOWS else os.path.join(VENV, "bin", "python")
+PYPROJECT = os.path.join(ROOT, "pyproject.toml")
+STAMP = os.path.join(VENV, ".safe-harbor-installed")
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", "8080"
+PYTEST_NO_TESTS = 5
+
+USAGE = """usage: python3 dev.py {run,chat,test,bench} [ARGS...]
+
+  run    run the skill locally on http://127.0.0.1:8080 (dev mode, SQLite store); ARGS go to `python -m skill serve`
+  chat   a text console that plays the skill as a speaker would; ARGS go to `python -m skill chat`
+  test   the whole test suite; ARGS go to pytest (e.g. -x, -k store)
+  bench  the benchmarks; ARGS go to `python -m bench` (see bench/README.md)
+
+Each command first creates .venv if missing and installs the project into it when pyproject.toml changed."""
+
+
+def say(message):
+    sys.stderr.write("dev.py: " + message + "\n")
+    sys.stderr.flush()
+
+
+def fail(message, code=1):
+    say(message)
+    sys.exit(code)
+
+
+def check_python():
+    if sys.version_info[:2] < MIN_PYTHON:
+        fail("Safe Harbor needs Python %d.%d or newer; this is %s (%s).\n"
+             "        Install a newer Python (https://www.python.org/downloads/) and run this script with it, "
+             "e.g. python3.12 dev.py ..." % (MIN_PYTHON + (sys.version.split()[0], sys.executable)))
+
+
+def pyproject_digest():
+    with open(PYPROJECT, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def read_stamp():
+    try:
+        with open(STAMP, encoding="utf-8") as fh:
+            return fh.read().strip()
+    except OSError:
+        return None
+
+
+def create_venv():
+    fresh = not os.path.isdir(VENV)
+    if fresh:
+        say("creating the virtual environment in .venv (once) ...")
+    else:
+        say(".venv's Python is missing, broken or older than %d.%d; recreating .venv ..." % MIN_PYTHON)
+    command = [sys.executable, "-m", "venv"] + ([] if fresh else ["--clear"]) + [VENV]
+    if subprocess.call(command) != 0 or not os.path.exists(VENV_PYTHON):
+        if fresh and os.path.isdir(VENV):
+            shutil.rmtree(VENV, ignore_errors=True)  # leave no half-made venv behind
+        hint = ""
+        if sys.platform.startswith("linux"):
+            hint = ("\n        On Debian or Ubuntu the venv module is a separate package: "
+                    "sudo apt install python3-venv (or python3.X-venv for your version).")
+        fail("could not create .venv with %s -m venv.%s" % (sys.executable, hint))
+
+
+def venv_python_ok():
+    """The venv's interpreter exists, starts, and is new enough (an old .venv may predate 3.11)."""
+    if not os.path.exists(VENV_PYTHON):
+        return False
+    try:
+        out = subprocess.run([VENV_PYTHON, "-c", "import sys; print(sys.version_info >= %r)" % (MIN_PYTHON,)],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and out.stdout.strip() == "True"
+
+
+def setup():
+    """Make sure .venv exists and holds the project as pyproject.toml describes it now."""
+    if not venv_python_ok():
+        create_venv()
+    digest = pyproject_digest()
+    if read_stamp() == digest:
+        return
+    say('installing the project and its test tools into .venv: pip install -e ".[test]" ...')
+    code = subprocess.call([VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check",
+                            "-e", ".[test]"], cwd=ROOT)
+    if code != 0:
+        fail("pip install failed (exit %d); see pip's output above. Check your network or proxy and retry." % code,
+             code)
+    with open(STAMP, "w", encoding="utf-8") as fh:
+        fh.write(digest + "\n")
+
+
+def run_in_venv(args):
+    """Run the venv's Python with args and return its exit code."""
+    try:
+        return subprocess.call([VENV_PYTHON] + args, cwd=ROOT)
+    except KeyboardInterrupt:
+        return 130
+
+
+def exec_in_venv(args):
+    """Replace this process with the venv's Python (so Ctrl+C and signals reach it directly)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if WINDOWS:  # os.exec* on Windows starts a new process and returns to the shell early; wait instead
+        sys.exit(run_in_venv(args))
+    os.chdir(ROOT)
+    os.execv(VENV_PYTHON, [VENV_PYTHON] + args)
+
+
+def option_value(args, name, default):
+    """The last value given for --name in args (either `--name V` or `--name=V`), else default."""
+    value = default
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith(name + "="):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+def cmd_run(extra):
+    host = option_value(extra, "--host", DEFAULT_HOST)
+    port = option_value(extra, "--port", DEFAULT_PORT)
+    print("Safe Harbor: starting on http://%s:%s (Ctrl+C stops it). Try `python3 dev.py chat` in another "
+          "terminal, or: curl http://%s:%s/healthz" % (host, port, host, port), flush=True)
+    exec_in_venv(["-m", "skill", "serve", "--dev", "--host", DEFAULT_HOST, "--port", DEFAULT_PORT] + extra)
+
+
+def cmd_chat(extra):
+    exec_in_venv(["-m", "skill", "chat"] + extra)
+
+
+def cmd_test(extra):
+    code = run_in_venv(["-m", "pytest"] + extra)
+    if code == PYTEST_NO_TESTS:
+        say("pytest collected no tests (exit 5): counted as a failure. Check the test paths and -k/-m filters.")
+        return 1
+    return code
+
+
+def cmd_bench(extra):
+    if not os.path.isdir(os.path.join(ROOT, "bench")):
+        fail("no bench/ folder in this checkout.")
+    exec_in_venv(["-m", "bench"] + extra)
+
+
+COMMANDS = {"run": cmd_run, "chat": cmd_chat, "test": cmd_test, "bench": cmd_bench}
+
+
+def main(argv):
+    check_python()
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, extra = argv[0], argv[1:]
+    if command not in COMMANDS:
+        print(USAGE, file=sys.stderr)
+        fail("unknown command %r." % command, 2)
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    setup()
+    return COMMANDS[command](extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

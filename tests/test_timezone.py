@@ -1,0 +1,128 @@
+"""The orient step names the day in the device's time zone, from a stub Alexa Settings API on loopback;
+when the zone cannot be had in time it uses the no-clock wording and never names a weekday."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.support.alexa import fixture
+from tests.support.settings_api import SettingsAPI
+from tests.test_grounding import GROUNDING, PHRASES, WEEKDAYS, speaker, spoken, step_of, walk_to
+
+TOKEN = fixture("intent")["context"]["System"]["apiAccessToken"]
+DEVICE = "amzn1.ask.device.TZCHECK0001"
+NO_CLOCK = "This is now, not then"
+ORIENT = next(s for s in GROUNDING["steps"] if s["id"] == "orient")
+assert NO_CLOCK in ORIENT["say_without_clock"] and "{today}" in ORIENT["say"]
+
+
+def expected_sentence(zone: str, at: datetime) -> str:
+    """Computed here, independently of the engine: the part of day and weekday in ``zone``."""
+    local = at.astimezone(ZoneInfo(zone))
+    h = local.hour
+    part = ("early_hours" if h < 5 else "morning" if h < 12 else "afternoon" if h < 17
+            else "evening" if h < 21 else "night")
+    return spoken(PHRASES["today"][part].replace("{weekday}", local.strftime("%A")))
+
+
+def orient_with(server, api: SettingsAPI, **kw):
+    alexa = speaker(server, api_endpoint=api.endpoint, device_id=kw.pop("device_id", DEVICE), **kw)
+    walk_to(alexa, "arrive")
+    before = datetime.now(timezone.utc)
+    started = time.monotonic()
+    turn = alexa.say("next")
+    elapsed = time.monotonic() - started
+    after = datetime.now(timezone.utc)
+    assert turn.status == 200 and step_of(turn) == ["orient"], turn.speech
+    return alexa, turn, (before, after), elapsed
+
+
+@pytest.mark.parametrize("zone", ["Australia/Sydney", "Pacific/Kiritimati", "America/Los_Angeles", "Europe/London"])
+def test_orient_names_the_weekday_and_part_of_day_of_the_device_zone(server, zone):
+    with SettingsAPI(zone=zone, token=TOKEN) as api:
+        _alexa, turn, (before, after), _ = orient_with(server, api)
+    expected = {expected_sentence(zone, before), expected_sentence(zone, after)}
+    assert any(sentence in turn.speech for sentence in expected), (expected, turn.speech)
+    named = [d for d in WEEKDAYS if d in turn.speech]
+    assert named == [before.astimezone(ZoneInfo(zone)).strftime("%A")] or \
+        named == [after.astimezone(ZoneInfo(zone)).strftime("%A")]
+    assert NO_CLOCK not in turn.speech
+    assert api.calls == 1 and api.auth == [f"Bearer {TOKEN}"] and api.devices == [DEVICE]
+
+
+def test_zones_a_day_apart_name_different_days(server):
+    # Kiritimati is UTC+14 and Pago Pago UTC-11: 25 hours apart, so never the same weekday.
+    days = []
+    for i, zone in enumerate(["Pacific/Kiritimati", "Pacific/Pago_Pago"]):
+        with SettingsAPI(zone=zone, token=TOKEN) as api:
+            _a, turn, _t, _e = orient_with(server, api, device_id=f"amzn1.ask.device.TZDAY{i}")
+        days.append([d for d in WEEKDAYS if d in turn.speech])
+    assert len(days[0]) == len(days[1]) == 1 and days[0] != days[1]
+
+
+def assert_no_clock(turn) -> None:
+    assert NO_CLOCK in turn.speech
+    assert not [d for d in WEEKDAYS if d in turn.speech], turn.speech
+
+
+def test_slow_api_uses_no_clock_wording_within_the_turn_budget(server):
+    with SettingsAPI(zone="Australia/Sydney", token=TOKEN) as api:
+        api.delay = 3.0  # well past the lookup's timeout
+        alexa, turn, _t, elapsed = orient_with(server, api)
+        assert_no_clock(turn)
+        assert elapsed < 3.0  # generous: the lookup gave up long before the API answered
+        # The miss is remembered: repeating the step costs no second wait.
+        turn = alexa.say("repeat")
+        assert_no_clock(turn)
+        assert api.calls == 1
+
+
+@pytest.mark.parametrize("setup", ["http-500", "http-403", "wrong-token", "not-json", "not-a-string",
+                                   "unknown-zone"])
+def test_failing_api_uses_no_clock_wording(server, setup):
+    with SettingsAPI(zone="Australia/Sydney", token=TOKEN) as api:
+        if setup.startswith("http-"):
+            api.status = int(setup[5:])
+        elif setup == "wrong-token":
+            api.token = "another-token"
+        elif setup == "not-json":
+            api.raw_body = b"<html>oops</html>"
+        elif setup == "not-a-string":
+            api.raw_body = b'{"timeZone": "Australia/Sydney"}'
+        elif setup == "unknown-zone":
+            api.zone = "Mars/Olympus_Mons"
+        _alexa, turn, _t, _e = orient_with(server, api)
+        assert_no_clock(turn)
+        assert api.calls == 1  # the API was really asked
+
+
+def test_unreachable_api_uses_no_clock_wording(server):
+    alexa = speaker(server, device_id=DEVICE)  # its Settings API endpoint is a closed loopback port
+    walk_to(alexa, "arrive")
+    assert_no_clock(alexa.say("next"))
+
+
+def test_lookup_is_cached_across_turns_and_sessions(server):
+    with SettingsAPI(zone="Asia/Kolkata", token=TOKEN) as api:
+        alexa, first, _t, _e = orient_with(server, api)
+        assert [d for d in WEEKDAYS if d in first.speech]
+        alexa.say("repeat")
+        alexa.say("next")
+        alexa.say("back")  # orient again
+        walk_to(alexa, "orient")  # a new session on the same device
+        assert api.calls == 1
+        # Another device is another lookup.
+        orient_with(server, api, device_id="amzn1.ask.device.TZCHECK0002")
+        assert api.calls == 2 and api.devices == [DEVICE, "amzn1.ask.device.TZCHECK0002"]
+
+
+def test_no_lookup_until_a_step_needs_the_day(server):
+    with SettingsAPI(zone="Asia/Kolkata", token=TOKEN) as api:
+        alexa = speaker(server, api_endpoint=api.endpoint, device_id=DEVICE)
+        alexa.launch()
+        walk_to(alexa, "arrive", new_session=False)
+        alexa.say("help")
+        assert api.calls == 0
