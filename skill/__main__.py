@@ -17,13 +17,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _settings(dev: bool):
+def _settings(dev: bool, local_audio: str | None = None):
+    """The settings from the environment; in dev mode, hold audio defaults to this service's own /audio."""
+    from dataclasses import replace
+
     from .config import ConfigError, Settings
 
     try:
-        return Settings.from_env(dev=dev)
+        settings = Settings.from_env(dev=dev)
     except ConfigError as exc:
         sys.exit(f"safe-harbor: {exc}")
+    if dev and not settings.audio_base_url and local_audio:
+        settings = replace(settings, audio_base_url=local_audio)
+    return settings
 
 
 def _app(settings):
@@ -43,7 +49,7 @@ def _app(settings):
 def cmd_serve(args) -> int:
     if args.dev and not is_loopback(args.host):
         sys.exit(f"safe-harbor: --dev turns request verification off, so it only binds to loopback, not {args.host}.")
-    settings = _settings(args.dev)
+    settings = _settings(args.dev, f"http://{args.host}:{args.port}/audio")
     app = _app(settings)
     from waitress import serve
 
@@ -56,7 +62,7 @@ def cmd_serve(args) -> int:
 def cmd_chat(args) -> int:
     from .chat import run
 
-    settings = _settings(True)
+    settings = _settings(True, "http://127.0.0.1:8080/audio")  # the console plays holds itself
     app = _app(settings)
     run(app, next(iter(settings.skill_ids)), args.locale, sys.stdin, sys.stdout,
         audio_player=not args.no_audio_player)

@@ -141,7 +141,8 @@ class Console:
             self.conversation.session = None
             return self.conversation.launch()
         slots = {name: (s.raw, s.value_id, s.value_name) for name, s in match.slots.items()}
-        return self.conversation.intent(match.intent or "AMAZON.FallbackIntent", slots)
+        builtin = frozenset(name for name, s in match.slots.items() if s.builtin)
+        return self.conversation.intent(match.intent or "AMAZON.FallbackIntent", slots, builtin)
 
     def _send(self, envelope: dict) -> None:
         response = self.post(envelope)

@@ -53,10 +53,15 @@ class Conversation:
     def launch(self) -> dict[str, Any]:
         return self._envelope({"type": "LaunchRequest"})
 
-    def intent(self, name: str, slots: dict[str, tuple[str, str | None, str | None]] | None = None) -> dict[str, Any]:
-        """``slots``: name -> (heard text, resolved id or None, resolved name or None)."""
+    def intent(self, name: str, slots: dict[str, tuple[str, str | None, str | None]] | None = None,
+               builtin: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """``slots``: name -> (heard text, resolved id or None, resolved name or None). Slots named in
+        ``builtin`` are of AMAZON.* types: Alexa sends their value with no resolutions."""
         body = {}
         for slot, (heard, value_id, value_name) in (slots or {}).items():
+            if slot in builtin:
+                body[slot] = {"name": slot, "value": heard, "confirmationStatus": "NONE"}
+                continue
             resolution = {"authority": f"amzn1.er-authority.echo-sdk.{self.skill_id}.{slot}",
                           "status": {"code": "ER_SUCCESS_MATCH" if value_id else "ER_SUCCESS_NO_MATCH"}}
             if value_id:

@@ -46,6 +46,24 @@ class SlotMatch:
     raw: str
     value_id: str | None  # None: no entity-resolution match (ER_SUCCESS_NO_MATCH)
     value_name: str | None
+    builtin: bool = False  # an AMAZON.* type: Alexa sends the value itself, with no resolutions
+
+
+UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+
+
+def spoken_number(raw: str) -> int | None:
+    """ "7", "seven", "twenty five" -> the number, as AMAZON.NUMBER would give it; None otherwise."""
+    if raw.isdigit():
+        return int(raw)
+    words = raw.replace("-", " ").split()
+    if len(words) == 1 and words[0] in UNITS:
+        return UNITS.index(words[0])
+    if words and words[0] in TENS and (len(words) == 1 or (len(words) == 2 and words[1] in UNITS[1:10])):
+        return TENS[words[0]] + (UNITS.index(words[1]) if len(words) == 2 else 0)
+    return None
 
 
 @dataclass(frozen=True)
@@ -130,7 +148,12 @@ class Matcher:
         return _Pattern(regex, intent, literals, slot_only=literals == 0)
 
     def _resolve(self, intent: str, slot: str, raw: str) -> SlotMatch:
-        table = self._values.get(self._slot_types.get(intent, {}).get(slot, ""), {})
+        slot_type = self._slot_types.get(intent, {}).get(slot, "")
+        if slot_type == "AMAZON.NUMBER":
+            number = spoken_number(raw)
+            value = str(number) if number is not None else None
+            return SlotMatch(value or raw, value, value, builtin=True)
+        table = self._values.get(slot_type, {})
         for key in (raw, raw.removeprefix("the ")):
             if key in table:
                 value_id, value_name = table[key]

@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.alexa import fixture, now_iso
 from tests.support.alexa_ca import SKILL_ID
-from tests.test_grounding import MARK, RED_STOP
+from tests.test_grounding import MARK, RED_STOP, WALK
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,11 +45,12 @@ def test_chat_plays_a_grounding_session(tmp_path):
     out = result.stdout
     assert "Traceback" not in out + result.stderr
     assert "Welcome to Safe Harbor" in out
-    assert MARK["arrive"] in out and MARK["orient"] in out
+    first, second, third = WALK[:3]
+    assert MARK[first] in out and MARK[second] in out
     assert "(pause" in out  # pauses are shown, not swallowed
     assert RED_STOP in out
-    assert out.index(MARK["arrive"]) < out.index(MARK["orient"]) < out.index(RED_STOP)
-    assert MARK["breathe"] not in out  # red stopped it: nothing after it
+    assert out.index(MARK[first]) < out.index(MARK[second]) < out.index(RED_STOP)
+    assert MARK[third] not in out  # red stopped it: nothing after it
     assert (tmp_path / "state.sqlite3").exists()  # the store is where SKILL_STORE said
 
 

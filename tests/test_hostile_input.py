@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
 
+from skill.identity import person_key
 from skill.speech import ssml_problems
 from skill.web import MAX_BODY_BYTES, create_app, dev_verifier
 from tests.support.alexa import Speaker, fixture
@@ -465,8 +466,25 @@ def test_fuzz_session_attributes_of_any_shape(mode_server, data, attributes, int
     sp = mode_server.speaker()
     env = base_envelopes(sp)["launch"] if launch else sp.envelope(intent)
     env["session"]["new"] = data.draw(st.booleans(), label="new")
+    if data.draw(st.booleans(), label="tagged"):
+        forge_tag(mode_server, attributes, env)
     env["session"]["attributes"] = attributes
     send(sp, _encode(env))
+
+
+def forge_tag(srv, attributes: dict, env: dict) -> None:
+    """Give a forged "sh" the owner and keyed tag this service writes, so its junk content is read
+    rather than refused at the tag (the test knows the hashing key; an attacker would not)."""
+    sh = attributes.get("sh")
+    try:
+        from skill.intents.persistence import session_tag
+    except ImportError:  # an adapter without tagged sessions reads any "sh" as it is
+        return
+    if isinstance(sh, dict):
+        owner = person_key(srv.settings.hash_secret, env["context"]["System"]["user"]["userId"])
+        sh.setdefault("o", owner)
+        if isinstance(sh["o"], str):
+            sh["t"] = session_tag(srv.settings.hash_secret, sh["o"], env["session"]["sessionId"])
 
 
 RESOLUTION = st.fixed_dictionaries({
@@ -505,6 +523,7 @@ def test_fuzz_intents_slots_and_request_types(mode_server, intent, slots, reques
     """Random intent names, slots and resolutions of odd types and sizes, random request types."""
     sp = mode_server.speaker()
     env = sp.envelope("StartExerciseIntent")
+    forge_tag(mode_server, attributes, env)
     env["session"]["attributes"] = attributes
     env["request"].update({"type": request_type, "dialogState": dialog,
                            "intent": {"name": intent, "confirmationStatus": "NONE", "slots": slots}})
@@ -537,3 +556,78 @@ def test_fuzz_raw_bytes_and_headers(mode_server, data, headers):
         st.sampled_from([valid.decode().encode("utf-16"), valid.decode().encode("utf-32"), b"\xef\xbb\xbf" + valid]),
     ), label="body")
     send(sp, body, headers)
+
+
+# --------------------------------------------------------------------------- bugs the fuzz found
+# Each of these reached the skill's catch-all error handler: the caller still got a calm 200 (so the fuzz
+# above stays green), but the turn was lost. Kept as exact repros; the handler line names the fault.
+
+
+def error_turns(caplog) -> list[str]:
+    """The exception types the skill's catch-all handler logged (one JSON line per turn, "error" set)."""
+    out = []
+    for record in caplog.records:
+        if record.name == "skill.turn":
+            try:
+                line = json.loads(record.getMessage())
+            except ValueError:
+                continue
+            if isinstance(line, dict) and line.get("error"):
+                out.append(line["error"])
+    return out
+
+
+def _tagged_launch(srv, sh: dict) -> tuple[Speaker, dict]:
+    sp = srv.speaker()
+    env = base_envelopes(sp)["launch"]
+    env["session"]["new"] = False
+    attributes = {"sh": sh}
+    forge_tag(srv, attributes, env)
+    env["session"]["attributes"] = attributes
+    return sp, env
+
+
+@pytest.mark.xfail(strict=True, reason="skill/intents/persistence.py LoadState._from_session: int(carried['v']) "
+                   "takes any integer; SaveState._save then hands it to store.save, which raises ValueError "
+                   "(v < 0) or OverflowError (v >= 2**63, SQLite) -- not StoreError, so the turn dies in "
+                   "CalmErrorHandler. Fix: refuse a session whose v is not 0 <= v < 2**53 (read from the store)")
+@pytest.mark.parametrize("version", [-1, 2**63, 10**40])
+def test_session_version_out_of_range_does_not_crash_the_turn(server, caplog, version):
+    caplog.set_level("INFO", logger="skill.turn")
+    sp, env = _tagged_launch(server, {"v": version, "b": {}, "s": {}})
+    turn = sp.post(env)
+    check_answer(turn.status, turn.raw, "LaunchRequest")
+    assert error_turns(caplog) == []
+
+
+@pytest.mark.xfail(strict=True, reason="skill/intents/base.py resolved_value: authority.values[0].value.id with "
+                   "values [{'value': null}] (or a value-less entry) raises AttributeError; the turn dies in "
+                   "CalmErrorHandler instead of being treated as an unmatched slot")
+@pytest.mark.parametrize("entry", [{"value": None}, {}])
+def test_resolution_entry_without_value_is_an_unmatched_slot(server, caplog, entry):
+    caplog.set_level("INFO", logger="skill.turn")
+    sp = server.speaker()
+    env = sp.envelope("StartExerciseIntent", {"exercise": ("grounding", "grounding")})
+    for key in ("resolutions",):
+        env["request"]["intent"]["slots"]["exercise"][key]["resolutionsPerAuthority"][0]["values"] = [entry]
+    turn = sp.post(env)
+    check_answer(turn.status, turn.raw, "IntentRequest")
+    assert error_turns(caplog) == []
+
+
+TRAIL_BUG = pytest.mark.xfail(strict=True, reason="skill/flows/state.py Progress.from_dict: "
+                              "raw.get('trail', []) is iterated as is, so a stored or carried trail of null or a "
+                              "number raises TypeError and the turn dies in CalmErrorHandler. Fix: use the trail only "
+                              "when it is a list")
+
+
+@pytest.mark.parametrize("trail", [pytest.param(None, marks=TRAIL_BUG), pytest.param(5, marks=TRAIL_BUG), "arrive",
+                                   {"a": 1}])
+def test_trail_of_the_wrong_type_in_a_session_does_not_crash_the_turn(server, caplog, trail):
+    caplog.set_level("INFO", logger="skill.turn")
+    state = {"progress": {"exercise": "grounding", "step": "arrive", "trail": trail}, "welcomed": True}
+    sp, env = _tagged_launch(server, {"v": 0, "b": {}, "s": state})
+    env["request"] = sp.envelope("AMAZON.NextIntent")["request"]
+    turn = sp.post(env)
+    check_answer(turn.status, turn.raw, "IntentRequest")
+    assert error_turns(caplog) == []

@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from skill.model import build_models
 from skill.nlu import FALLBACK, Match, Matcher, SlotMatch, all_utterances, normalize
 
-SOURCE = Path(__file__).resolve().parents[1] / "interaction_models" / "model_source.json"
+SOURCE = Path(__file__).resolve().parents[1] / "skill" / "interaction_model_source.json"
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_gibberish_falls_back(matcher, text):
 
 
 def test_every_model_sample_matches_its_own_intent(model, matcher):
-    fill = {"exercise": "grounding", "color": "yellow"}
+    fill = {"exercise": "grounding", "color": "yellow", "rating": "seven", "minutes": "20", "setting": "less talking"}
     for intent, sample in all_utterances(model):
         text = re.sub(r"\{(\w+)\}", lambda g: fill[g.group(1)], sample)
         m = matcher.match(text)
@@ -138,3 +138,17 @@ def test_any_text_gives_a_well_formed_match(matcher, text):
     assert m.kind in ("launch", "intent", "session_end")
     if m.kind == "intent":
         assert m.intent
+
+
+@pytest.mark.parametrize("text,number", [("seven", "7"), ("it's a 3", "3"), ("about a ten", "10"), ("0", "0")])
+def test_ratings_arrive_as_number_slots(matcher, text, number):
+    m = matcher.match(text)
+    assert m.intent == "RatingIntent" and m.slots["rating"] == SlotMatch(number, number, number, builtin=True)
+
+
+def test_a_stretch_length_and_settings(matcher):
+    assert matcher.match("make it twenty five minutes").slots["minutes"].value_id == "25"
+    m = matcher.match("less talking please")
+    assert m.intent == "SettingIntent" and m.slots["setting"].value_id == "less_talking"
+    assert matcher.match("I'll go first").intent == "GoFirstIntent"
+    assert matcher.match("delete my data").intent == "DeleteDataIntent"

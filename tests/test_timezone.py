@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.alexa import fixture
 from tests.support.settings_api import SettingsAPI
-from tests.test_grounding import GROUNDING, PHRASES, WEEKDAYS, speaker, spoken, step_of, walk_to
+from tests.test_grounding import GROUNDING, PHRASES, PREVIOUS, WEEKDAYS, speaker, spoken, step_of, walk_to
 
 TOKEN = fixture("intent")["context"]["System"]["apiAccessToken"]
 DEVICE = "amzn1.ask.device.TZCHECK0001"
@@ -30,7 +30,7 @@ def expected_sentence(zone: str, at: datetime) -> str:
 
 def orient_with(server, api: SettingsAPI, **kw):
     alexa = speaker(server, api_endpoint=api.endpoint, device_id=kw.pop("device_id", DEVICE), **kw)
-    walk_to(alexa, "arrive")
+    walk_to(alexa, PREVIOUS["orient"])
     before = datetime.now(timezone.utc)
     started = time.monotonic()
     turn = alexa.say("next")
@@ -101,7 +101,7 @@ def test_failing_api_uses_no_clock_wording(server, setup):
 
 def test_unreachable_api_uses_no_clock_wording(server):
     alexa = speaker(server, device_id=DEVICE)  # its Settings API endpoint is a closed loopback port
-    walk_to(alexa, "arrive")
+    walk_to(alexa, PREVIOUS["orient"])
     assert_no_clock(alexa.say("next"))
 
 

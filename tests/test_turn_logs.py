@@ -5,7 +5,7 @@ import json
 import logging
 
 from tests.support.alexa import fixture
-from tests.test_grounding import speaker, step_of
+from tests.test_grounding import WALK, speaker, step_of
 
 USER = "amzn1.ask.account.LOGCHECKUSER7F3A9"
 PERSON = "amzn1.ask.person.LOGCHECKPERSON2B8C"
@@ -70,11 +70,12 @@ def test_each_turn_is_one_json_line_with_the_operational_fields(server, caplog):
         assert isinstance(line["store"]["reads"], int) and isinstance(line["store"]["writes"], int)
     by_intent = [(l["intent"] or l["type"], l) for l in lines]
     # The step is the step the person is on after the turn.
-    assert by_intent[1][1]["step"] == "arrive" and by_intent[2][1]["step"] == "orient"
+    assert by_intent[1][1]["step"] == WALK[0] and by_intent[2][1]["step"] == WALK[1]
     assert by_intent[9][1]["step"] is None  # red: progress is gone
-    # The record is read once per session: the first turn of a session reads, the others do not.
-    assert lines[0]["store"]["reads"] == 1 and all(l["store"]["reads"] == 0 for l in lines[1:10])
-    assert lines[10]["store"]["reads"] == 1
+    # The record is read once per session: the first turn of a session reads (with a voice profile, the
+    # account's record too), the later turns of that session do not.
+    assert lines[0]["store"]["reads"] >= 1 and all(l["store"]["reads"] == 0 for l in lines[1:10])
+    assert lines[10]["store"]["reads"] >= 1
     # A turn that changes nothing writes nothing (help and repeat), a turn that moves writes once.
     assert by_intent[3][0] == "AMAZON.HelpIntent" and lines[3]["store"]["writes"] == 0
     assert by_intent[4][0] == "AMAZON.RepeatIntent" and lines[4]["store"]["writes"] == 0

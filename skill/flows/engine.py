@@ -22,6 +22,7 @@ RETURN = "return"  # after grounding that interrupted a partnered exercise: go b
 GATE_BASE = "gate_base"  # the next stage is not offered yet: begin the earlier one instead?
 READY_FIRST = "ready_first"  # "do you feel ready?", asked of each partner in turn
 READY_SECOND = "ready_second"
+DELETE = "delete"
 HIGH_DISTRESS = 8
 
 GROUNDING = "grounding"
@@ -29,7 +30,12 @@ NAVIGATION = {Ev.NEXT: "next", Ev.BACK: "back", Ev.REPEAT: "repeat"}
 # Turns that leave playing hold audio alone: a short answer, then the quiet goes on.
 KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END})
 # Turns that come before any notice of failed audio: stopping always comes first.
-NO_NOTICE = frozenset({Ev.CHECKIN, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END})
+NO_NOTICE = frozenset({Ev.CHECKIN, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END, Ev.DELETE_DATA,
+                       Ev.WHAT_WE_KEEP})
+# Turns that carry a partnered exercise on; with "only my voice" they need the owner's voice.
+# Stopping, pausing, help and grounding stay open to every voice.
+CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.YES, Ev.NO, Ev.GO_FIRST, Ev.RATING,
+                      Ev.SETTING, Ev.SET_LENGTH, Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,9 @@ class Engine:
             state.progress = None  # the exercise or step no longer exists in the content
         if event.kind in AUDIO_EVENTS:
             return self._on_audio(state, event, ctx)
+        if ctx.other_voice and state.settings.get("only_my_voice") and event.kind in CARRY_ON:
+            # Says nothing of what is in progress, or whose it is.
+            return Outcome(state, Reply(speech=self.phrases["voice_refused"], end_session=True))
         if state.playback_failed and event.kind not in NO_NOTICE:
             state.playback_failed = False
             if self._current(state):
@@ -382,6 +391,10 @@ class Engine:
         asked_about = self.catalog.get(about)
         if pending in (READY_FIRST, READY_SECOND) and asked_about:
             return self._readiness(state, pending, asked_about, yes, ctx)
+        if pending == DELETE:
+            if yes:
+                return Outcome(State(), Reply(speech=self.phrases["deleted"], end_session=True, forget=True))
+            return self._aside("not_deleted", state, ctx)
         if pending == GATE_BASE and asked_about:
             if yes:
                 return self._start(state, asked_about, ctx)
@@ -449,7 +462,18 @@ class Engine:
         names = [s.hold.setting for s in current[0].steps if s.hold and s.hold.setting] if current else []
         return list(dict.fromkeys(names)) or list(SETTINGS)
 
+    def _on_delete_data(self, state: State, event: Event, ctx: Context) -> Outcome:
+        return self._ask(state, self.phrases["delete_confirm"], self.phrases["yellow_offer_reprompt"], DELETE)
+
+    def _on_what_we_keep(self, state: State, event: Event, ctx: Context) -> Outcome:
+        return self._aside_text(self.phrases["what_we_keep"].replace("{days}", str(ctx.record_days)), state, ctx)
+
     def _on_setting(self, state: State, event: Event, ctx: Context) -> Outcome:
+        if event.value in ("only_my_voice", "any_voice"):
+            if event.value == "only_my_voice" and not ctx.recognised_voice:
+                return self._aside("voice_unknown", state, ctx)
+            state.settings["only_my_voice"] = event.value == "only_my_voice"
+            return self._aside(event.value, state, ctx)
         if event.value in ("less_talking", "more_talking"):
             state.settings["less_talking"] = event.value == "less_talking"
             return self._aside(event.value, state, ctx)

@@ -31,6 +31,8 @@ class Ev(StrEnum):
     SETTING = "setting"  # value: shorter, longer, less_talking, more_talking
     SET_LENGTH = "set_length"  # value: minutes, as text
     GO_FIRST = "go_first"  # "I'll go first"
+    DELETE_DATA = "delete_data"  # "delete my data": asks once, then forgets everything
+    WHAT_WE_KEEP = "what_we_keep"  # "what do you keep about me?"
     HOLD_STOPPED = "hold_stopped"  # the hold audio stopped; the position is in Context.playing
     HOLD_FINISHED = "hold_finished"  # the hold's last segment (the chime) finished
     HOLD_FAILED = "hold_failed"
@@ -66,6 +68,9 @@ class Context:
     # The device's local time, asked for only when a step names the day (it may cost a network call).
     local_time: Callable[[], datetime | None] = field(default=_unknown_time)
     audio_player: bool = False  # the device can play long-form audio
+    recognised_voice: bool = False  # Alexa recognised the speaker's voice profile
+    other_voice: bool = False  # the speaker is not the one whose session (and progress) this is
+    record_days: int = 90  # how long an unused record is kept
     playing: HoldPosition | None = None  # this skill's hold audio, as the device reports it
 
 
@@ -79,6 +84,7 @@ class Reply:
     gentle: bool = False
     play: HoldPlay | None = None  # start (or go on with) a step's hold audio
     stop_audio: bool = False
+    forget: bool = False  # delete everything stored for this person (confirmed by voice)
 
 
 @dataclass(frozen=True)

@@ -302,7 +302,8 @@ PHRASE_KEYS = (
     "hold_no_audio hold_resume hold_complete playback_failed checkin_question debrief_toucher_first "
     "debrief_receiver_first return_offer return_gently return_declined repeat_gently stay_with_base ready_first "
     "ready_second ready_reprompt ready_remembered ready_both rating_not_now rating_range rating_thanks less_talking "
-    "more_talking length_stretch_minutes length_quiet_minutes range_stretch_minutes range_quiet_minutes"
+    "more_talking length_stretch_minutes length_quiet_minutes range_stretch_minutes range_quiet_minutes "
+    "delete_confirm deleted not_deleted what_we_keep only_my_voice any_voice voice_unknown voice_refused"
 ).split()
 PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
@@ -331,7 +332,7 @@ def load_phrases(path: Path) -> Phrases:
     if "default" not in countries:
         raise ContentError(file, None, "crisis_lines.default", "is required text")
     return Phrases(
-        text=table("phrases", PHRASE_KEYS, {"exercises", "minutes", "exercise", "low", "high"}),
+        text=table("phrases", PHRASE_KEYS, {"exercises", "minutes", "exercise", "low", "high", "days"}),
         today=table("today", PARTS_OF_DAY, {"weekday"}),
         crisis_lines=table("crisis_lines", countries, set()),
     )

@@ -5,7 +5,7 @@ keeps: JSON-safe, no floats.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 MAX_TRAIL = 30
@@ -20,6 +20,10 @@ class Progress:
     run: str | None = None  # names this step's current hold playback (in AudioPlayer tokens)
     hold_ms: int = 0  # how far into the step's timed hold, for resuming
     hold_done: bool = False  # the hold played to its chime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise": self.exercise, "step": self.step, "trail": list(self.trail), "gentle": self.gentle,
+                "run": self.run, "hold_ms": self.hold_ms, "hold_done": self.hold_done}
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress | None:
@@ -48,7 +52,20 @@ class State:
     return_to: Progress | None = None  # the partnered exercise left for grounding, to return to gently
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand, not dataclasses.asdict: it runs twice a turn, and asdict deep-copies generically.
+        return {
+            "progress": self.progress.to_dict() if self.progress else None,
+            "pending": self.pending,
+            "welcomed": self.welcomed,
+            "completed": dict(self.completed),
+            "holds": self.holds,
+            "playback_failed": self.playback_failed,
+            "settings": dict(self.settings),
+            "ratings": dict(self.ratings),
+            "repeat_next": list(self.repeat_next),
+            "ready_next": self.ready_next,
+            "return_to": self.return_to.to_dict() if self.return_to else None,
+        }
 
     @classmethod
     def from_dict(cls, raw: Any) -> State:
@@ -78,8 +95,9 @@ def _settings(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
         return {}
     out: dict[str, Any] = {k: v for k, v in raw.items() if k.endswith("_minutes") and type(v) is int}
-    if isinstance(raw.get("less_talking"), bool):
-        out["less_talking"] = raw["less_talking"]
+    for flag in ("less_talking", "only_my_voice"):
+        if isinstance(raw.get(flag), bool):
+            out[flag] = raw[flag]
     return out
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 
-from . import checkin, ending, exercises, fallback, help, launch, navigation, playback, preferences
+from . import checkin, ending, exercises, fallback, help, launch, navigation, playback, preferences, privacy
 from .persistence import LoadState, SaveState
 from .services import Services
 
 # Order matters only for the catch-alls in ``fallback``, which come last.
-MODULES = (launch, exercises, navigation, checkin, preferences, playback, help, ending, fallback)
+MODULES = (launch, exercises, navigation, checkin, preferences, playback, help, privacy, ending, fallback)
 
 
 def build_skill(services: Services) -> CustomSkill:

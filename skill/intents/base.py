@@ -22,6 +22,7 @@ class EventHandler(AbstractRequestHandler):
                  request_types: tuple[str, ...] = ()):
         self.services = services
         self.to_event = (lambda _hi, kind=to_event: Event(kind)) if isinstance(to_event, Ev) else to_event
+        self.intents = intents  # named, so a test can hold the interaction model to what is handled
         self.matchers = [is_intent_name(n) for n in intents] + [is_request_type(t) for t in request_types]
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

@@ -3,9 +3,15 @@
 A storage fault never ends a turn: the turn answers from the state in hand, the unsaved state
 rides in the session, and the next turn tries again. A write race with another device is settled
 by ``reconcile`` (the rule is written there).
+
+A session belongs to the voice that opened it: a partner who speaks up later in the same session
+carries on the owner's progress, not a record of their own. The owner's key rides in the session
+with a keyed tag, so a forged session attribute cannot point a turn at someone else's record.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import time
@@ -21,19 +27,39 @@ from .services import Services
 from .turn import SESSION, TURN, TurnState, turn_of
 
 log = logging.getLogger("skill.turn")
-DEFAULT = State().to_dict()
 # Requests answered from the request alone: nothing to read, nothing to save.
 STATELESS = frozenset({"AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
                        "System.ExceptionEncountered"})
+# Session-only fields: asked and answered within one session, so never stored.
+SESSION_ONLY = ("pending",)
+# Fields of a stored record the adapter keeps that are not the engine's: an account record lists the
+# keys of the voice profiles' records on that account, so that SkillDisabled can delete them too.
+PEOPLE = "people"
 
 
-def key_for(handler_input: HandlerInput, services: Services) -> str | None:
+def stored_form(state: State, saved: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in state.to_dict().items() if k not in SESSION_ONLY}
+    if saved.get(PEOPLE):
+        data[PEOPLE] = saved[PEOPLE]
+    return data
+
+
+DEFAULT = stored_form(State(), {})
+
+
+def keys_for(handler_input: HandlerInput, services: Services) -> tuple[str | None, str | None, bool]:
+    """(the speaker's key, the account's key, whether a voice profile was recognised)."""
     system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
     if system is None:
-        return None
+        return None, None, False
     user = system.user.user_id if system.user else None
     person = system.person.person_id if system.person else None
-    return person_key(services.settings.hash_secret, user, person)
+    secret = services.settings.hash_secret
+    return person_key(secret, user, person), person_key(secret, user), bool(person)
+
+
+def session_tag(secret: bytes, owner: str, session_id: str) -> str:
+    return hmac.new(secret, f"owner:{owner}:{session_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class LoadState(AbstractRequestInterceptor):
@@ -41,29 +67,36 @@ class LoadState(AbstractRequestInterceptor):
         self.services = services
 
     def process(self, handler_input: HandlerInput) -> None:
-        key = key_for(handler_input, self.services)
-        if handler_input.request_envelope.request.object_type in STATELESS:
-            turn = TurnState(key=key, saved=DEFAULT, state=State(), version=0, loaded=False)
-            handler_input.attributes_manager.request_attributes[TURN] = turn
-            return
-        session = handler_input.attributes_manager.session_attributes if handler_input.request_envelope.session else {}
-        carried = session.get(SESSION) if isinstance(session, dict) else None
-        turn = self._from_session(key, carried) if carried else None
-        if turn is None:
-            turn = self._from_store(key)
+        speaker, account, recognised = keys_for(handler_input, self.services)
+        envelope = handler_input.request_envelope
+        if envelope.request.object_type in STATELESS or envelope.request.object_type.startswith("AlexaSkillEvent."):
+            turn = TurnState(key=speaker, saved=DEFAULT, state=State(), version=0, loaded=False)
+        else:
+            session = handler_input.attributes_manager.session_attributes if envelope.session else {}
+            carried = session.get(SESSION) if isinstance(session, dict) else None
+            turn = self._from_session(carried, envelope.session.session_id if envelope.session else "")
+            if turn is None:
+                turn = self._from_store(speaker)
+        turn.account, turn.recognised = account, recognised
+        turn.other_voice = turn.key is not None and turn.key != speaker
         handler_input.attributes_manager.request_attributes[TURN] = turn
 
-    @staticmethod
-    def _from_session(key: str | None, carried: Any) -> TurnState | None:
+    def _from_session(self, carried: Any, session_id: str) -> TurnState | None:
+        if not isinstance(carried, dict):
+            return None
         try:
-            version, saved = int(carried["v"]), carried["b"]
+            version, saved, owner = int(carried["v"]), carried["b"], carried["o"]
             current = carried.get("s", saved)
+            tag = carried["t"]
         except (KeyError, TypeError, ValueError):
             return None
-        if not isinstance(saved, dict):
+        if not (isinstance(saved, dict) and isinstance(current, dict) and isinstance(owner, str)
+                and isinstance(tag, str)):
             return None
-        return TurnState(key=key, saved=saved, state=State.from_dict(current), version=version,
-                         unsaved="s" in carried)
+        if not hmac.compare_digest(tag, session_tag(self.services.settings.hash_secret, owner, session_id)):
+            return None  # not a session this service wrote: read from the store instead
+        state = State.from_dict({**current, "pending": carried.get("p")})
+        return TurnState(key=owner, saved=saved, state=state, version=version, unsaved="s" in carried)
 
     def _from_store(self, key: str | None) -> TurnState:
         turn = TurnState(key=key, saved=DEFAULT, state=State(), version=0)
@@ -86,48 +119,107 @@ class SaveState(AbstractResponseInterceptor):
 
     def process(self, handler_input: HandlerInput, response) -> None:
         turn = turn_of(handler_input)
-        current = turn.state.to_dict()
-        if turn.loaded and turn.key is not None and (current != turn.saved or turn.unsaved):
-            self._save(turn, current)
-            current = turn.state.to_dict()  # after a merge, the session goes on from the merged state
-        if handler_input.request_envelope.session is not None:
-            carried = {"v": turn.version, "b": turn.saved}
+        if turn.loaded and turn.key is not None:
+            if turn.forget:
+                self._forget(turn)
+            else:
+                current = stored_form(turn.state, turn.saved)
+                if current != turn.saved or turn.unsaved:
+                    self._save(turn, current)
+        envelope = handler_input.request_envelope
+        if envelope.session is not None and turn.key is not None:
+            secret = self.services.settings.hash_secret
+            current = stored_form(turn.state, turn.saved)
+            carried = {"v": turn.version, "b": turn.saved, "o": turn.key,
+                       "t": session_tag(secret, turn.key, envelope.session.session_id or "")}
             if current != turn.saved:
                 carried["s"] = current
+            if turn.state.pending:
+                carried["p"] = turn.state.pending
             handler_input.attributes_manager.session_attributes[SESSION] = carried
         log_turn(handler_input, turn)
 
+    def _expiry(self) -> int:
+        return int(time.time()) + self.services.settings.record_days * 86_400
+
     def _save(self, turn: TurnState, current: dict[str, Any]) -> None:
-        store, days = self.services.store, self.services.settings.record_days
-        expires_at = int(time.time()) + days * 86_400
+        store = self.services.store
         try:
             turn.writes += 1
             try:
-                record = store.save(turn.key, current, turn.version, expires_at)
+                record = store.save(turn.key, current, turn.version, self._expiry())
             except VersionConflict:
                 # Another device saved first: merge by the rule, then write on top of its version.
                 turn.reads += 1
                 theirs = store.load(turn.key)
-                base = theirs.data if theirs else DEFAULT
-                merged = reconcile(turn.saved, current, base)
+                merged = reconcile(turn.saved, current, theirs.data if theirs else DEFAULT)
                 turn.writes += 1
-                record = store.save(turn.key, merged, theirs.version if theirs else 0, expires_at)
-                turn.state = State.from_dict(merged)
+                record = store.save(turn.key, merged, theirs.version if theirs else 0, self._expiry())
+                turn.state = State.from_dict({**merged, "pending": turn.state.pending})
         except StoreError:
             turn.store_failed = True  # kept in the session; the next turn tries again
             return
+        first_save = turn.version == 0
         turn.saved, turn.version = record.data, record.version
+        if first_save and turn.recognised and turn.account and turn.account != turn.key:
+            self._register_person(turn)
+
+    def _register_person(self, turn: TurnState) -> None:
+        """Note a voice profile's record on the account's record, so SkillDisabled can find it."""
+        store = self.services.store
+        for _ in range(2):  # one retry on a race with the account's own turn
+            try:
+                turn.reads += 1
+                record = store.load(turn.account)
+                data = dict(record.data) if record else {}
+                people = [k for k in data.get(PEOPLE, []) if isinstance(k, str)]
+                if turn.key in people:
+                    return
+                data[PEOPLE] = people + [turn.key]
+                turn.writes += 1
+                store.save(turn.account, data, record.version if record else 0, self._expiry())
+                return
+            except VersionConflict:
+                continue
+            except StoreError:
+                turn.store_failed = True
+                return
+
+    def _forget(self, turn: TurnState) -> None:
+        """Delete by voice: this person's record goes; an account's list of other profiles' records stays."""
+        store, people = self.services.store, turn.saved.get(PEOPLE)
+        try:
+            turn.writes += 1
+            store.delete(turn.key)
+            if people:
+                turn.writes += 1
+                store.save(turn.key, {PEOPLE: people}, 0, self._expiry())
+        except StoreError:
+            turn.store_failed = True
+            return
+        turn.saved, turn.version = ({PEOPLE: people}, 1) if people else (DEFAULT, 0)
+
+
+def forget_account(services: Services, account: str) -> int:
+    """SkillDisabled: delete the account's record and every voice profile's record it lists."""
+    store = services.store
+    record = store.load(account)
+    people = [k for k in (record.data.get(PEOPLE, []) if record else []) if isinstance(k, str)]
+    for key in people:
+        store.delete(key)
+    store.delete(account)
+    return len(people) + 1
 
 
 def log_turn(handler_input: HandlerInput, turn: TurnState | None, error: str | None = None) -> None:
     """One JSON line per turn: no utterance, no slot value, no raw Alexa id."""
     request = handler_input.request_envelope.request
-    intent = getattr(getattr(request, "intent", None), "name", None)
+    intent = getattr(request, "intent", None)
     line = {
         "event": "turn",
         "request_id": getattr(request, "request_id", None),
         "type": getattr(request, "object_type", None),
-        "intent": intent,
+        "intent": getattr(intent, "name", None),
     }
     if turn is not None:
         progress = turn.state.progress

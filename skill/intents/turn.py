@@ -34,6 +34,10 @@ class TurnState:
     store_failed: bool = False
     unsaved: bool = False  # an earlier turn of this session could not be saved
     loaded: bool = True  # False for requests that need no state (nothing is read, nothing saved)
+    account: str | None = None  # the account's key (differs from ``key`` for a voice profile's record)
+    recognised: bool = False  # the speaker's voice profile was recognised
+    other_voice: bool = False  # the speaker is not the owner of this session's record
+    forget: bool = False  # delete the record instead of saving it
 
 
 def turn_of(handler_input: HandlerInput) -> TurnState:
@@ -76,12 +80,16 @@ def context_for(handler_input: HandlerInput, services: Services) -> Context:
                                            system.api_access_token if system else None)
 
     interfaces = device.supported_interfaces if device else None
+    turn = turn_of(handler_input)
     return Context(locale=getattr(envelope.request, "locale", None) or "en-US",
                    new_session=bool(envelope.session and envelope.session.new),
                    local_time=local_time,
                    audio_player=bool(interfaces and interfaces.audio_player is not None
                                      and services.settings.audio_base_url),
-                   playing=_playing(handler_input))
+                   playing=_playing(handler_input),
+                   recognised_voice=turn.recognised,
+                   other_voice=turn.other_voice,
+                   record_days=services.settings.record_days)
 
 
 def respond(handler_input: HandlerInput, services: Services, event: Event) -> Response:
@@ -89,6 +97,7 @@ def respond(handler_input: HandlerInput, services: Services, event: Event) -> Re
     turn = turn_of(handler_input)
     outcome = services.engine.handle(turn.state, event, context_for(handler_input, services))
     turn.state = outcome.state
+    turn.forget = outcome.reply.forget
     return render(handler_input, services, outcome.reply)
 
 

@@ -1,0 +1,46 @@
+"""Data rights by voice ("delete my data", "what do you keep about me?") and the SkillDisabled event."""
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response
+
+from ..flows import Ev
+from ..store import StoreError
+from .base import EventHandler
+from .persistence import forget_account, keys_for
+
+log = logging.getLogger("skill.turn")
+
+
+class SkillDisabled(AbstractRequestHandler):
+    """Disabling the skill deletes what it kept, unless Alexa says the person chose to keep it."""
+
+    def __init__(self, services):
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        body = getattr(handler_input.request_envelope.request, "body", None)
+        status = getattr(body, "user_information_persistence_status", None)
+        if getattr(status, "value", status) != "PERSISTED":
+            _, account, _ = keys_for(handler_input, self.services)
+            try:
+                deleted = forget_account(self.services, account) if account else 0
+                log.info('{"event":"skill_disabled","records_deleted":%d}', deleted)
+            except StoreError:
+                log.error('{"event":"skill_disabled","error":"store unavailable"}')
+        return handler_input.response_builder.response
+
+
+def handlers(services):
+    return [
+        EventHandler(services, Ev.DELETE_DATA, intents=("DeleteDataIntent",)),
+        EventHandler(services, Ev.WHAT_WE_KEEP, intents=("WhatDoYouKeepIntent",)),
+        SkillDisabled(services),
+    ]
