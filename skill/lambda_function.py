@@ -40,4 +40,5 @@ def handler(event: dict, context: Any) -> dict:
         log.warning('{"event":"refused","reason":"wrong skill id"}')
         raise PermissionError("wrong skill id")  # Lambda reports an error; Alexa gets nothing to act on
     envelope = serializer.deserialize(json.dumps(event), RequestEnvelope)
-    return serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+    # The raw event rides along as the context: the SDK's model drops some fields (a skill event's body).
+    return serializer.serialize(skill.invoke(request_envelope=envelope, context=event))

@@ -182,7 +182,8 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
             return answer(413, {"error": TOO_LARGE})
         try:
             verifier.verify(request.headers, body)
-            request_type = check_envelope(_strict_json(body))
+            raw = _strict_json(body)
+            request_type = check_envelope(raw)
         except VerificationError as exc:
             return answer(400, {"error": exc.reason})
         except Malformed:
@@ -197,7 +198,8 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
             return answer(400, {"error": MALFORMED})
         if not isinstance(envelope, RequestEnvelope) or envelope.request is None or envelope.context is None:
             return answer(400, {"error": MALFORMED})
-        result = skill.invoke(request_envelope=envelope, context=None)
+        # The raw JSON rides along as the context: the SDK's model drops some fields (a skill event's body).
+        result = skill.invoke(request_envelope=envelope, context=raw)
         return answer(200, serializer.serialize(result))
 
     @app.get("/healthz")
@@ -205,12 +207,17 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
         return answer(200, {"status": "ok"})
 
     if audio_dir is not None:
-        from flask import send_from_directory
+        from flask import abort, send_file
+
+        from .audio import LOGICAL_FILES, local_path
 
         @app.get("/audio/<path:name>")
         def audio(name: str) -> Response:
-            # send_from_directory refuses paths outside the folder and honours Range requests.
-            return send_from_directory(audio_dir, name, mimetype="audio/mpeg", conditional=True, max_age=86_400)
+            # Only the hold audio, by its published (content-hashed) or plain name; Range requests honoured.
+            path = local_path(name, audio_dir) or (audio_dir / name if name in LOGICAL_FILES else None)
+            if path is None:
+                abort(404)
+            return send_file(path, mimetype="audio/mpeg", conditional=True, max_age=31_536_000)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

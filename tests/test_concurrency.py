@@ -11,6 +11,7 @@ holds: a change to a field only one device touched is never lost.
 """
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -22,9 +23,19 @@ from skill.store.dynamodb import DynamoDBStore, create_table
 from skill.store.sqlite import SqliteStore
 from tests.conftest import SkillServer
 from tests.support.dynamo_server import moto_server  # noqa: F401  (fixture)
-from tests.test_store_contract import _dynamo_env
 
 USER = "amzn1.ask.account.ATWODEVICEPERSON"
+
+
+def _dynamo_env(monkeypatch, endpoint: str) -> None:
+    """Dummy credentials, a region and the loopback endpoint; nothing from a real AWS config."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull,
+                        "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
+                        "AWS_ENDPOINT_URL_DYNAMODB": endpoint}.items():
+        monkeypatch.setenv(name, value)
 ROUNDS = 30
 
 
@@ -77,7 +88,6 @@ class Pair:
             _no_network(srv)
         self.a = self.servers[0].speaker(user_id=USER, device_id="amzn1.ask.device.KITCHEN")
         self.b = self.servers[1].speaker(user_id=USER, device_id="amzn1.ask.device.BEDROOM")
-        self.key = None
 
     def record(self):
         from skill.identity import person_key
@@ -228,7 +238,6 @@ def test_two_devices_racing_lose_no_update(pair):
     # B's last setting is in the store once B has had one more turn (nobody else touches that field).
     assert pair.b.say("help").status == 200
     assert b_setting and pair.record().data["settings"].get("less_talking") is b_setting[0], deferred
-    print("DEFERRED", deferred, [s.inner.stats.snapshot() for s in pair.stores])
 
     # Every acknowledged write has its own version: consecutive, none twice, none skipped.
     versions = sorted(w.version for w in pair.writes)

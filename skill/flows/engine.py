@@ -180,8 +180,9 @@ class Engine:
         state.progress = None
         state.pending = None
         state.completed[exercise.id] = state.completed.get(exercise.id, 0) + 1
-        if "after" in state.ratings and exercise.id in state.repeat_next and not self._rose(state):
-            state.repeat_next.remove(exercise.id)  # it went better this time
+        repeat = self._repeat_key(exercise)
+        if repeat in state.repeat_next and not self._rose(state):
+            state.repeat_next.remove(repeat)  # the gentle repeat is for the next time only
         state.ratings = {}
         if state.return_to and exercise.id == GROUNDING:
             return self._ask(state, join(text, self.phrases["return_offer"]), self.phrases["return_offer"], RETURN,
@@ -431,10 +432,11 @@ class Engine:
             return self._reprompt_step(state, current[1], ctx, self.phrases["rating_range"])
         exercise, step = current
         state.ratings[step.rating] = number  # type: ignore[index]
-        if step.rating == "before":
-            return self._move(state, "rating", ctx, lead=self.phrases["rating_thanks"])
         high, rose = number >= HIGH_DISTRESS, self._rose(state)
-        repeat = exercise.gate.after if exercise.gate else exercise.id  # a later stage repeats the earlier one
+        if step.rating == "before":
+            lead = join(self.phrases["rating_thanks"], self.phrases.crisis_line(ctx.locale) if high else None)
+            return self._move(state, "rating", ctx, lead=lead)
+        repeat = self._repeat_key(exercise)
         if rose and exercise.partnered and repeat not in state.repeat_next:
             state.repeat_next.append(repeat)  # next time: that session again, gently
         if not (high or rose):
@@ -444,6 +446,11 @@ class Engine:
         lead = join(self.phrases["rating_thanks"], self.phrases.crisis_line(ctx.locale) if high and not names_line
                     else None)
         return self._move(state, "distress", ctx, lead=lead)
+
+    @staticmethod
+    def _repeat_key(exercise: Exercise) -> str:
+        """What to take again, gently, after distress rose: a later stage repeats the earlier one."""
+        return exercise.gate.after if exercise.gate else exercise.id
 
     @staticmethod
     def _rose(state: State) -> bool:

@@ -29,7 +29,8 @@ class Progress:
     def from_dict(cls, raw: Any) -> Progress | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("exercise"), str) or not isinstance(raw.get("step"), str):
             return None
-        trail = [s for s in raw.get("trail", []) if isinstance(s, str)][-MAX_TRAIL:]
+        trail = raw.get("trail")
+        trail = [s for s in trail if isinstance(s, str)][-MAX_TRAIL:] if isinstance(trail, list) else []
         hold_ms = raw.get("hold_ms")
         return cls(exercise=raw["exercise"], step=raw["step"], trail=trail, gentle=raw.get("gentle") is True,
                    run=raw["run"] if isinstance(raw.get("run"), str) else None,

@@ -49,6 +49,8 @@ def resolved_value(handler_input: HandlerInput, slot_name: str) -> str | None:
     authorities = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
     for authority in authorities or []:
         code = getattr(getattr(authority.status, "code", None), "value", None)
-        if code == "ER_SUCCESS_MATCH" and authority.values:
-            return authority.values[0].value.id
+        value = getattr(authority.values[0], "value", None) if code == "ER_SUCCESS_MATCH" and authority.values \
+            else None
+        if value is not None and isinstance(value.id, str):
+            return value.id
     return None

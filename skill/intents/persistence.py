@@ -30,6 +30,7 @@ log = logging.getLogger("skill.turn")
 # Requests answered from the request alone: nothing to read, nothing to save.
 STATELESS = frozenset({"AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
                        "System.ExceptionEncountered"})
+SAVE_ATTEMPTS = 3  # a write, then up to two merges after a race with another device
 # Session-only fields: asked and answered within one session, so never stored.
 SESSION_ONLY = ("pending",)
 # Fields of a stored record the adapter keeps that are not the engine's: an account record lists the
@@ -91,7 +92,7 @@ class LoadState(AbstractRequestInterceptor):
         except (KeyError, TypeError, ValueError):
             return None
         if not (isinstance(saved, dict) and isinstance(current, dict) and isinstance(owner, str)
-                and isinstance(tag, str)):
+                and isinstance(tag, str) and 0 <= version < 2**53):
             return None
         if not hmac.compare_digest(tag, session_tag(self.services.settings.hash_secret, owner, session_id)):
             return None  # not a session this service wrote: read from the store instead
@@ -144,18 +145,24 @@ class SaveState(AbstractResponseInterceptor):
 
     def _save(self, turn: TurnState, current: dict[str, Any]) -> None:
         store = self.services.store
+        version, data = turn.version, current
         try:
-            turn.writes += 1
-            try:
-                record = store.save(turn.key, current, turn.version, self._expiry())
-            except VersionConflict:
-                # Another device saved first: merge by the rule, then write on top of its version.
-                turn.reads += 1
-                theirs = store.load(turn.key)
-                merged = reconcile(turn.saved, current, theirs.data if theirs else DEFAULT)
-                turn.writes += 1
-                record = store.save(turn.key, merged, theirs.version if theirs else 0, self._expiry())
-                turn.state = State.from_dict({**merged, "pending": turn.state.pending})
+            for attempt in range(SAVE_ATTEMPTS):
+                try:
+                    turn.writes += 1
+                    record = store.save(turn.key, data, version, self._expiry())
+                    break
+                except VersionConflict:
+                    if attempt == SAVE_ATTEMPTS - 1:
+                        raise
+                    # Another device saved first: merge by the rule, then write on top of its version.
+                    turn.reads += 1
+                    theirs = store.load(turn.key)
+                    # This turn's changes are always those against what it read, whatever the rounds.
+                    data = reconcile(turn.saved, current, theirs.data if theirs else DEFAULT)
+                    version = theirs.version if theirs else 0
+            if data is not current:
+                turn.state = State.from_dict({**data, "pending": turn.state.pending})
         except StoreError:
             turn.store_failed = True  # kept in the session; the next turn tries again
             return

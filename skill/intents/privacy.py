@@ -26,9 +26,10 @@ class SkillDisabled(AbstractRequestHandler):
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        body = getattr(handler_input.request_envelope.request, "body", None)
-        status = getattr(body, "user_information_persistence_status", None)
-        if getattr(status, "value", status) != "PERSISTED":
+        raw = handler_input.context if isinstance(handler_input.context, dict) else {}
+        body = (raw.get("request") or {}).get("body") if isinstance(raw.get("request"), dict) else None
+        status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
+        if status != "PERSISTED":
             _, account, _ = keys_for(handler_input, self.services)
             try:
                 deleted = forget_account(self.services, account) if account else 0
