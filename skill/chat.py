@@ -31,7 +31,8 @@ Post = Callable[[dict], dict]
 class ConsolePlayer:
     """Plays hold audio the way an Echo does, in wall-clock time, reporting to the skill."""
 
-    def __init__(self, post: Post, conversation: Conversation, out: TextIO, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, post: Post, conversation: Conversation, out: TextIO,
+                 clock: Callable[[], float] = time.monotonic):
         self.post, self.conversation, self.out, self.clock = post, conversation, out, clock
         self.chime_ms = round(describe(FILES_DIR / CHIME_FILE).duration_s * 1000)
         self.stream: dict | None = None  # the playing stream: token, offsetInMilliseconds

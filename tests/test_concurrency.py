@@ -11,7 +11,6 @@ holds: a change to a field only one device touched is never lost.
 """
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -22,20 +21,13 @@ from skill.flows import State
 from skill.store.dynamodb import DynamoDBStore, create_table
 from skill.store.sqlite import SqliteStore
 from tests.conftest import SkillServer
-from tests.support.dynamo_server import moto_server  # noqa: F401  (fixture)
+from tests.support.dynamo_server import local_aws_env, moto_server  # noqa: F401  (fixture)
 
 USER = "amzn1.ask.account.ATWODEVICEPERSON"
 
 
 def _dynamo_env(monkeypatch, endpoint: str) -> None:
-    """Dummy credentials, a region and the loopback endpoint; nothing from a real AWS config."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull,
-                        "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
-                        "AWS_ENDPOINT_URL_DYNAMODB": endpoint}.items():
-        monkeypatch.setenv(name, value)
+    local_aws_env(monkeypatch, dynamodb=endpoint)
 ROUNDS = 30
 
 

@@ -120,7 +120,8 @@ def test_every_step_is_reachable_and_has_a_way_out(exercise_id):
     ends = {s.id for s in exercise.steps if s.end}
     assert ends, "no end step"
     from_first = reachable(exercise, exercise.first.id)
-    assert from_first == {s.id for s in exercise.steps}, f"unreachable: {set(s.id for s in exercise.steps) - from_first}"
+    every = {s.id for s in exercise.steps}
+    assert from_first == every, f"unreachable: {every - from_first}"
     for step in exercise.steps:
         if step.end:
             assert not step.on, f"'{step.id}' ends but answers {step.on}"

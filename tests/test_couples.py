@@ -413,7 +413,8 @@ def test_the_gentle_repeat_is_for_the_next_session_only(server):
 
 
 @pytest.mark.parametrize("locale,words", [("en-US", "nine eight eight"), ("en-GB", "Samaritans"),
-                                          ("en-AU", "Lifeline"), ("en-IN", "Tele MANAS"), ("en-CA", "nine eight eight")])
+                                          ("en-AU", "Lifeline"), ("en-IN", "Tele MANAS"),
+                                          ("en-CA", "nine eight eight")])
 def test_a_high_rating_names_the_crisis_line_of_the_locale(server, locale, words):
     alexa = person(server, locale=locale)
     turn = rated_session(alexa, None, "8")

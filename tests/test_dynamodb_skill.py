@@ -24,7 +24,7 @@ import pytest
 from skill.flows import Progress, State, load_catalog
 from skill.store.dynamodb import DynamoDBStore, create_table
 from tests.conftest import SkillServer
-from tests.support.dynamo_server import MotoServer, free_port, moto_server  # noqa: F401  (fixture)
+from tests.support.dynamo_server import MotoServer, free_port, local_aws_env, moto_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 USER = "amzn1.ask.account.AFHDYNAMOUSER0123456789"
@@ -73,16 +73,7 @@ RESUME_OFFER = "pick it up where you left off"
 
 
 def dynamo_env(monkeypatch, endpoint: str) -> None:
-    """Dummy credentials, a region and the local endpoint; nothing from a real AWS config."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+    local_aws_env(monkeypatch, dynamodb=endpoint)
 
 
 def scan(raw, table: str) -> list[dict]:

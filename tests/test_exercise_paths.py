@@ -146,7 +146,8 @@ def test_red_at_every_step_stops_at_once(ready_server, exercise_id, step_id):
     red = alexa.post(envelope)
     sentences = re.split(r"(?<=[.!?])\s+", red.speech)
     assert red.status == 200 and "stopped" in sentences[0], "says so in one calm sentence"
-    assert len(sentences) <= 3 and re.search(r"\b(rest|grounding)\b", red.speech.lower()), "then offers rest or grounding"
+    offer = re.search(r"\b(rest|grounding)\b", red.speech.lower())
+    assert len(sentences) <= 3 and offer, "then offers rest or grounding"
     if playing:
         assert [d["type"] for d in red.directives] == ["AudioPlayer.Stop"]
     step = CATALOG.exercises[exercise_id].step(step_id)

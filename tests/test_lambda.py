@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import sqlite3
 import uuid
 
@@ -19,7 +18,7 @@ from skill import lambda_function
 from skill.config import ConfigError
 from tests.support.alexa import fixture, now_iso, plain
 from tests.support.alexa_ca import SKILL_ID
-from tests.support.dynamo_server import moto_server  # noqa: F401  (fixture)
+from tests.support.dynamo_server import local_aws_env, moto_server  # noqa: F401  (fixture)
 
 SECRET = "lambda-test-secret-0123456789abcdef"
 USER = "amzn1.ask.account.ALAMBDAUSER"
@@ -146,15 +145,8 @@ def test_missing_configuration_fails_the_cold_start_clearly(lambda_env, monkeypa
 @pytest.fixture
 def ssm(moto_server, monkeypatch, lambda_env):
     """Dummy credentials and the local SSM endpoint; no hashing key in the environment."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION", "SKILL_HASH_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", moto_server.endpoint)
+    monkeypatch.delenv("SKILL_HASH_SECRET", raising=False)
+    local_aws_env(monkeypatch, ssm=moto_server.endpoint)
     return boto3.client("ssm")
 
 

@@ -89,7 +89,8 @@ def test_start_known_exercise(matcher):
 
 
 def test_synonym_resolves_to_the_exercise_id(matcher):
-    assert matcher.match("can we do five senses").slots["exercise"] == SlotMatch("five senses", "grounding", "grounding")
+    slot = matcher.match("can we do five senses").slots["exercise"]
+    assert slot == SlotMatch("five senses", "grounding", "grounding")
 
 
 def test_most_literal_words_wins(matcher):

@@ -26,22 +26,13 @@ from skill.store.dynamodb import DynamoDBStore, create_table
 from skill.store.factory import default_sqlite_path
 from skill.store.sqlite import SqliteStore
 
-from tests.support.dynamo_server import MotoServer, moto_server  # noqa: F401  (fixture)
+from tests.support.dynamo_server import MotoServer, local_aws_env, moto_server  # noqa: F401  (fixture)
 
 LATER = 10**10  # an expiry far in the future
 
 
 def _dynamo_env(monkeypatch, endpoint: str) -> None:
-    """Dummy credentials, a region and the local endpoint; nothing from the real AWS config."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+    local_aws_env(monkeypatch, dynamodb=endpoint)
 
 
 class Backend:

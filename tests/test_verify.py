@@ -485,7 +485,8 @@ def test_default_fetcher_refused_connection(local_server):
 
 def test_load_trust_roots_from_path_env_and_system(ca, tmp_path, monkeypatch):
     bundle = tmp_path / "roots.pem"
-    bundle.write_bytes(b"junk before\n" + ca.root.public_bytes(Encoding.PEM) + ca.untrusted.root.public_bytes(Encoding.PEM))
+    roots = ca.root.public_bytes(Encoding.PEM) + ca.untrusted.root.public_bytes(Encoding.PEM)
+    bundle.write_bytes(b"junk before\n" + roots)
     assert load_trust_roots(str(bundle)) == [ca.root, ca.untrusted.root]
     bundle.unlink()  # parsed once: a second call needs no file
     assert load_trust_roots(str(bundle)) == [ca.root, ca.untrusted.root]

@@ -27,7 +27,7 @@ class Progress:
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress | None:
-        if not isinstance(raw, dict) or not isinstance(raw.get("exercise"), str) or not isinstance(raw.get("step"), str):
+        if not (isinstance(raw, dict) and isinstance(raw.get("exercise"), str) and isinstance(raw.get("step"), str)):
             return None
         trail = raw.get("trail")
         trail = [s for s in trail if isinstance(s, str)][-MAX_TRAIL:] if isinstance(trail, list) else []

@@ -21,6 +21,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 from ask_sdk_core.handler_input import HandlerInput
 
 from ..flows import State, reconcile
+from ..audio.plan import TokenParts, parse_token
 from ..identity import person_key
 from ..store import StoreError, VersionConflict
 from .services import Services
@@ -78,6 +79,8 @@ class LoadState(AbstractRequestInterceptor):
             turn = self._from_session(carried, envelope.session.session_id if envelope.session else "")
             if turn is None:
                 turn = self._from_store(speaker)
+            if envelope.request.object_type.startswith("AudioPlayer."):
+                turn = self._hold_owner(turn, parse_token(getattr(envelope.request, "token", None)))
         turn.account, turn.recognised = account, recognised
         turn.other_voice = turn.key is not None and turn.key != speaker
         handler_input.attributes_manager.request_attributes[TURN] = turn
@@ -98,6 +101,23 @@ class LoadState(AbstractRequestInterceptor):
             return None  # not a session this service wrote: read from the store instead
         state = State.from_dict({**current, "pending": carried.get("p")})
         return TurnState(key=owner, saved=saved, state=state, version=version, unsaved="s" in carried)
+
+    def _hold_owner(self, turn: TurnState, token: TokenParts | None) -> TurnState:
+        """The record whose hold this audio report is about. Audio reports name no voice, so a hold started
+        by a recognised voice is found among the voice profiles that the account's record lists."""
+        def playing(candidate: TurnState) -> bool:
+            p = candidate.state.progress
+            return bool(p and token and (p.exercise, p.step, p.run) == (token.exercise, token.step, token.run))
+
+        if token is None or playing(turn):
+            return turn
+        for key in turn.saved.get(PEOPLE, []):
+            candidate = self._from_store(key)
+            candidate.reads += turn.reads
+            if playing(candidate):
+                return candidate
+            turn.reads = candidate.reads
+        return turn
 
     def _from_store(self, key: str | None) -> TurnState:
         turn = TurnState(key=key, saved=DEFAULT, state=State(), version=0)

@@ -6,6 +6,7 @@ moto keeps data in memory: a restart loses every table.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -110,3 +111,16 @@ def moto_server():
     """A session-wide server; tests should use fresh table names."""
     with MotoServer() as server:
         yield server
+
+
+def local_aws_env(monkeypatch, **endpoints: str) -> None:
+    """Dummy credentials, a region and loopback endpoints (``dynamodb=URL``, ``ssm=URL``, ``s3=URL``);
+    nothing is read from a real AWS configuration."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    settings = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "AWS_EC2_METADATA_DISABLED": "true"}
+    settings.update({f"AWS_ENDPOINT_URL_{service.upper()}": url for service, url in endpoints.items()})
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
