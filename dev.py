@@ -30,12 +30,13 @@ STAMP = os.path.join(VENV, ".safe-harbor-installed")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", "8080"
 PYTEST_NO_TESTS = 5
 
-USAGE = """usage: python3 dev.py {run,chat,test,bench} [ARGS...]
+USAGE = """usage: python3 dev.py {run,chat,test,bench,setup} [ARGS...]
 
   run    run the skill locally on http://127.0.0.1:8080 (dev mode, SQLite store); ARGS go to `python -m skill serve`
   chat   a text console that plays the skill as a speaker would; ARGS go to `python -m skill chat`
   test   the whole test suite; ARGS go to pytest (e.g. -x, -k store)
   bench  the benchmarks; ARGS go to `python -m bench` (see bench/README.md)
+  setup  only create .venv and install the project (what the others do first)
 
 Each command first creates .venv if missing and installs the project into it when pyproject.toml changed."""
 
@@ -171,7 +172,11 @@ def cmd_bench(extra):
     exec_in_venv(["-m", "bench"] + extra)
 
 
-COMMANDS = {"run": cmd_run, "chat": cmd_chat, "test": cmd_test, "bench": cmd_bench}
+def cmd_setup(extra):
+    return 0  # main() has already set up .venv
+
+
+COMMANDS = {"run": cmd_run, "chat": cmd_chat, "test": cmd_test, "bench": cmd_bench, "setup": cmd_setup}
 
 
 def main(argv):

@@ -106,9 +106,24 @@ class MotoServer:
         self._log.close()
 
 
+class RunningServer:
+    """A DynamoDB-API server that someone else started and stops (.ci/run), named by its endpoint."""
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint.rstrip("/")
+
+
 @pytest.fixture(scope="session")
 def moto_server():
-    """A session-wide server; tests should use fresh table names."""
+    """A session-wide server; tests should use fresh table names.
+
+    .ci/run starts one before the tests and names it in SAFE_HARBOR_TEST_DYNAMODB; otherwise the
+    tests start their own. Tests that stop and restart a server always start their own MotoServer.
+    """
+    endpoint = os.environ.get("SAFE_HARBOR_TEST_DYNAMODB")
+    if endpoint:
+        yield RunningServer(endpoint)
+        return
     with MotoServer() as server:
         yield server
 
