@@ -6,7 +6,7 @@ import pytest
 from skill.audio import audio_manifest
 from skill.audio.plan import parse_token
 from skill.speech import ssml_problems
-from tests.conftest import AUDIO_BASE
+from tests.conftest import AUDIO_BASE, SkillServer
 
 EXERCISE = "lying_together"
 HOLD_STEP = "quiet"
@@ -243,3 +243,20 @@ def test_audio_reports_reach_the_hold_of_a_recognised_voice(server):
     alexa.person_id = "amzn1.ask.person.AFAKEPERSONID"
     stream = stream_of(alexa.intent("AMAZON.ResumeIntent", new_session=True))
     assert stream["offsetInMilliseconds"] == 42_000 and stream["token"] == token
+
+
+def test_serve_plays_the_hold_audio_by_its_published_name_with_range_requests(tmp_path):
+    from skill.audio import FILES_DIR
+    from skill.web import create_app
+    from tests.conftest import settings_for
+
+    server = SkillServer(tmp_path / "s.db")
+    client = create_app(settings_for(tmp_path / "s.db"), server.skill, audio_dir=FILES_DIR).test_client()
+    published = audio_manifest()["bed-60s.mp3"]
+    whole = client.get(f"/audio/{published}")
+    assert whole.status_code == 200 and whole.mimetype == "audio/mpeg"
+    assert whole.data == (FILES_DIR / "bed-60s.mp3").read_bytes()
+    part = client.get(f"/audio/{published}", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.data == whole.data[100:200]
+    assert client.get("/audio/../config.py").status_code == 404
+    assert client.get("/audio/other.mp3").status_code == 404

@@ -32,8 +32,8 @@ KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_EN
 # Turns that come before any notice of failed audio: stopping always comes first.
 NO_NOTICE = frozenset({Ev.CHECKIN, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END, Ev.DELETE_DATA,
                        Ev.WHAT_WE_KEEP})
-# Turns that carry a partnered exercise on; with "only my voice" they need the owner's voice.
-# Stopping, pausing, help and grounding stay open to every voice.
+# With "only my voice", another voice in the owner's session may not carry an exercise on or act on the
+# owner's record. Stopping, pausing, help and grounding stay open to every voice.
 CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.YES, Ev.NO, Ev.GO_FIRST, Ev.RATING,
                       Ev.SETTING, Ev.SET_LENGTH, Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})
 

@@ -49,6 +49,15 @@ def stored_form(state: State, saved: dict[str, Any]) -> dict[str, Any]:
 DEFAULT = stored_form(State(), {})
 
 
+def sparse(data: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields that differ from a new person's: the session copy stays small to parse and copy."""
+    return {k: v for k, v in data.items() if k not in DEFAULT or DEFAULT[k] != v}
+
+
+def dense(data: dict[str, Any]) -> dict[str, Any]:
+    return {**DEFAULT, **data}
+
+
 def keys_for(handler_input: HandlerInput, services: Services) -> tuple[str | None, str | None, bool]:
     """(the speaker's key, the account's key, whether a voice profile was recognised)."""
     system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
@@ -89,9 +98,8 @@ class LoadState(AbstractRequestInterceptor):
         if not isinstance(carried, dict):
             return None
         try:
-            version, saved, owner = int(carried["v"]), carried["b"], carried["o"]
+            version, saved, owner, tag = int(carried["v"]), carried["b"], carried["o"], carried["t"]
             current = carried.get("s", saved)
-            tag = carried["t"]
         except (KeyError, TypeError, ValueError):
             return None
         if not (isinstance(saved, dict) and isinstance(current, dict) and isinstance(owner, str)
@@ -100,7 +108,7 @@ class LoadState(AbstractRequestInterceptor):
         if not hmac.compare_digest(tag, session_tag(self.services.settings.hash_secret, owner, session_id)):
             return None  # not a session this service wrote: read from the store instead
         state = State.from_dict({**current, "pending": carried.get("p")})
-        return TurnState(key=owner, saved=saved, state=state, version=version, unsaved="s" in carried)
+        return TurnState(key=owner, saved=dense(saved), state=state, version=version, unsaved="s" in carried)
 
     def _hold_owner(self, turn: TurnState, token: TokenParts | None) -> TurnState:
         """The record whose hold this audio report is about. Audio reports name no voice, so a hold started
@@ -151,10 +159,10 @@ class SaveState(AbstractResponseInterceptor):
         if envelope.session is not None and turn.key is not None:
             secret = self.services.settings.hash_secret
             current = stored_form(turn.state, turn.saved)
-            carried = {"v": turn.version, "b": turn.saved, "o": turn.key,
+            carried = {"v": turn.version, "b": sparse(turn.saved), "o": turn.key,
                        "t": session_tag(secret, turn.key, envelope.session.session_id or "")}
             if current != turn.saved:
-                carried["s"] = current
+                carried["s"] = sparse(current)
             if turn.state.pending:
                 carried["p"] = turn.state.pending
             handler_input.attributes_manager.session_attributes[SESSION] = carried

@@ -19,7 +19,7 @@ from ..speech import to_ssml
 from .services import Services
 
 TURN = "safe_harbor_turn"  # request attribute holding the TurnState
-SESSION = "sh"  # session attribute: {"v": version, "b": last saved state, "s": unsaved state}
+SESSION = "sh"  # session attribute: version, last saved state, unsaved state, owner, tag (see persistence.py)
 
 
 @dataclass
