@@ -14,6 +14,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from .config import Settings
+from .request_shape import check_envelope
 from .wiring import build, configure_logging
 
 log = logging.getLogger("skill.lambda")
@@ -39,6 +40,7 @@ def handler(event: dict, context: Any) -> dict:
     if application_id(event) not in skill_ids:
         log.warning('{"event":"refused","reason":"wrong skill id"}')
         raise PermissionError("wrong skill id")  # Lambda reports an error; Alexa gets nothing to act on
+    check_envelope(event)  # the same boundary as the web service: Malformed is an error for Lambda to report
     envelope = serializer.deserialize(json.dumps(event), RequestEnvelope)
     # The raw event rides along as the context: the SDK's model drops some fields (a skill event's body).
     return serializer.serialize(skill.invoke(request_envelope=envelope, context=event))

@@ -170,3 +170,12 @@ def test_missing_ssm_parameter_is_a_clear_config_error(ssm, monkeypatch, lambda_
     message = str(raised.value)
     assert name in message and "SSM" in message and "ParameterNotFound" in message
     assert not lambda_env.exists() or stored_keys(lambda_env) == []
+
+
+def test_a_malformed_event_is_refused_like_the_web_service_refuses_it(lambda_env):
+    from skill.request_shape import Malformed
+
+    bad = event("launch")
+    bad["request"]["locale"] = 12
+    with pytest.raises(Malformed):
+        lambda_function.handler(bad, None)
