@@ -33,6 +33,15 @@ def stream_of(turn) -> dict:
     return the_play(turn)["audioItem"]["stream"]
 
 
+def while_playing(alexa, intent: str, token: str, offset_ms: int = 5_000, activity: str = "PLAYING",
+                  slots: dict | None = None):
+    """What a person says while the hold plays: a new session, the player's token and offset in the context."""
+    envelope = alexa.envelope(intent, slots, new_session=True)
+    envelope["context"]["AudioPlayer"] = {"token": token, "offsetInMilliseconds": offset_ms,
+                                          "playerActivity": activity}
+    return alexa.post(envelope)
+
+
 def assert_audio_only(turn):
     """The platform's rule for AudioPlayer / PlaybackController responses: no speech, no reprompt, no card."""
     assert turn.status == 200
@@ -92,17 +101,13 @@ def test_pause_then_resume_at_the_saved_offset(server):
     second = nxt["token"]
     alexa.audio_event("AudioPlayer.PlaybackStarted", second, 0)
     # "Alexa, pause" while playing: an IntentRequest with the player's token and offset in the context.
-    envelope = alexa.envelope("AMAZON.PauseIntent", new_session=True)
-    envelope["context"]["AudioPlayer"] = {"token": second, "offsetInMilliseconds": 47_000, "playerActivity": "PLAYING"}
-    turn = alexa.post(envelope)
+    turn = while_playing(alexa, "AMAZON.PauseIntent", second, 47_000)
     assert turn.status == 200 and turn.ssml is None
     assert [d["type"] for d in turn.directives] == ["AudioPlayer.Stop"]
     stopped = alexa.audio_event("AudioPlayer.PlaybackStopped", second, 47_000, activity="STOPPED")
     assert stopped.status == 200 and stopped.response == {}, "PlaybackStopped takes no response"
     # "Alexa, resume": plays on from that very offset, in that segment.
-    envelope = alexa.envelope("AMAZON.ResumeIntent", new_session=True)
-    envelope["context"]["AudioPlayer"] = {"token": second, "offsetInMilliseconds": 47_000, "playerActivity": "STOPPED"}
-    turn = alexa.post(envelope)
+    turn = while_playing(alexa, "AMAZON.ResumeIntent", second, 47_000, activity="STOPPED")
     stream = stream_of(turn)
     assert parse_token(stream["token"]).index == 1 and stream["offsetInMilliseconds"] == 47_000
     assert parse_token(stream["token"]).run == parse_token(token).run
@@ -141,9 +146,7 @@ def test_next_after_the_chime_goes_on_to_the_step_after(server):
 def test_red_during_a_hold_stops_the_audio_and_does_what_red_does(server):
     alexa = server.speaker()
     token = stream_of(walk_to_hold(alexa))["token"]
-    envelope = alexa.envelope("CheckInIntent", {"color": ("red", "red")}, new_session=True)
-    envelope["context"]["AudioPlayer"] = {"token": token, "offsetInMilliseconds": 12_000, "playerActivity": "PLAYING"}
-    turn = alexa.post(envelope)
+    turn = while_playing(alexa, "CheckInIntent", token, 12_000, slots={"color": ("red", "red")})
     assert [d["type"] for d in turn.directives] == ["AudioPlayer.Stop"]
     assert "stopped" in turn.speech
     turn = alexa.say("no")
@@ -194,19 +197,14 @@ def test_loop_and_shuffle_are_declined_in_one_sentence_and_the_audio_goes_on(ser
     alexa = server.speaker()
     token = stream_of(walk_to_hold(alexa))["token"]
     for intent in ("AMAZON.LoopOnIntent", "AMAZON.ShuffleOnIntent"):
-        envelope = alexa.envelope(intent, new_session=True)
-        envelope["context"]["AudioPlayer"] = {"token": token, "offsetInMilliseconds": 5_000,
-                                              "playerActivity": "PLAYING"}
-        turn = alexa.post(envelope)
+        turn = while_playing(alexa, intent, token)
         assert "isn't available" in turn.speech and not turn.directives
 
 
 def test_cancel_during_a_hold_ends_the_exercise(server):
     alexa = server.speaker()
     token = stream_of(walk_to_hold(alexa))["token"]
-    envelope = alexa.envelope("AMAZON.CancelIntent", new_session=True)
-    envelope["context"]["AudioPlayer"] = {"token": token, "offsetInMilliseconds": 5_000, "playerActivity": "PLAYING"}
-    turn = alexa.post(envelope)
+    turn = while_playing(alexa, "AMAZON.CancelIntent", token)
     assert [d["type"] for d in turn.directives] == ["AudioPlayer.Stop"] and turn.ends_session
     assert "pick it up" not in alexa.launch().speech
 
@@ -214,9 +212,7 @@ def test_cancel_during_a_hold_ends_the_exercise(server):
 def test_next_during_a_hold_moves_on_and_stops_the_audio(server):
     alexa = server.speaker()
     token = stream_of(walk_to_hold(alexa))["token"]
-    envelope = alexa.envelope("AMAZON.NextIntent", new_session=True)
-    envelope["context"]["AudioPlayer"] = {"token": token, "offsetInMilliseconds": 5_000, "playerActivity": "PLAYING"}
-    turn = alexa.post(envelope)
+    turn = while_playing(alexa, "AMAZON.NextIntent", token)
     assert "Welcome back" in turn.speech and [d["type"] for d in turn.directives] == ["AudioPlayer.Stop"]
     # "start over" from there begins the exercise again.
     assert "Welcome to lying together" in alexa.say("start over").speech
