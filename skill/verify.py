@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import logging
 import os
 import posixpath
@@ -33,6 +32,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store
+
+from .request_shape import Malformed, parse_strict
 
 log = logging.getLogger(__name__)
 
@@ -313,11 +314,11 @@ def _timestamp_seconds(value: Any) -> float:
 def _parse_envelope(body: bytes) -> tuple[dict, str, str, float]:
     """-> (envelope, request type, application id, timestamp seconds); else 'malformed request'."""
     try:
-        envelope = json.loads(body)
+        envelope = parse_strict(body)  # the one parse of the body: the web service uses this result
         request = envelope["request"]
         request_type = request["type"]
         timestamp = _timestamp_seconds(request["timestamp"])
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError):
+    except (Malformed, ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError):
         raise VerificationError(MALFORMED) from None
     app_id = _dig(envelope, "context", "System", "application", "applicationId")
     if app_id is None:

@@ -22,7 +22,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .config import Settings
-from .request_shape import Malformed, check_envelope, parse_strict
+from .request_shape import Malformed, check_envelope
 from .verify import RequestVerifier, VerificationError
 
 log = logging.getLogger("skill.web")
@@ -67,8 +67,7 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
         if body is None:
             return answer(413, {"error": TOO_LARGE})
         try:
-            verifier.verify(request.headers, body)
-            raw = parse_strict(body)
+            raw = verifier.verify(request.headers, body)  # parsed once, strictly, by the verifier
             request_type = check_envelope(raw)
         except VerificationError as exc:
             return answer(400, {"error": exc.reason})
