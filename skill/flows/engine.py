@@ -107,7 +107,8 @@ class Engine:
         return self.phrases[key].replace("{exercises}", self._exercise_list())
 
     def _exercise_list(self) -> str:
-        titles = self.catalog.titles()
+        # A stage offered only after another (a gate) is not in the menu; asking for it by name explains why.
+        titles = [e.title for e in self.catalog.exercises.values() if not e.gate]
         if len(titles) == 1:
             return titles[0]
         return ", ".join(titles[:-1]) + ", or " + titles[-1]
