@@ -48,7 +48,8 @@ EXPLICIT = [
 # The affair and the other person are never named (CONTENT.md, "Voice style").
 AFFAIR = [
     "affair", "affairs", "cheat", "cheated", "cheating", "cheater", "betray", "betrayed", "betrayal", "porn",
-    "pornography", "infidelity", "unfaithful", "adultery", "the other woman", "the other man", "lover", "lovers",
+    "pornography", "infidelity", "unfaithful", "adultery", "the other woman", "the other man", "the other person",
+    "lover", "lovers",
     "mistress", "hookup",
 ]
 # Pressure words (CONTENT.md, "Voice style": invitational words, "not 'you should', not 'relax'").

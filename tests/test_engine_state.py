@@ -36,3 +36,16 @@ def test_reconcile_keeps_newer_stored_progress_and_this_turns_other_changes():
     merged = reconcile(base, mine, theirs)
     assert merged["progress"]["step"] == "hear"  # both changed progress: the stored write wins
     assert merged["settings"] == {"less_talking": True}  # only this turn changed settings: kept
+
+
+def test_reconcile_lets_a_move_win_over_an_audio_report_of_the_hold_it_left():
+    at_hold = Progress("lying_together", "quiet", run="r1")
+    base = State(progress=at_hold).to_dict()
+    reported = State(progress=Progress("lying_together", "quiet", run="r1", hold_ms=9000)).to_dict()
+    red = State().to_dict()  # red cleared progress
+    assert reconcile(base, red, reported)["progress"] is None
+    moved = State(progress=Progress("lying_together", "return", ["quiet"])).to_dict()
+    assert reconcile(base, moved, reported)["progress"]["step"] == "return"
+    # ...but a real move by the other writer still wins over this turn's.
+    other_move = State(progress=Progress("lying_together", "rate_after", ["quiet"])).to_dict()
+    assert reconcile(base, moved, other_move)["progress"]["step"] == "rate_after"

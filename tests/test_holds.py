@@ -256,3 +256,44 @@ def test_serve_plays_the_hold_audio_by_its_published_name_with_range_requests(tm
     assert part.status_code == 206 and part.data == whole.data[100:200]
     assert client.get("/audio/../config.py").status_code == 404
     assert client.get("/audio/other.mp3").status_code == 404
+
+
+class WriteInBetween:
+    """A store that lets another request save between this turn's read and its write (a real race)."""
+
+    def __init__(self, store):
+        self.store, self.before_next_save = store, None
+
+    def save(self, *args, **kw):
+        hook, self.before_next_save = self.before_next_save, None
+        if hook:
+            hook()
+        return self.store.save(*args, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_red_during_a_hold_wins_over_the_playback_report_racing_it(tmp_path):
+    first = SkillServer(tmp_path / "s.db")
+    racing = WriteInBetween(first.services.store)
+    server = first.restart(store=racing)
+    alexa = server.speaker()
+    token = stream_of(walk_to_hold(alexa))["token"]
+    reporter = server.speaker()  # the device's audio player, reporting while red is being handled
+    racing.before_next_save = lambda: reporter.audio_event("AudioPlayer.PlaybackStopped", token, 9_000,
+                                                           activity="STOPPED")
+    turn = while_playing(alexa, "CheckInIntent", token, 9_000, slots={"color": ("red", "red")})
+    assert "stopped" in turn.speech
+    assert "pick it up" not in alexa.launch().speech  # red stayed red
+
+
+def test_player_buttons_act_on_the_hold_of_a_recognised_voice(server):
+    alexa = server.speaker(person_id="amzn1.ask.person.AFAKEPERSONID")
+    token = stream_of(walk_to_hold(alexa))["token"]
+    alexa.person_id = None  # buttons carry the account only
+    alexa.audio_event("AudioPlayer.PlaybackStopped", token, 20_000, activity="STOPPED")
+    turn = alexa.audio_event("PlaybackController.PlayCommandIssued", token, 20_000, activity="STOPPED")
+    assert_audio_only(turn)
+    stream = stream_of(turn)
+    assert stream["token"] == token and stream["offsetInMilliseconds"] == 20_000

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from skill.identity import person_key
-from skill.intents.persistence import DEFAULT, PEOPLE
+from skill.intents.persistence import DEFAULT, LISTED, PEOPLE
 from tests.conftest import SECRET, SkillServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +177,7 @@ def stored_field_names() -> set[str]:
     names = {k for k in DEFAULT if k not in ("progress", "settings", "ratings")}
     names |= {f"progress.{k}" for k in Progress("x", "y").to_dict()}
     names |= {f"settings.{k}" for k in (*SETTINGS, "less_talking", "only_my_voice")}
-    names |= {"ratings.before", "ratings.after", PEOPLE}
+    names |= {"ratings.before", "ratings.after", PEOPLE, LISTED}
     return names
 
 
@@ -203,3 +203,34 @@ def field_names(data: dict) -> set[str]:
         elif name not in NESTED:
             names.add(name)
     return names
+
+
+class FailingAccountReads:
+    """A store whose first read of one key fails, as in a brief outage."""
+
+    def __init__(self, store, key):
+        self.store, self.key, self.failed = store, key, False
+
+    def load(self, key):
+        if key == self.key and not self.failed:
+            self.failed = True
+            from skill.store import StoreError
+            raise StoreError("outage")
+        return self.store.load(key)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_a_profile_missed_by_an_outage_is_listed_on_a_later_turn_so_disabling_deletes_it(tmp_path):
+    first = SkillServer(tmp_path / "s.db")
+    user = "amzn1.ask.account.AEXAMPLEUSER"
+    server = first.restart(store=FailingAccountReads(first.services.store, key(user)))
+    someone = server.speaker(person_id=PERSON)
+    someone.launch()  # the first save (the welcome was given): listing it on the account fails
+    store = server.services.store
+    assert store.load(key(user)) is None and store.load(key(user, PERSON)) is not None
+    someone.say("start:grounding")  # the next saving turn lists it
+    assert store.load(key(user)).data[PEOPLE] == [key(user, PERSON)]
+    someone.skill_disabled("NOT_PERSISTED")
+    assert store.load(key(user, PERSON)) is None and store.load(key(user)) is None

@@ -37,12 +37,13 @@ SESSION_ONLY = ("pending",)
 # Fields of a stored record the adapter keeps that are not the engine's: an account record lists the
 # keys of the voice profiles' records on that account, so that SkillDisabled can delete them too.
 PEOPLE = "people"
+LISTED = "listed"  # on a voice profile's record: the account's record lists it
+ADAPTER_FIELDS = (PEOPLE, LISTED)
 
 
 def stored_form(state: State, saved: dict[str, Any]) -> dict[str, Any]:
     data = {k: v for k, v in state.to_dict().items() if k not in SESSION_ONLY}
-    if saved.get(PEOPLE):
-        data[PEOPLE] = saved[PEOPLE]
+    data.update({k: saved[k] for k in ADAPTER_FIELDS if saved.get(k)})
     return data
 
 
@@ -88,8 +89,11 @@ class LoadState(AbstractRequestInterceptor):
             turn = self._from_session(carried, envelope.session.session_id if envelope.session else "")
             if turn is None:
                 turn = self._from_store(speaker)
+            # Audio reports and player buttons name no voice: find whose hold they are about.
             if envelope.request.object_type.startswith("AudioPlayer."):
                 turn = self._hold_owner(turn, parse_token(getattr(envelope.request, "token", None)))
+            elif envelope.request.object_type.startswith("PlaybackController.") and envelope.context.audio_player:
+                turn = self._hold_owner(turn, parse_token(envelope.context.audio_player.token))
         turn.account, turn.recognised = account, recognised
         turn.other_voice = turn.key is not None and turn.key != speaker
         handler_input.attributes_manager.request_attributes[TURN] = turn
@@ -154,6 +158,8 @@ class SaveState(AbstractResponseInterceptor):
             else:
                 current = stored_form(turn.state, turn.saved)
                 if current != turn.saved or turn.unsaved:
+                    if self._needs_listing(turn) and self._register_person(turn):
+                        current[LISTED] = True  # saved with this turn's write, so it costs no write of its own
                     self._save(turn, current)
         envelope = handler_input.request_envelope
         if envelope.session is not None and turn.key is not None:
@@ -194,13 +200,15 @@ class SaveState(AbstractResponseInterceptor):
         except StoreError:
             turn.store_failed = True  # kept in the session; the next turn tries again
             return
-        first_save = turn.version == 0
         turn.saved, turn.version = record.data, record.version
-        if first_save and turn.recognised and turn.account and turn.account != turn.key:
-            self._register_person(turn)
 
-    def _register_person(self, turn: TurnState) -> None:
-        """Note a voice profile's record on the account's record, so SkillDisabled can find it."""
+    @staticmethod
+    def _needs_listing(turn: TurnState) -> bool:
+        return bool(turn.recognised and turn.account and turn.account != turn.key and not turn.saved.get(LISTED))
+
+    def _register_person(self, turn: TurnState) -> bool:
+        """Note a voice profile's record on the account's record, so SkillDisabled can find it.
+        Until that succeeds, every saving turn of the profile tries again."""
         store = self.services.store
         for _ in range(2):  # one retry on a race with the account's own turn
             try:
@@ -209,16 +217,17 @@ class SaveState(AbstractResponseInterceptor):
                 data = dict(record.data) if record else {}
                 people = [k for k in data.get(PEOPLE, []) if isinstance(k, str)]
                 if turn.key in people:
-                    return
+                    return True
                 data[PEOPLE] = people + [turn.key]
                 turn.writes += 1
                 store.save(turn.account, data, record.version if record else 0, self._expiry())
-                return
+                return True
             except VersionConflict:
                 continue
             except StoreError:
                 turn.store_failed = True
-                return
+                return False
+        return False
 
     def _forget(self, turn: TurnState) -> None:
         """Delete by voice: this person's record goes; an account's list of other profiles' records stays."""
