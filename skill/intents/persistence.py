@@ -123,7 +123,8 @@ class LoadState(AbstractRequestInterceptor):
 
         if token is None or playing(turn):
             return turn
-        for key in turn.saved.get(PEOPLE, []):
+        people = turn.saved.get(PEOPLE)
+        for key in [k for k in people if isinstance(k, str)] if isinstance(people, list) else []:
             candidate = self._from_store(key)
             candidate.reads += turn.reads
             if playing(candidate):
