@@ -329,15 +329,21 @@ def two_devices(server):
     return kitchen, bedroom
 
 
-def stale_write_scenario(dynamo, tmp_path):
-    """Kitchen and bedroom, same account, sessions interleaved; the bedroom falls behind, then writes."""
-    table, raw = dynamo
+def kitchen_grounding(dynamo, tmp_path):
+    """Two devices of one account on DynamoDB; the kitchen has opened grounding at its first step."""
+    table, _raw = dynamo
     store = DynamoDBStore(table)
     server = SkillServer(tmp_path / "unused.sqlite3", store=store)
     kitchen, bedroom = two_devices(server)
-
     assert kitchen.launch().status == 200
     assert_calm(kitchen.say("ground"), says(0))
+    return server, store, kitchen, bedroom
+
+
+def stale_write_scenario(dynamo, tmp_path):
+    """Kitchen and bedroom, same account, sessions interleaved; the bedroom falls behind, then writes."""
+    table, raw = dynamo
+    server, store, kitchen, bedroom = kitchen_grounding(dynamo, tmp_path)
     assert_calm(kitchen.say("next"), says(1))
 
     # The bedroom opens the skill: it reads the record once, at PATH[1], and resumes there.
@@ -372,12 +378,7 @@ def test_stale_device_does_not_overwrite_newer_progress(dynamo, tmp_path):
 def test_stale_fresh_start_does_not_clear_newer_progress(dynamo, tmp_path):
     """A stale device that clears progress ("no" to resume) meets newer progress: the newer stays."""
     table, raw = dynamo
-    store = DynamoDBStore(table)
-    server = SkillServer(tmp_path / "unused.sqlite3", store=store)
-    kitchen, bedroom = two_devices(server)
-
-    assert kitchen.launch().status == 200
-    assert_calm(kitchen.say("ground"), says(0))
+    server, store, kitchen, bedroom = kitchen_grounding(dynamo, tmp_path)
     # The bedroom reads now (progress at "arrive") and offers to resume ...
     assert RESUME_OFFER in bedroom.launch().speech
     # ... while the kitchen moves on.
