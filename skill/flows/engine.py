@@ -30,12 +30,13 @@ NAVIGATION = {Ev.NEXT: "next", Ev.BACK: "back", Ev.REPEAT: "repeat"}
 # Turns that leave playing hold audio alone: a short answer, then the quiet goes on.
 KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END})
 # Turns that come before any notice of failed audio: stopping always comes first.
-NO_NOTICE = frozenset({Ev.CHECKIN, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END, Ev.DELETE_DATA,
+NO_NOTICE = frozenset({Ev.CHECKIN, Ev.DISTRESS, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END, Ev.DELETE_DATA,
                        Ev.WHAT_WE_KEEP})
 # With "only my voice", another voice in the owner's session may not carry an exercise on or act on the
 # owner's record. Stopping, pausing, help and grounding stay open to every voice.
 CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.YES, Ev.NO, Ev.GO_FIRST, Ev.RATING,
-                      Ev.SETTING, Ev.SET_LENGTH, Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})
+                      Ev.SETTING, Ev.SET_LENGTH, Ev.DELETE_DATA, Ev.WHAT_WE_KEEP, Ev.GO_ON, Ev.NOT_SURE,
+                      Ev.WHICH_ONE})
 
 
 @dataclass(frozen=True)
@@ -542,6 +543,63 @@ class Engine:
             return self._end(state, self.phrases["red_solo"])
         return self._ask(state, join(self.phrases["red_stop"], self.phrases["red_offer"]),
                          self.phrases["red_offer_reprompt"], RED_GROUNDING)
+
+    def _on_distress(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """Distress in any words: stop at once, say so kindly, name the crisis line (and the emergency number
+        when life may be at risk), and offer grounding. Nothing presses to resume."""
+        state.progress = None
+        state.return_to = None
+        state.ratings = {}
+        emergency = self.phrases.emergency_line(ctx.locale) if event.value == "at_risk" else None
+        speech = join(self.phrases["distress_stop"], emergency, self.phrases.crisis_line(ctx.locale),
+                      self.phrases["distress_offer"])
+        return self._ask(state, speech, self.phrases["red_offer_reprompt"], RED_GROUNDING, gentle=True)
+
+    def _on_go_on(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """"Keep going", "I'm okay": green at a check-in, yes to a question, otherwise on from here.
+        Never a yes to grounding after red or to deleting data: there it means no, thank you."""
+        pending = (state.pending or "").partition(":")[0]
+        if pending in (RED_GROUNDING, DELETE):
+            return self._answer(state, "no", ctx)
+        if pending:
+            return self._answer(state, "yes", ctx)
+        current = self._current(state)
+        if not current:
+            return self._menu(state, "not_in_exercise")
+        step = current[1]
+        if step.checkin:
+            return self._on_checkin(state, Event(Ev.CHECKIN, "green"), ctx)
+        if step.hold:
+            if self._is_current_hold(state, ctx.playing):
+                assert state.progress is not None and ctx.playing is not None
+                state.progress.hold_ms = ctx.playing.elapsed_ms
+            return self._resume(state, ctx)
+        for answer in ("next", "yes"):
+            if answer in step.on:
+                return self._move(state, answer, ctx)
+        return self._resume(state, ctx)
+
+    def _on_not_sure(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """"I don't know": to a rating, fine (a number is optional); to a question, take your time."""
+        current = self._current(state)
+        if current and current[1].rating and not state.pending and "rating" in current[1].on:
+            return self._move(state, "rating", ctx, lead=self.phrases["not_sure_rating"])
+        if state.pending:
+            return self._ask(state, self.phrases["not_sure_question"], self.phrases["yellow_offer_reprompt"],
+                             state.pending)
+        return self._aside("not_sure", state, ctx)
+
+    def _on_which_one(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """"Which one?": the exercise in progress, by name; at the resume question, asked again."""
+        current = self._current(state)
+        if not current:
+            return self._ask(state, self._text("menu"), self._text("welcome_reprompt"))
+        text = self.phrases["which_one"].replace("{exercise}", current[0].title)
+        if state.pending:
+            return self._ask(state, join(text, self.phrases["resume_offer_reprompt"] if state.pending == RESUME
+                                         else self.phrases["yellow_offer_reprompt"]),
+                             self.phrases["resume_offer_reprompt"], state.pending)
+        return self._aside_text(text, state, ctx)
 
     def _on_stop(self, state: State, event: Event, ctx: Context) -> Outcome:
         # Silent on purpose: "Alexa, stop" names nothing to whoever else is in the room.

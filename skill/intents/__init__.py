@@ -4,12 +4,13 @@ from __future__ import annotations
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 
-from . import checkin, ending, exercises, fallback, help, launch, navigation, playback, preferences, privacy
+from . import ending, fallback, launch, playback, privacy, spoken
 from .persistence import LoadState, SaveState
 from .services import Services
 
-# Order matters only for the catch-alls in ``fallback``, which come last.
-MODULES = (launch, exercises, navigation, checkin, preferences, playback, help, privacy, ending, fallback)
+# Order matters only for the catch-alls in ``fallback``, which come last. Every spoken intent the
+# catalogue names is answered by ``spoken``; the others here answer request types.
+MODULES = (launch, spoken, playback, privacy, ending, fallback)
 
 
 def build_skill(services: Services) -> CustomSkill:

@@ -31,26 +31,3 @@ class EventHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         return respond(handler_input, self.services, self.to_event(handler_input))
 
-
-def _slot(handler_input: HandlerInput, slot_name: str):
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    return (intent.slots or {}).get(slot_name) if intent else None
-
-
-def slot_text(handler_input: HandlerInput, slot_name: str) -> str | None:
-    """A built-in slot's value as Alexa heard it (e.g. AMAZON.NUMBER: "7"), or None."""
-    slot = _slot(handler_input, slot_name)
-    return slot.value if slot and isinstance(slot.value, str) else None
-
-
-def resolved_value(handler_input: HandlerInput, slot_name: str) -> str | None:
-    """The entity-resolution id of a slot, or None when it is missing or matched nothing."""
-    slot = _slot(handler_input, slot_name)
-    authorities = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
-    for authority in authorities or []:
-        code = getattr(getattr(authority.status, "code", None), "value", None)
-        value = getattr(authority.values[0], "value", None) if code == "ER_SUCCESS_MATCH" and authority.values \
-            else None
-        if value is not None and isinstance(value.id, str):
-            return value.id
-    return None

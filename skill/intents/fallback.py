@@ -45,9 +45,8 @@ class CalmErrorHandler(AbstractExceptionHandler):
 
 
 def handlers(services):
-    # Registered last: the fallback intent and any intent the model does not have.
+    # Registered last: any intent the model does not have.
     return [
-        EventHandler(services, Ev.FALLBACK, intents=("AMAZON.FallbackIntent",)),
         EventHandler(services, Ev.FALLBACK, request_types=("IntentRequest",)),  # intents the model lacks
         SilentHandler(),
     ]

@@ -65,10 +65,6 @@ class HoldFinished(EventHandler):
 
 def handlers(services):
     return [
-        EventHandler(services, Ev.PAUSE, intents=("AMAZON.PauseIntent",)),
-        EventHandler(services, Ev.RESUME, intents=("AMAZON.ResumeIntent",)),
-        EventHandler(services, Ev.LOOP, intents=("AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent")),
-        EventHandler(services, Ev.SHUFFLE, intents=("AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent")),
         EnqueueNextSegment(services),
         HoldFinished(services),
         *(EventHandler(services, kind, request_types=(t,)) for t, kind in PLAYER_EVENTS.items()),

@@ -8,9 +8,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from ..flows import Ev
 from ..store import StoreError
-from .base import EventHandler
 from .persistence import forget_account, keys_for
 
 log = logging.getLogger("skill.turn")
@@ -41,7 +39,5 @@ class SkillDisabled(AbstractRequestHandler):
 
 def handlers(services):
     return [
-        EventHandler(services, Ev.DELETE_DATA, intents=("DeleteDataIntent",)),
-        EventHandler(services, Ev.WHAT_WE_KEEP, intents=("WhatDoYouKeepIntent",)),
         SkillDisabled(services),
     ]
