@@ -602,9 +602,14 @@ class Engine:
         return self._aside_text(text, state, ctx)
 
     def _on_stop(self, state: State, event: Event, ctx: Context) -> Outcome:
-        # Silent on purpose: "Alexa, stop" names nothing to whoever else is in the room.
-        # Progress stays, so a later launch can offer to pick it up; nothing presses to resume.
-        return self._end(state)
+        """Stop ends the exercise, with one short kind sentence that names nothing (someone else may hear).
+        Pausing is its own word. (A bare "Alexa, stop" while a hold plays reaches the skill as a pause.)"""
+        state.return_to = None
+        if not self._current(state):
+            return self._end(state)
+        state.progress = None
+        state.ratings = {}
+        return self._end(state, self.phrases["stopped"])
 
     def _on_cancel(self, state: State, event: Event, ctx: Context) -> Outcome:
         state.return_to = None
