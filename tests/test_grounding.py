@@ -294,7 +294,7 @@ def test_stop_ends_the_exercise_in_one_kind_sentence(server, step):
     walk_to(alexa, step)
     turn = alexa.say("stop")
     assert turn.status == 200 and turn.ends_session and "reprompt" not in turn.response
-    assert turn.speech == "Okay, we've stopped. Take good care of yourself."  # names nothing
+    assert turn.speech == "We've stopped, and that's completely okay."  # one kind sentence naming nothing
     # Stopped, not paused: a later launch has nothing to pick up.
     turn = alexa.launch()
     assert RESUME_QUESTION not in turn.speech

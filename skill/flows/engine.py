@@ -547,11 +547,12 @@ class Engine:
     def _on_distress(self, state: State, event: Event, ctx: Context) -> Outcome:
         """Distress in any words: stop at once, say so kindly, name the crisis line (and the emergency number
         when life may be at risk), and offer grounding. Nothing presses to resume."""
+        lead = self.phrases["distress_stop"] if self._current(state) else self.phrases["distress_heard"]
         state.progress = None
         state.return_to = None
         state.ratings = {}
         emergency = self.phrases.emergency_line(ctx.locale) if event.value == "at_risk" else None
-        speech = join(self.phrases["distress_stop"], emergency, self.phrases.crisis_line(ctx.locale),
+        speech = join(lead, emergency, self.phrases.crisis_line(ctx.locale),
                       self.phrases["distress_offer"])
         return self._ask(state, speech, self.phrases["red_offer_reprompt"], RED_GROUNDING, gentle=True)
 
