@@ -10,8 +10,8 @@ import pytest
 
 from skill.intents import catalogue
 from skill.intents.catalogue import CatalogueError, normalize
-from skill.model import ALEXA_INTENTS, NEUTRAL_INTENTS, build_models, load_model
-from skill.nlu import FALLBACK, Matcher, all_utterances
+from skill.alexa.interaction_model import ALEXA_INTENTS, NEUTRAL_INTENTS, build_models, load_model
+from skill.console.nlu import FALLBACK, Matcher, all_utterances
 
 LOCALES_DIR = Path(catalogue.__file__).parent / "locales"
 LOCALES = catalogue.locales()
@@ -67,7 +67,7 @@ def test_the_collision_check_catches_a_clash(tmp_path):
 
 
 def test_every_intent_has_an_alexa_name_and_an_engine_event():
-    from skill.flows import Ev
+    from skill.core import Ev
 
     for loc in LOCALES:
         cat = catalogue.load(loc)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from skill.model import build_models
-from skill.nlu import FALLBACK, Match, Matcher, SlotMatch, all_utterances, normalize
+from skill.alexa.interaction_model import build_models
+from skill.console.nlu import FALLBACK, Match, Matcher, SlotMatch, all_utterances, normalize
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +15,7 @@ def model(tmp_path_factory):
     scripts = tmp_path_factory.mktemp("scripts")
     (scripts / "grounding.toml").write_text(
         'id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\n'
+        '[[steps]]\nid = "only"\nend = true\nsay = "This is the end."\n'
     )
     return build_models(scripts_dir=scripts)["en-US"]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.flows import load_catalog
-from skill.model import load_model
-from skill.nlu import Matcher
+from skill.core import load_catalog
+from skill.alexa.interaction_model import load_model
+from skill.console.nlu import Matcher
 from tests.test_exercise_paths import CATALOG, open_exercise, reach, ready_speaker
 
 CORPUS = Path(__file__).with_name("utterances.tsv")

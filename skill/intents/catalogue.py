@@ -7,7 +7,7 @@ its slots and their types, and its samples. Exercise names come from the content
 (`skill/audio_scripts/*.toml`), so adding an exercise needs no edit here.
 
 Every platform reads this one source: the Alexa interaction model is written from it (see
-skill/model.py), and the text console matches typed text against that model, so the console
+skill/alexa/interaction_model.py), and the text console matches typed text against that model, so the console
 hears what Alexa was given, no more and no less.
 
     cat = load("en-GB")
@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
+
+from ..core.content import ContentError, load_exercise
 
 HERE = Path(__file__).resolve().parent
 LOCALES_DIR = HERE / "locales"
@@ -181,22 +183,20 @@ def normalize(text: str) -> str:
 
 
 def exercise_values(scripts_dir: Path = SCRIPTS_DIR) -> list[SlotValue]:
-    """Exercise slot values, one per content file, in file-name order: id, title, synonyms."""
+    """Exercise slot values, one per content file, in file-name order: id, title, synonyms. Read through the
+    content loader (skill.core.content), so a file the skill would refuse is refused here too
+    (CatalogueError naming the file)."""
     values: list[SlotValue] = []
     seen: set[str] = set()
     for path in sorted(Path(scripts_dir).glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        ex_id, title = data.get("id"), data.get("title")
-        synonyms = data.get("synonyms", [])
-        if not isinstance(ex_id, str) or not ex_id or not isinstance(title, str) or not title:
-            raise CatalogueError(f"{path.name}: needs string keys 'id' and 'title'")
-        if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-            raise CatalogueError(f"{path.name}: 'synonyms' must be a list of strings")
-        if ex_id in seen:
-            raise CatalogueError(f"{path.name}: duplicate exercise id {ex_id!r}")
-        seen.add(ex_id)
-        values.append(SlotValue(ex_id, title, _clean(synonyms, title)))
+        try:
+            exercise = load_exercise(path)
+        except ContentError as exc:
+            raise CatalogueError(str(exc)) from None
+        if exercise.id in seen:
+            raise CatalogueError(f"{path.name}: duplicate exercise id {exercise.id!r}")
+        seen.add(exercise.id)
+        values.append(SlotValue(exercise.id, exercise.title, _clean(exercise.synonyms, exercise.title)))
     return values
 
 

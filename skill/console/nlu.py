@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .intents.catalogue import normalize as _normalize_words
+from ..intents.catalogue import normalize as _normalize_words
 
 FALLBACK = "AMAZON.FallbackIntent"
 SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's

@@ -6,8 +6,10 @@ JSON of an ASK CLI skill package. The generated per-locale files under
 `interaction_models/interactionModels/custom/` are committed, because the ASK CLI deploys them as
 they are; `check` catches a hand edit or a stale build.
 
-    python -m skill model build    # write interaction_models/interactionModels/custom/*.json
-    python -m skill model check    # exit 1 and list drift
+Both first check the content, as `python -m skill content check` does.
+
+    python -m skill model build    # check the content, write interaction_models/interactionModels/custom/*.json
+    python -m skill model check    # check the content; exit 1 and list drift
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import json
 import sys
 from pathlib import Path
 
-from .intents import catalogue
-from .intents.catalogue import Catalogue, CatalogueError
+from ..core.content import ContentError, load_catalog
+from ..intents import catalogue
+from ..intents.catalogue import Catalogue, CatalogueError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "interaction_models"
 CUSTOM_SUBDIR = Path("interactionModels") / "custom"
 CATALOGUE_SUBDIR = Path("skill") / "intents" / "locales"  # relative to the repository root
@@ -74,13 +77,13 @@ class ModelError(ValueError):
 
 def _alexa_intent(name: str) -> str:
     if name not in ALEXA_INTENTS:
-        raise ModelError(f"intent {name!r} has no Alexa name in skill/model.py ALEXA_INTENTS")
+        raise ModelError(f"intent {name!r} has no Alexa name in skill/alexa/interaction_model.py ALEXA_INTENTS")
     return ALEXA_INTENTS[name]
 
 
 def _alexa_type(name: str) -> str:
     if name not in ALEXA_TYPES:
-        raise ModelError(f"slot type {name!r} has no Alexa name in skill/model.py ALEXA_TYPES")
+        raise ModelError(f"slot type {name!r} has no Alexa name in skill/alexa/interaction_model.py ALEXA_TYPES")
     return ALEXA_TYPES[name]
 
 
@@ -170,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         source, scripts, _ = _paths(REPO_ROOT)
+        load_catalog(scripts)  # the content check: the model is only built from content the skill accepts
         for warning in warnings_for(build_models(source, scripts)):
             print(f"warning: {warning}", file=sys.stderr)
         if args == ["build"]:
@@ -177,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path.relative_to(REPO_ROOT)}")
             return 0
         drift = check_models(REPO_ROOT)
-    except (ModelError, CatalogueError, OSError, json.JSONDecodeError) as exc:
+    except (ModelError, CatalogueError, ContentError, OSError, json.JSONDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for line in drift:
