@@ -347,7 +347,9 @@ PHRASE_KEYS = (
     "ready_second ready_reprompt ready_remembered ready_both rating_not_now rating_range rating_thanks less_talking "
     "more_talking length_stretch_minutes length_quiet_minutes range_stretch_minutes range_quiet_minutes "
     "delete_confirm deleted not_deleted what_we_keep only_my_voice any_voice voice_unknown voice_refused "
-    "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one"
+    "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
+    "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
+    "go_on_gently"
 ).split()
 PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
