@@ -57,7 +57,7 @@ def test_committed_locale_files_equal_a_fresh_build():
     built = build_models(SOURCE, SCRIPTS)
     assert sorted(built) == sorted(LOCALES)
     for locale in LOCALES:
-        assert load_model(locale) == built[locale], f"{locale}: run `python -m skill.model build`"
+        assert load_model(locale) == built[locale], f"{locale}: run `python -m skill model build`"
     assert check_models(REPO) == []
 
 
