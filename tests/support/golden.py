@@ -302,7 +302,7 @@ def start_state(catalog: Catalog, exercise: Exercise, variant: Variant) -> State
 def _scripted(walker: _Walker, state: State, events: list[Event], then: Callable[[State], Event | None]) -> None:
     """A path of fixed ``events``, then ``then(state)`` until it says None; then every answer from there
     (one level: what follows each is walked in the main walks)."""
-    device = Device()
+    state, device = _copy(state), Device()  # the engine changes the state it is given
     path = walker.new_path(None, 0)
     for event in events:
         turn, state = walker.turn(state, device, event)
@@ -350,7 +350,7 @@ def walk_exercise(engine: Engine, exercise: Exercise) -> list[Section]:
 
 def _scripted_walk(walker: _Walker, state: State, events: list[Event]) -> None:
     """The start events as one path, with every answer to each question on the way, then the whole walk."""
-    device = Device()
+    state, device = _copy(state), Device()  # the engine changes the state it is given
     path = walker.new_path(None, 0)
     for i, event in enumerate(events):
         if i and state.pending is not None:
@@ -369,7 +369,7 @@ def scenarios(catalog: Catalog, exercise: Exercise) -> Iterator[tuple[str, State
     """(title, start state, events, then) for the paths one walk cannot reach."""
     grounding = catalog.grounding
     if exercise.partnered:
-        start = start_state(catalog, exercise, VARIANTS[0])
+        start = start_state(catalog, exercise, VARIANTS[0])  # never changed: each path starts from a copy
         yield ("help me ground in the second step, grounding to its end, then the offer to return",
                start, start_events(catalog, exercise) + [E(Ev.NEXT), E(Ev.GROUND)], _until_question)
         repeat = exercise.gate.after if exercise.gate else exercise.id
