@@ -16,7 +16,7 @@ from typing import Callable
 
 import pytest
 
-from skill.core import (Context, Engine, Ev, Event, Identity, State, TurnRequest, TurnResult, TurnRunner,
+from skill.core import (Context, Engine, Ev, Event, HoldPosition, Identity, State, TurnRequest, TurnResult, TurnRunner,
                         identity_for, load_catalog)
 from skill.core.merge import reconcile
 from skill.core.questions import Question
@@ -90,15 +90,18 @@ def runner(store) -> TurnRunner:
 class Session:
     """One platform session: carries ``TurnResult.session`` from turn to turn, as an adapter does."""
 
-    def __init__(self, runner: TurnRunner, identity: Identity, session_id: str | None = None):
-        self.runner, self.identity = runner, identity
+    def __init__(self, runner: TurnRunner, identity: Identity, session_id: str | None = None,
+                 audio_player: bool = False):
+        self.runner, self.identity, self.audio_player = runner, identity, audio_player
         self.id = session_id or f"session-{uuid.uuid4().hex}"
         self.carried: dict | None = None
         self.turns = 0
 
     def say(self, kind: Ev, value: str | None = None, identity: Identity | None = None) -> TurnResult:
         result = self.runner.run(TurnRequest(identity=identity or self.identity, event=Event(kind, value),
-                                             context=Context(new_session=self.turns == 0), session=self.carried,
+                                             context=Context(new_session=self.turns == 0,
+                                                             audio_player=self.audio_player),
+                                             session=self.carried,
                                              session_id=self.id))
         self.carried = result.session
         self.turns += 1
@@ -296,6 +299,32 @@ def test_another_voice_carries_on_the_owners_session_unless_only_my_voice(runner
     # Alice's own voice, unrecognised on the account, cannot claim "only my voice".
     plain = Session(runner, person()).say(Ev.SETTING, "only_my_voice")
     assert plain.reply.speech.startswith(first_words(PHRASES["voice_unknown"], 3))
+
+
+def test_an_audio_report_finds_the_hold_of_a_voice_profile_through_the_account(runner, store):
+    alice = person(ALICE)
+    talk = Session(runner, alice, audio_player=True)
+    talk.say(Ev.START, "lying_together")
+    play = None
+    for _ in range(len(CATALOG.exercises["lying_together"].steps)):
+        play = talk.say(Ev.NEXT).reply.play
+        if play:
+            break
+    assert play is not None and play.elapsed_ms == 0
+    # The device reports where the hold stopped: outside any session, naming no voice, only the hold.
+    where = HoldPosition(play.exercise, play.step, play.run, 95_000)
+    report = runner.run(TurnRequest(identity=identity_for(SECRET, ACCOUNT), event=Event(Ev.HOLD_STOPPED),
+                                    context=Context(audio_player=True, playing=where),
+                                    hold=(play.exercise, play.step, play.run)))
+    assert report.reply.speech == "" and report.session is None
+    assert report.reads == 2 and report.writes == 1  # the account's list, then Alice's record
+    assert store.load(alice.speaker).data["progress"]["hold_ms"] == 95_000
+    assert store.load(alice.account).data.get("progress") is None
+    # Alice, back later, picks the hold up where it stopped.
+    again = Session(runner, alice, audio_player=True)
+    again.say(Ev.LAUNCH)
+    resumed = again.say(Ev.YES).reply.play
+    assert resumed is not None and (resumed.step, resumed.elapsed_ms) == (play.step, 95_000)
 
 
 # ---- a forged session -----------------------------------------------------------------------------------

@@ -5,17 +5,19 @@ compared by tests/test_golden.py. Nothing here knows a platform: events in, ``Re
 
 What is walked (``walk_exercise``)
     For each variant (``VARIANTS``: local time known or not, AudioPlayer or not, normal or less talking;
-    less talking only for an exercise with a ``brief`` wording, as it changes nothing else), a depth-first walk from "start <exercise>" over every answer a step takes (``alphabet``): its ``on``
-    answers (next, back, repeat, yes, no, "I'll go first", ratings: 3 / 9 / 11 before, 2 / 5 / 9 after),
-    green at check-in steps, yellow and red and help at every step, the audio player's reports at a
-    playing hold, "open the skill" after a session ended, and the engine's own questions (yes, no, red).
-    Yellow leads into the gentle variant. A state (``state_key``: step, gentle, pending question, hold
-    position, new session, audio playing, ...) is walked once; reaching it again ends the path. A path that
-    leaves the exercise (grounding after red, "help me ground") ends there: that exercise has its own file.
-    Ratings are not part of the key: the main line rates 3 before, so 5 after is a rise in distress.
-    The first variant also tries the session-wide asides once (stop, cancel, pause, delete, settings, ...).
-    ``scenarios`` add what one walk cannot reach: grounding that interrupted a partnered exercise and
-    offers to return, the gentle repeat after distress rose, a later stage before its gate is met.
+    less talking only for an exercise with a ``brief`` wording, as it changes nothing else), a depth-first
+    walk from "start <exercise>" over every answer a step takes (``alphabet``): its ``on`` answers (next,
+    back, repeat, yes, no, "I'll go first", ratings 3 / 9 / 11 before and 2 / 5 / 9 after), green at
+    check-in steps, yellow, red and help at every step, the audio player's reports (finished, stopped,
+    failed) and pause at a playing hold, resume and "longer" at a hold step, "open the skill" after a
+    session ended, and yes / no / red to the engine's own questions. Yellow leads into the gentle variant.
+    A state (``state_key``: step, gentle, pending question, hold position, new session, audio playing, ...)
+    is walked once; reaching it again ends the path. A path that leaves the exercise (grounding after red,
+    "help me ground") ends there: that exercise has its own file. Ratings are not part of the key: the main
+    line rates 3 before, so 5 after is a rise in distress. The first variant also tries the session-wide
+    asides once, at the first step (stop, cancel, pause, delete, settings, ...). ``scenarios`` add what one
+    walk cannot reach: grounding that interrupted a partnered exercise and offers to return, the gentle
+    repeat after distress rose, a later stage before its gate is met or with "ready" remembered.
 
 The file format
     ``=== walk: <variant name>`` opens a section; ``clock:``, ``audio player:`` and ``start state:`` (the
@@ -27,13 +29,17 @@ The file format
 
 How to replay on another platform (e.g. the OVOS adapter)
     ``sections = read(path)``; for each section and each path in it, ``turns = full_turns(section, path)``;
-    seed a new person with ``section.start`` (a stored form for ``State.from_dict``), make a ``Device`` and
+    seed a new person with ``section.start`` (sparse stored form: ``skill.core.state.dense`` gives the full
+    record to put in a store, or to ``State.from_dict``), make a ``Device`` and
     for each turn call your platform with ``turn.event`` and ``device.context(section.variant)`` (that
     carries new-session and the playing hold, from the replies seen so far), take its ``Reply`` and the
     exercise/step it is at, compare ``render_reply(reply, at)`` with ``turn.expected``, then
     ``device.after(turn.event, reply)``. ``replay(section, path, run_turn)`` does all of that for a
     callable ``run_turn(event, context) -> (Reply, "exercise/step" or "-")`` and returns the mismatches;
-    tests/test_golden.py replays every file through the engine this way.
+    tests/test_golden.py replays every file through the engine this way (``engine_runner``). Platform
+    sessions: a turn tagged ``new session`` opens a new platform session (no carried session); the
+    others continue the previous turn's session; the audio player's reports (``hold_*``) come from
+    outside any session, about the hold named by ``playing``.
 """
 from __future__ import annotations
 
@@ -193,7 +199,7 @@ QUESTION_ANSWERS = (E(Ev.YES), E(Ev.NO), E(Ev.CHECKIN, "red"))
 RATINGS = {"before": ("3", "9", "11"), "after": ("2", "5", "9")}
 
 
-def alphabet(engine: Engine, state: State, device: Device, exercise: Exercise, asides: bool) -> list[Event]:
+def alphabet(state: State, device: Device, exercise: Exercise, asides: bool) -> list[Event]:
     """The events tried from ``state`` (see the module docstring), in a fixed order: the first one carries
     the path on, so the main line walks the exercise forward."""
     if state.pending is not None:
@@ -271,7 +277,7 @@ class _Walker:
         if asides:
             self.asides_done = True
         length = len(path.turns)
-        for i, event in enumerate(alphabet(self.engine, state, device, self.exercise, asides)):
+        for i, event in enumerate(alphabet(state, device, self.exercise, asides)):
             s, d = _copy(state), replace(device)
             target = path if i == 0 else self.new_path(path, length)
             turn, s = self.turn(s, d, event)
