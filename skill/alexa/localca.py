@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import json
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from .envelopes import Conversation
 from .verify import CertificateFetcher, RequestVerifier
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
@@ -190,37 +190,15 @@ def alexa_ca() -> TestAlexaCA:
 
 def launch_request(skill_id: str = SKILL_ID, *, timestamp: str | int | None = None,
                    request_type: str = "LaunchRequest", now: float | None = None) -> dict:
-    """An envelope shaped like a real Alexa LaunchRequest (ids are fake)."""
+    """A LaunchRequest envelope (or another ``request_type`` in its place) from the one request builder
+    (skill.alexa.envelopes), with its timestamp at ``now`` (epoch seconds) or exactly ``timestamp``."""
+    envelope = Conversation(skill_id, user_id="amzn1.ask.account.TESTUSER", device_id="amzn1.ask.device.TESTDEVICE",
+                            api_access_token="test-token").launch()
     if timestamp is None:
         stamp = dt.datetime.fromtimestamp(time.time() if now is None else now, dt.timezone.utc)
         timestamp = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    user = {"userId": "amzn1.ask.account.TESTUSER"}
-    return {
-        "version": "1.0",
-        "session": {
-            "new": True,
-            "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-            "application": {"applicationId": skill_id},
-            "attributes": {},
-            "user": user,
-        },
-        "context": {
-            "System": {
-                "application": {"applicationId": skill_id},
-                "user": user,
-                "device": {"deviceId": "amzn1.ask.device.TESTDEVICE", "supportedInterfaces": {"AudioPlayer": {}}},
-                "apiEndpoint": "https://api.amazonalexa.com",
-                "apiAccessToken": "test-token",
-            },
-        },
-        "request": {
-            "type": request_type,
-            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": timestamp,
-            "locale": "en-US",
-            "shouldLinkResultBeReturned": False,
-        },
-    }
+    envelope["request"].update(type=request_type, timestamp=timestamp)
+    return envelope
 
 
 def encode(envelope: dict) -> bytes:
