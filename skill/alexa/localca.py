@@ -38,25 +38,33 @@ def _name(cn: str) -> x509.Name:
                       x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def _ca_cert(subject: str, key, issuer: x509.Certificate | None, issuer_key, path_len: int | None):
-    now = dt.datetime.now(dt.timezone.utc)
-    builder = (
+def _key_usage(*, ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=not ca,
+                         data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                         encipher_only=False, decipher_only=False)
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, key, *, not_before: dt.datetime, not_after: dt.datetime,
+             ca: bool, path_len: int | None = None) -> x509.CertificateBuilder:
+    """What every certificate of the chain has: names, key, validity, basic constraints, usage, key id."""
+    return (
         x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(issuer.subject if issuer else _name(subject))
+        .subject_name(subject)
+        .issuer_name(issuer)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - 5 * 365 * _DAY)
-        .not_valid_after(now + 10 * 365 * _DAY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=path_len), critical=True)
-        .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                          encipher_only=False, decipher_only=False),
-            critical=True,
-        )
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len), critical=True)
+        .add_extension(_key_usage(ca=ca), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
+
+
+def _ca_cert(subject: str, key, issuer: x509.Certificate | None, issuer_key, path_len: int | None):
+    now = dt.datetime.now(dt.timezone.utc)
+    builder = _builder(_name(subject), issuer.subject if issuer else _name(subject), key,
+                       not_before=now - 5 * 365 * _DAY, not_after=now + 10 * 365 * _DAY, ca=True, path_len=path_len)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
@@ -67,23 +75,9 @@ def _ca_cert(subject: str, key, issuer: x509.Certificate | None, issuer_key, pat
 def _leaf_cert(key, issuer: x509.Certificate, issuer_key, *, dns_name: str,
                not_before: dt.datetime, not_after: dt.datetime) -> x509.Certificate:
     return (
-        x509.CertificateBuilder()
-        .subject_name(_name(dns_name))
-        .issuer_name(issuer.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                          encipher_only=False, decipher_only=False),
-            critical=True,
-        )
+        _builder(_name(dns_name), issuer.subject, key, not_before=not_before, not_after=not_after, ca=False)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
                        critical=False)
         .sign(issuer_key, hashes.SHA256())
