@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         if synchronous:  # an experiment only (python -m bench --sqlite-synchronous): not the product's setting
             _set_sqlite_synchronous(services.store, synchronous)
         app = create_app(settings, skill, verifier=shared_verifier(args.ca), audio_dir=audio_dir)
+        from skill.__main__ import settle_memory
+
+        settle_memory()  # as `python -m skill serve` does
     else:
         from .baseline import create_baseline_app
 
