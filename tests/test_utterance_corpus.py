@@ -133,6 +133,19 @@ def put_in_state(alexa, state: str) -> str | None:
         alexa.launch()
         alexa.say("start:lying_together")
         assert "grounding" in alexa.say("red").speech
+    elif kind == "question":  # a pending yes/no question of the engine's own, in an exercise or not
+        alexa.launch()
+        if rest == "yellow_offer":
+            alexa.say("start:lying_together")
+            alexa.say("next")
+            assert "Would you like" in alexa.say("yellow").speech
+        elif rest == "delete":
+            alexa.say("start:grounding")
+            assert "delete" in alexa.intent("DeleteDataIntent").speech
+        elif rest == "gate":
+            assert "Would you like to begin" in alexa.say("start:sensate_focus_hands").speech
+        else:
+            raise ValueError(f"unknown question {rest!r}")
     elif kind == "resume":
         alexa.launch()
         open_exercise(alexa, rest)
@@ -159,7 +172,8 @@ def check(alexa, line: Line, turn, playing: str | None) -> None:
     assert turn.status == 200, turn.raw[:200]
     if expected in SAFETY:
         # Only what was running can be said to have stopped.
-        running = line.state.split(":")[0] in ("step", "resume")
+        running = line.state.split(":")[0] in ("step", "resume") or line.state in (
+            "question:yellow_offer", "question:delete")
         assert ("stopped" in said) == (running or expected == "red"), said
         assert not any(d["type"] == "AudioPlayer.Play" for d in turn.directives)
         if playing:
