@@ -1,4 +1,4 @@
-"""Command line: ``python -m skill serve|chat|store|audio|model``."""
+"""Command line: ``python -m skill serve|chat|studio|content|store|audio|model``."""
 from __future__ import annotations
 
 import argparse
@@ -69,6 +69,48 @@ def cmd_chat(args) -> int:
     return 0
 
 
+def cmd_studio(args) -> int:
+    from pathlib import Path
+
+    from .studio.server import serve
+
+    content = Path(args.content) if args.content else None
+    if content is not None and not content.is_dir():
+        sys.exit(f"safe-harbor: {content} is not a folder")
+    return serve(args.port, content) if content else serve(args.port)
+
+
+def cmd_content_check(args) -> int:
+    """Validate every content file (each one on its own, so all problems show) and warn about exercises
+    changed after their approval. Exit 1 when a file has errors; warnings alone exit 0."""
+    from pathlib import Path
+
+    from .flows.schema import SCRIPTS_DIR, ContentError, load_catalog, load_exercise
+    from .studio import approvals
+
+    folder = Path(args.content) if args.content else SCRIPTS_DIR
+    errors = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            load_exercise(path)
+        except ContentError as exc:
+            errors.append(str(exc))
+    if not errors:
+        try:
+            load_catalog(folder)
+        except ContentError as exc:
+            errors.append(str(exc))
+    for line in errors:
+        print(f"error: {line}")
+    for line in approvals.warnings(folder):
+        print(f"warning: {line}")
+    unapproved = approvals.unapproved(folder)
+    if unapproved:
+        print(f"note: not yet approved: {', '.join(unapproved)}")
+    print(f"content check: {len(errors)} error(s), {len(approvals.warnings(folder))} warning(s)")
+    return 1 if errors else 0
+
+
 def cmd_store(args) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -115,6 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--locale", default="en-US")
     chat.add_argument("--no-audio-player", action="store_true", help="act as a device without AudioPlayer")
     chat.set_defaults(run=cmd_chat)
+    studio = sub.add_parser("studio", help="the review studio: see, hear, try and sign off every exercise")
+    studio.add_argument("--port", type=int, default=8090, help="port on 127.0.0.1 (0: any free port)")
+    studio.add_argument("--content", default=None, help="a content folder to review (default: the skill's own)")
+    studio.set_defaults(run=cmd_studio)
+    content = sub.add_parser("content", help="content check: validate exercises; warn about changes after approval")
+    content.add_argument("action", choices=["check"])
+    content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
+    content.set_defaults(run=cmd_content_check)
     store = sub.add_parser("store", help="state store tasks")
     store.add_argument("action", choices=["create"], help="create the DynamoDB table (with TTL)")
     store.add_argument("--url", default=None, help="store URL; default SKILL_STORE")
