@@ -295,3 +295,42 @@ def test_sign_off_on_the_review_sheet_then_a_change_shows_as_changed(page, own_s
     check = subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(own_studio.content)],
                            cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "warning: grounding.toml: changed since Dr. Amal Rivera approved it" in check.stdout
+
+
+def http(studio: Studio, method: str, path: str, body: bytes | None = None, content_type: str | None = None,
+         host: str | None = None) -> tuple[int, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(studio.url + path, data=body, method=method)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    if host:
+        request.add_header("Host", host)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def test_bad_requests_get_a_clear_4xx_never_a_500(studio):
+    import json
+
+    assert http(studio, "GET", "/api/index", host="studio.example")[0] == 403   # a foreign Host: refused
+    assert http(studio, "POST", "/api/try", b"text=next", "application/x-www-form-urlencoded")[0] == 415
+    assert http(studio, "POST", "/api/try", b"{not json", "application/json")[0] == 400
+    assert http(studio, "POST", "/api/try", b'{"text": 7}', "application/json")[0] == 400
+    assert http(studio, "GET", "/api/exercise/nope")[0] == 404
+    assert http(studio, "GET", "/api/exercise/..%2F..%2Fetc")[0] == 404
+    assert http(studio, "GET", "/static/..%2F__init__.py")[0] == 404
+    status, body = http(studio, "POST", "/api/approve", json.dumps(
+        {"exercise": "grounding", "reviewer": "R", "hash": "sha256:" + "0" * 64}).encode(), "application/json")
+    assert status == 409 and "changed" in body["error"]
+    status, body = http(studio, "POST", "/api/try", json.dumps({"text": "x" * 100_000}).encode(), "application/json")
+    assert status == 413
+    status, body = http(studio, "POST", "/api/try", json.dumps({"text": "\u00e9\u00e8 ??? \x00"}).encode(),
+                        "application/json")
+    assert status == 200 and body["error"] is None and body["lines"]
+    assert not (studio.content / "common" / "approvals.toml").exists()

@@ -78,9 +78,11 @@ def dot(exercise: Any, settings: dict[str, Any]) -> str:
         lines.append(f"  {_quote(step.id)} [" + ", ".join(f"{k}={_quote(v)}" for k, v in attrs.items()) + "];")
     used_end = False
     for source, target, answers in edges(exercise):
-        attrs = {"label": " / ".join(answers), "class": "answer"}
+        attrs = {"label": " / ".join(answers), "class": "answer", "tooltip": " / ".join(answers)}
         if answers == ("back",):
-            attrs.update(style="dashed", color="#8a94a6", constraint="false")
+            # Dashed and unlabelled (the legend says what dashed means): a label on every step's way back
+            # crowds the labels of the way forward.
+            attrs.update(label="", style="dashed", color="#8a94a6", constraint="false")
         if target == END:
             used_end = True
         lines.append(f"  {_quote(source)} -> {_quote(target)} ["

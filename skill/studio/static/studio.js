@@ -77,8 +77,10 @@ function renderIndex() {
 async function renderDiagram(target, dot, clickable) {
   const viz = await vizReady;
   const svg = viz.renderSVGElement(dot);
-  svg.removeAttribute("width");
-  svg.removeAttribute("height");
+  if (clickable) {  // the working view fits the diagram to its column; the sheet keeps Graphviz's own size
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+  }
   svg.classList.add("flow");
   target.replaceChildren(svg);
   if (clickable) {
@@ -225,7 +227,7 @@ async function showSheet(id) {
       el("dt", {}, "content hash"), el("dd", { class: "hash" }, data.hash),
       el("dt", {}, "sign-off"), el("dd", {}, statusBadge(data))),
     el("div", { class: "approve no-print" }, el("label", { for: "reviewer" }, "Reviewer "), who, " ", approve, message),
-    el("h2", {}, "Flow"), diagram,
+    el("h2", {}, "Flow"), diagram, $("#exercise .legend").cloneNode(true),
     el("h2", {}, "Every line"), ...data.steps.map(stepSection));
   await renderDiagram(diagram, data.dot, false);
 }
