@@ -334,3 +334,24 @@ def test_bad_requests_get_a_clear_4xx_never_a_500(studio):
                         "application/json")
     assert status == 200 and body["error"] is None and body["lines"]
     assert not (studio.content / "common" / "approvals.toml").exists()
+
+
+def test_try_it_plays_a_hold_through_with_skip(page, studio):
+    open_index(page, studio)
+    page.click("#try-reset")
+    say(page, "ask safe harbor to start lying together")
+    page.wait_for_selector("#diagram #step-welcome.here")
+    exercise = sources.load_exercise(studio.content / "lying_together.toml")
+    hold = next(s for s in exercise.steps if s.hold)
+    while where(page)[1] != hold.id:
+        before = where(page)[1]
+        say(page, "next")
+        assert where(page)[1] != before, f"'next' did not move on from {before}"
+    page.wait_for_selector(f"#diagram #step-{hold.id}.here")
+    assert "its hold is playing" in page.locator("#try-where").inner_text()
+    page.click("#try .quick button[data-say='skip']")
+    page.wait_for_function("() => document.querySelector('#try-log').innerText.includes('the chime sounds')")
+    assert "its hold is playing" not in page.locator("#try-where").inner_text()
+    assert where(page)[1] == hold.id  # the hold is over; the person goes on when ready
+    say(page, "next")
+    page.wait_for_selector(f"#diagram #step-{exercise.following(hold.id).id}.here")

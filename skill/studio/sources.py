@@ -89,7 +89,10 @@ def try_app(content_dir: Path, store_url: str):
     from ..timezone import TimeZoneLookup
     from ..web import create_app
 
-    settings = Settings.from_env(dev=True, env={"SKILL_STORE": store_url})
+    # As `chat` does: hold audio "plays" in the console's stand-in for the device's player, which only needs
+    # a URL to name the files; nothing fetches it.
+    settings = Settings.from_env(dev=True, env={"SKILL_STORE": store_url,
+                                                "SKILL_AUDIO_BASE_URL": "http://127.0.0.1:8080/audio"})
     services = Services(engine=Engine(load_catalog(content_dir)), store=open_store(store_url),
                         settings=settings, timezone=TimeZoneLookup())
     app = create_app(settings, build_skill(services), audio_dir=FILES_DIR)

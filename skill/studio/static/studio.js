@@ -266,7 +266,8 @@ async function trySay(text) {
   log.scrollTop = log.scrollHeight;
   where = result.where;
   $("#try-where").textContent = result.error ? result.error :
-    where ? `Now at: ${where.exercise} › ${where.step}` : (result.playing ? "A hold is playing." : "Not in an exercise.");
+    where ? `Now at: ${where.exercise} › ${where.step}` +
+      (result.playing ? " (its hold is playing: say skip hold to play it through)" : "") : "Not in an exercise.";
   $("#try-where").dataset.exercise = where ? where.exercise : "";
   $("#try-where").dataset.step = where ? where.step : "";
   if (where && (!current || current.id !== where.exercise || document.body.dataset.view !== "exercise")) {
