@@ -227,3 +227,16 @@ def test_the_studio_is_a_thin_adapter():
         assert third_party <= allowed, f"{path.name} imports {third_party - allowed}"
         if path.name in ("durations.py", "approvals.py", "flow.py"):
             assert not {n for n in names if n.startswith(".") and n not in (".durations",)}, path.name
+
+
+def test_browser_tests_fail_not_skip_without_chromium(tmp_path: Path):
+    """With no chromium on PATH the studio's browser tests fail, saying what to install."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PATH"} | {"PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/test_studio_browser.py", "-k", "index_lists"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "apt-get install -y chromium" in result.stdout
+    assert "skipped" not in result.stdout.splitlines()[-1]
