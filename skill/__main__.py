@@ -34,9 +34,10 @@ def _settings(dev: bool, local_audio: str | None = None):
 
 def _app(settings):
     from .audio import FILES_DIR
-    from .flows import ContentError
-    from .web import create_app
-    from .wiring import build, configure_logging
+    from .alexa.skill import build
+    from .alexa.web import create_app
+    from .core import ContentError
+    from .logs import configure_logging
 
     configure_logging()
     try:
@@ -60,7 +61,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from .chat import run
+    from .console.chat import run
 
     settings = _settings(True, "http://127.0.0.1:8080/audio")  # the console plays holds itself
     app = _app(settings)
@@ -78,37 +79,6 @@ def cmd_studio(args) -> int:
     if content is not None and not content.is_dir():
         sys.exit(f"safe-harbor: {content} is not a folder")
     return serve(args.port, content) if content else serve(args.port)
-
-
-def cmd_content_check(args) -> int:
-    """Validate every content file (each one on its own, so all problems show) and warn about exercises
-    changed after their approval. Exit 1 when a file has errors; warnings alone exit 0."""
-    from pathlib import Path
-
-    from .flows.schema import SCRIPTS_DIR, ContentError, load_catalog, load_exercise
-    from .studio import approvals
-
-    folder = Path(args.content) if args.content else SCRIPTS_DIR
-    errors = []
-    for path in sorted(folder.glob("*.toml")):
-        try:
-            load_exercise(path)
-        except ContentError as exc:
-            errors.append(str(exc))
-    if not errors:
-        try:
-            load_catalog(folder)
-        except ContentError as exc:
-            errors.append(str(exc))
-    for line in errors:
-        print(f"error: {line}")
-    for line in approvals.warnings(folder):
-        print(f"warning: {line}")
-    unapproved = approvals.unapproved(folder)
-    if unapproved:
-        print(f"note: not yet approved: {', '.join(unapproved)}")
-    print(f"content check: {len(errors)} error(s), {len(approvals.warnings(folder))} warning(s)")
-    return 1 if errors else 0
 
 
 def cmd_store(args) -> int:
@@ -132,6 +102,43 @@ def cmd_store(args) -> int:
     return 0
 
 
+def cmd_content(args) -> int:
+    """Load and check every exercise file and the common phrases, as start-up does, each file on its own so
+    that every broken file is named; then warn about exercises changed since their sign-off in the studio.
+    Exit 1 on an error; warnings alone exit 0."""
+    from pathlib import Path
+
+    from .core import ContentError, load_catalog
+    from .core.content import SCRIPTS_DIR, load_exercise
+    from .studio import approvals
+
+    folder = Path(args.content) if args.content else SCRIPTS_DIR
+    errors = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            load_exercise(path)
+        except ContentError as exc:
+            errors.append(str(exc))
+    catalog = None
+    if not errors:
+        try:
+            catalog = load_catalog(folder)  # the phrases and the rules that span files
+        except ContentError as exc:
+            errors.append(str(exc))
+    for line in errors:
+        print(f"error: {line}", file=sys.stderr)
+    if catalog is None:
+        return 1
+    print(f"content ok: {len(catalog.exercises)} exercises ({', '.join(sorted(catalog.exercises))}) and the "
+          "common phrases")
+    for line in approvals.warnings(folder):
+        print(f"warning: {line}")
+    unapproved = approvals.unapproved(folder)
+    if unapproved:
+        print(f"not yet approved in the studio: {', '.join(unapproved)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Subcommands that own their flags.
@@ -142,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         from .audio.publish import main as publish_main
         return publish_main(argv[2:])
     if argv[:1] == ["model"]:
-        from .model import main as model_main
+        from .alexa.interaction_model import main as model_main
         return model_main(argv[1:])
 
     parser = argparse.ArgumentParser(prog="python -m skill", description="Safe Harbor skill backend.")
@@ -161,14 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     studio.add_argument("--port", type=int, default=8090, help="port on 127.0.0.1 (0: any free port)")
     studio.add_argument("--content", default=None, help="a content folder to review (default: the skill's own)")
     studio.set_defaults(run=cmd_studio)
-    content = sub.add_parser("content", help="content check: validate exercises; warn about changes after approval")
-    content.add_argument("action", choices=["check"])
-    content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
-    content.set_defaults(run=cmd_content_check)
     store = sub.add_parser("store", help="state store tasks")
     store.add_argument("action", choices=["create"], help="create the DynamoDB table (with TTL)")
     store.add_argument("--url", default=None, help="store URL; default SKILL_STORE")
     store.set_defaults(run=cmd_store)
+    content = sub.add_parser("content", help="content check: load and check every exercise file; warn about "
+                                             "exercises changed since their sign-off")
+    content.add_argument("action", choices=["check"])
+    content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
+    content.set_defaults(run=cmd_content)
     sub.add_parser("audio", help="audio build | audio publish --bucket NAME")
     sub.add_parser("model", help="model build | model check: the interaction models of every locale")
     args = parser.parse_args(argv)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skill.studio import approvals, flow, library, lines, sources
-from skill.studio.durations import END, HoldRange, durations, paths, speech_seconds, successors
+from skill.studio.durations import BASE_WPM, END, HoldRange, durations, paths, successors
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,12 +38,12 @@ on = { yes = "d", no = "e" }
 [[steps]]
 id = "d"
 end = true
-say = "One two three four five six seven eight nine. One two three four five six seven eight nine."
+say = "One two three four five six seven eight end. One two three four five six seven eight nine."
 
 [[steps]]
 id = "e"
 end = true
-say = "Goodbye."
+say = "The end."
 '''
 
 
@@ -55,26 +55,21 @@ def content(tmp_path: Path) -> Path:
     return folder
 
 
-def test_speech_seconds_counts_words_at_the_rate_and_every_pause():
-    plan = [sources.Words("one two three"), sources.Pause(1500), sources.Words("four five")]
-    assert speech_seconds(plan, wpm=120) == pytest.approx(5 * 0.5 + 1.5)
-    with pytest.raises(ValueError):
-        speech_seconds(plan, wpm=0)
-
-
 def test_durations_of_a_hand_counted_exercise(tmp_path: Path):
     path = tmp_path / "tiny.toml"
     path.write_text(TINY, encoding="utf-8")
     exercise = sources.load_exercise(path)
     phrases = sources.load_phrases(sources.SCRIPTS_DIR / sources.PHRASES_FILE)
-    pace = sources.pace("normal")
-    wpm = 150 * pace.rate / 100            # the stated rate: 150 words a minute at the voice's normal rate
-    gap = pace.gap_ms / 1000               # the silence between two sentences of one chunk
+    pacing = sources.load_pacing(sources.SCRIPTS_DIR / sources.PHRASES_FILE)
+    pace = pacing["normal"]
+    assert BASE_WPM == 150
+    wpm = 150 * pace.rate                  # the stated rate: 150 words a minute at the voice's normal rate
+    gap = pace.sentence_gap_ms / 1000      # the silence between two sentences of one chunk
     # By hand: a = 9 words + 2 s pause; b = 9 words + its hold; c = 9 words; d = 18 words in two sentences;
-    # e = 1 word. Paths: a-b-c-d (yes, or next) and a-b-c-e (no). quiet_minutes: 2, 5 (default), 12.
+    # e = 2 words. Paths: a-b-c-d (yes, or next) and a-b-c-e (no). quiet_minutes: 2, 5 (default), 12.
     a, b, c = 9 * 60 / wpm + 2 * pace.pause_factor, 9 * 60 / wpm, 9 * 60 / wpm
-    d, e = 18 * 60 / wpm + gap, 1 * 60 / wpm
-    got = durations(exercise, lambda s: lines.say_seconds(s, phrases), library.hold_range)
+    d, e = 18 * 60 / wpm + gap, 2 * 60 / wpm
+    got = durations(exercise, lambda s: lines.say_seconds(s, phrases, pacing), library.hold_range)
     assert got.shortest == pytest.approx({"low": a + b + c + e + 120, "default": a + b + c + e + 300,
                                           "high": a + b + c + e + 720})
     assert got.longest == pytest.approx({"low": a + b + c + d + 120, "default": a + b + c + d + 300,
@@ -82,8 +77,8 @@ def test_durations_of_a_hand_counted_exercise(tmp_path: Path):
     assert got.shortest_path == ("a", "b", "c", "e") and got.longest_path == ("a", "b", "c", "d")
     assert got.paths == 2
     # With the skill's pacing of today (90 %, pauses as written, 0.4 s gaps) that is, at the default hold:
-    if (pace.rate, pace.pause_factor, pace.gap_ms) == (90, 1.0, 400):
-        assert got.shortest["default"] == pytest.approx(4 + 2 + 4 + 4 + 60 / 135 + 300)
+    if (pace.rate, pace.pause_factor, pace.sentence_gap_ms) == (0.9, 1.0, 400):
+        assert got.shortest["default"] == pytest.approx(4 + 2 + 4 + 4 + 2 * 60 / 135 + 300)
         assert got.longest["high"] == pytest.approx(4 + 2 + 4 + 4 + 8 + 0.4 + 720)
 
 
@@ -141,7 +136,7 @@ def test_lines_fill_placeholders_with_examples_and_show_pauses_in_seconds():
     heard = {line["variant"]: line["plain"] for line in checkin["lines"]}
     assert heard["say"].endswith(snap.phrases["checkin_question"])  # the check-in question is heard too
     if gentle:  # gentle pauses are stretched as the gentle pace speaks them
-        assert gentle["rate"] == sources.pace("gentle").rate
+        assert gentle["rate"] == round(snap.pacing["gentle"].rate * 100)
     hold_step = next(s for s in sensate["steps"] if s["hold"])
     assert any(line["variant"] == "no_audio" for line in hold_step["lines"])
 
@@ -175,7 +170,7 @@ def test_approval_then_a_changed_line_makes_content_check_warn(content: Path):
 
     first = check()
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "warning:" not in first.stdout and "not yet approved: grounding.toml" in first.stdout
+    assert "warning:" not in first.stdout and "not yet approved in the studio: grounding.toml" in first.stdout
     path = content / "grounding.toml"
     approvals.record(content, "grounding", "Dr. Rivera \"R\"", approvals.content_hash(path), date(2026, 11, 30))
     assert approvals.read(content)["grounding"] == approvals.Approval("Dr. Rivera \"R\"", "2026-11-30",
@@ -194,7 +189,7 @@ def test_content_check_fails_on_a_broken_file(content: Path):
     result = subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(content)],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "error: grounding.toml: field 'title': is required" in result.stdout
+    assert "error: grounding.toml: field 'title': is required" in result.stderr
 
 
 @pytest.mark.parametrize("reviewer", ["", " ", "x" * 101, "bad\x07name"])

@@ -1,29 +1,21 @@
-"""How long an exercise takes: pure arithmetic over a speech plan and the step graph.
+"""How long an exercise takes: pure arithmetic over the step graph.
 
-A step lasts its speech (words at a stated words-per-minute rate, plus every pause and sentence gap in its
-plan) plus its hold. A path is a walk from the first step to an ending that visits no step twice (a "back" or
+A step lasts its speech (given by the caller: words at a stated words-per-minute rate plus every pause and
+sentence gap, as ``skill.core.speech.spoken_seconds`` times it) plus its hold. A path is a walk from the first step to an ending that visits no step twice (a "back" or
 "repeat" only ever lengthens a walk, so they are left out); the shortest and longest paths are reported with
 holds at their lower limit, their default and their upper limit.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Protocol
 
-# Words per minute of a typical synthetic voice at its normal rate (100 %). The skill slows the voice down
-# (its pace's ``rate``), so the rate used is BASE_WPM * rate / 100.
+# Words per minute of a typical synthetic voice at its normal rate. The skill slows the voice down (its
+# pace's ``rate``, in common/phrases.toml), so speech is timed at BASE_WPM * rate (skill.core.speech).
 BASE_WPM = 150
 END = "(end)"  # an answer whose target is "end": the exercise closes without an end step
 LIMITS = ("low", "default", "high")
 MAX_PATHS = 100_000  # a guard: content with this many distinct walks is not a guided exercise
-
-
-class _Words(Protocol):
-    text: str
-
-
-class _Pause(Protocol):
-    ms: int
 
 
 class _Step(Protocol):
@@ -46,25 +38,6 @@ class HoldRange:
 
     def at(self, limit: str) -> int:
         return {"low": self.low, "default": self.default, "high": self.high}[limit]
-
-
-def words_per_minute(rate_percent: float, base_wpm: float = BASE_WPM) -> float:
-    """The speaking rate in words per minute for a voice slowed to ``rate_percent`` of its normal rate."""
-    return base_wpm * rate_percent / 100
-
-
-def speech_seconds(plan: Iterable[_Words | _Pause], wpm: float) -> float:
-    """Seconds to speak a plan: each Words item's words at ``wpm``, plus each Pause's ``ms``.
-    Words are counted by whitespace. Raises ValueError when ``wpm`` is not positive."""
-    if wpm <= 0:
-        raise ValueError("wpm must be positive")
-    words, pause_ms = 0, 0
-    for item in plan:
-        if hasattr(item, "ms"):
-            pause_ms += item.ms  # type: ignore[union-attr]
-        else:
-            words += len(item.text.split())  # type: ignore[union-attr]
-    return words * 60 / wpm + pause_ms / 1000
 
 
 def successors(exercise: _Exercise, step: _Step) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import approvals, flow, lines, sources
-from .durations import BASE_WPM, HoldRange, durations, words_per_minute
+from .durations import BASE_WPM, HoldRange, durations
 
 
 def hold_range(step: Any) -> HoldRange | None:
@@ -32,6 +32,7 @@ class Snapshot:
     hashes: dict[str, str] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     phrases: Any = None
+    pacing: dict[str, Any] | None = None
     version: int = 0
 
 
@@ -79,13 +80,15 @@ class Library:
             if exercise.gate and exercise.gate.after not in snap.exercises:
                 snap.errors.append({"file": snap.files[exercise.id], "step": None, "field": "offered_after.exercise",
                                     "problem": f"names no exercise: '{exercise.gate.after}'"})
-        try:
-            snap.phrases = sources.load_phrases(self.dir / sources.PHRASES_FILE)
-        except sources.ContentError as exc:
-            snap.errors.append(sources.error_parts(exc))
-        except OSError:
-            snap.errors.append({"file": str(sources.PHRASES_FILE), "step": None, "field": "(file)",
-                                "problem": "missing"})
+        for name, loader in (("phrases", sources.load_phrases), ("pacing", sources.load_pacing)):
+            try:
+                setattr(snap, name, loader(self.dir / sources.PHRASES_FILE))
+            except sources.ContentError as exc:
+                snap.errors.append(sources.error_parts(exc))
+            except (OSError, ValueError):  # missing, or not TOML (the phrases loader says so first)
+                if name == "phrases":
+                    snap.errors.append({"file": sources.PHRASES_FILE, "step": None, "field": "(file)",
+                                        "problem": "missing or unreadable"})
         return snap
 
 
@@ -94,12 +97,12 @@ def titles(snap: Snapshot) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", or " + names[-1] if names else ""
 
 
-def exercise_durations(exercise: Any, phrases: Any) -> dict[str, Any] | None:
+def exercise_durations(exercise: Any, snap: Snapshot) -> dict[str, Any] | None:
     """Shortest and longest path seconds by hold limit, with the paths; None without the common phrases."""
-    if phrases is None:
+    if snap.phrases is None or snap.pacing is None:
         return None
     try:
-        d = durations(exercise, lambda s: lines.say_seconds(s, phrases), hold_range)
+        d = durations(exercise, lambda s: lines.say_seconds(s, snap.phrases, snap.pacing), hold_range)
     except ValueError:
         return None
     return {"shortest": d.shortest, "longest": d.longest, "shortest_path": list(d.shortest_path),
@@ -109,17 +112,17 @@ def exercise_durations(exercise: Any, phrases: Any) -> dict[str, Any] | None:
 def index(snap: Snapshot, content_dir: Path) -> dict[str, Any]:
     """The index page's data: every exercise that loaded, with durations and sign-off status, and errors."""
     approved = approvals.read(content_dir)
-    pace = sources.pace("normal")
+    pace = (snap.pacing or {}).get("normal")
     out = []
     for eid, exercise in snap.exercises.items():
         approval = approved.get(eid)
         out.append({"id": eid, "title": exercise.title, "kind": exercise.kind, "file": snap.files[eid],
-                    "steps": len(exercise.steps), "durations": exercise_durations(exercise, snap.phrases),
+                    "steps": len(exercise.steps), "durations": exercise_durations(exercise, snap),
                     "hash": snap.hashes[eid], "status": approvals.status(approval, snap.hashes[eid]),
                     "approval": approval.__dict__ if approval else None})
     return {"version": snap.version, "exercises": out, "errors": snap.errors,
-            "speech": {"base_wpm": BASE_WPM, "rate": pace.rate, "wpm": words_per_minute(pace.rate),
-                       "pause_factor": pace.pause_factor, "sentence_gap_ms": pace.gap_ms}}
+            "speech": pace and {"base_wpm": BASE_WPM, "rate": round(pace.rate * 100), "wpm": BASE_WPM * pace.rate,
+                                "pause_factor": pace.pause_factor, "sentence_gap_ms": pace.sentence_gap_ms}}
 
 
 def detail(snap: Snapshot, content_dir: Path, eid: str) -> dict[str, Any] | None:
@@ -132,9 +135,10 @@ def detail(snap: Snapshot, content_dir: Path, eid: str) -> dict[str, Any] | None
     for step in exercise.steps:
         steps.append({"id": step.id, "hold": flow.hold_label(step.hold, sources.SETTINGS), "checkin": step.checkin,
                       "rating": step.rating, "end": step.end, "on": dict(step.on),
-                      "lines": lines.step_lines(step, snap.phrases, titles(snap)) if snap.phrases else []})
+                      "lines": lines.step_lines(step, snap.phrases, snap.pacing, titles(snap))
+                      if snap.phrases and snap.pacing else []})
     return {"id": eid, "title": exercise.title, "kind": exercise.kind, "file": snap.files[eid],
             "hash": snap.hashes[eid], "status": approvals.status(approval, snap.hashes[eid]),
             "approval": approval.__dict__ if approval else None, "version": snap.version,
-            "durations": exercise_durations(exercise, snap.phrases), "dot": flow.dot(exercise, sources.SETTINGS),
+            "durations": exercise_durations(exercise, snap), "dot": flow.dot(exercise, sources.SETTINGS),
             "steps": steps}

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import sources
-from .durations import speech_seconds, words_per_minute
+from .durations import BASE_WPM
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 EXAMPLE_WEEKDAY, EXAMPLE_HOUR, EXAMPLE_LOCALE = "Tuesday", 15, "en-US"
@@ -20,6 +20,8 @@ VARIANTS = (
     ("gentle", "Gentle (after yellow)"),
     ("brief", "Brief (less talking)"),
     ("say_without_clock", "When the local time is unknown"),
+    ("gentle_without_clock", "Gentle, when the local time is unknown"),
+    ("brief_without_clock", "Brief, when the local time is unknown"),
     ("no_audio", "On a device without long audio"),
     ("reprompt", "Reprompt (after silence)"),
     ("help", "Help"),
@@ -70,7 +72,9 @@ def spoken_markup(step: Any, phrases: Any) -> dict[str, str]:
         return sources.join(text, phrases["checkin_question"]) if step.checkin else text
 
     out = {"say": heard(step.say), "gentle": heard(step.gentle), "brief": heard(step.brief),
-           "say_without_clock": heard(step.say_without_clock)}
+           "say_without_clock": heard(step.say_without_clock),
+           "gentle_without_clock": heard(step.gentle_without_clock),
+           "brief_without_clock": heard(step.brief_without_clock)}
     if step.hold is not None:
         out["no_audio"] = sources.join(heard(step.say), phrases["hold_no_audio"])
     if not step.end:
@@ -80,9 +84,10 @@ def spoken_markup(step: Any, phrases: Any) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def step_lines(step: Any, phrases: Any, exercise_titles: str) -> list[dict[str, Any]]:
-    """The wordings of ``step`` for the page: [{variant, label, gentle, segments, seconds, plain}].
-    ``seconds`` is how long it takes to say at its pace; ``plain`` is the text with examples filled."""
+def step_lines(step: Any, phrases: Any, pacing: dict[str, Any], exercise_titles: str) -> list[dict[str, Any]]:
+    """The wordings of ``step`` for the page: [{variant, label, gentle, rate, segments, seconds, plain}].
+    Gentle wordings are timed and paused at the gentle pace, the others at the normal one; ``rate`` is the
+    pace's speed in percent; ``seconds`` is how long it takes to say; ``plain`` has the examples filled in."""
     fills = examples(phrases, hold_default_seconds(step))
     fills["exercises"] = exercise_titles
     out = []
@@ -90,18 +95,17 @@ def step_lines(step: Any, phrases: Any, exercise_titles: str) -> list[dict[str, 
         markup = spoken_markup(step, phrases).get(variant)
         if markup is None:
             continue
-        gentle = variant == "gentle"
-        pace = sources.pace("gentle" if gentle else "normal")
+        gentle = variant.startswith("gentle")
+        pace = pacing["gentle" if gentle else "normal"]
         filled = fill(markup, fills)
-        out.append({"variant": variant, "label": label, "gentle": gentle, "rate": pace.rate,
+        out.append({"variant": variant, "label": label, "gentle": gentle, "rate": round(pace.rate * 100),
                     "segments": segments(markup, fills, pace.pause_factor),
-                    "seconds": round(speech_seconds(sources.plan(filled, gentle), words_per_minute(pace.rate)), 1),
+                    "seconds": round(sources.spoken_seconds(filled, pace, BASE_WPM), 1),
                     "plain": " ".join(sources.PAUSE.sub(lambda m: f"({m.group(1)} s)", filled).split())})
     return out
 
 
-def say_seconds(step: Any, phrases: Any) -> float:
+def say_seconds(step: Any, phrases: Any, pacing: dict[str, Any]) -> float:
     """Seconds to say a step's normal wording (the check-in question included), at the normal pace."""
-    pace = sources.pace("normal")
     markup = fill(spoken_markup(step, phrases)["say"], examples(phrases))
-    return speech_seconds(sources.plan(markup), words_per_minute(pace.rate))
+    return sources.spoken_seconds(markup, pacing["normal"], BASE_WPM)

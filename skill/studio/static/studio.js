@@ -66,6 +66,7 @@ function renderIndex() {
     el("td", {}, statusBadge(ex), " ", el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"))));
   $("#index tbody").replaceChildren(...rows);
   const s = index.speech;
+  if (!s) { $("#speech-note").textContent = "Durations need the pacing in common/phrases.toml."; return; }
   $("#speech-note").textContent = `Durations: speech at ${s.wpm} words a minute (${s.base_wpm} at the voice's ` +
     `normal rate, slowed to ${s.rate} %), plus every written pause and a ${s.sentence_gap_ms} ms gap between ` +
     `sentences, plus holds at their default (in brackets: at their limits). A path goes from the first step to ` +
