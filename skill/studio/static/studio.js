@@ -31,13 +31,16 @@ let where = null;          // {exercise, step} from try-it
 
 // ---- index and errors ------------------------------------------------------------------------
 
+const adjustable = (d) => d.shortest.low !== d.shortest.default || d.longest.high !== d.longest.default;
+
 function durationCells(d) {
   if (!d) return [el("td", {}, "—"), el("td", {}, "—")];
+  const fixed = !adjustable(d);
   return [
     el("td", { class: "dur shortest" }, minutes(d.shortest.default),
-       el("small", {}, ` (holds at their shortest: ${minutes(d.shortest.low)})`)),
+       el("small", {}, fixed ? " (no adjustable holds)" : ` (holds at their shortest: ${minutes(d.shortest.low)})`)),
     el("td", { class: "dur longest" }, minutes(d.longest.default),
-       el("small", {}, ` (holds at their longest: ${minutes(d.longest.high)})`)),
+       el("small", {}, fixed ? " (no adjustable holds)" : ` (holds at their longest: ${minutes(d.longest.high)})`)),
   ];
 }
 
@@ -183,6 +186,10 @@ function show(view) {
 
 function durationText(d) {
   if (!d) return "durations need the common phrases file";
+  if (!adjustable(d)) {
+    return `shortest path ${minutes(d.shortest.default)}, longest path ${minutes(d.longest.default)} ` +
+      `(no adjustable holds); ${d.paths} path${d.paths === 1 ? "" : "s"} from the first step to an ending`;
+  }
   return `shortest path ${minutes(d.shortest.default)} (holds at their shortest ${minutes(d.shortest.low)}), ` +
     `longest path ${minutes(d.longest.default)} (holds at their longest ${minutes(d.longest.high)}); ` +
     `${d.paths} path${d.paths === 1 ? "" : "s"} from the first step to an ending`;
