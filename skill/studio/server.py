@@ -54,6 +54,11 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
     def http_error(exc):
         return jsonify(error=getattr(exc, "description", "bad request")), getattr(exc, "code", 400)
 
+    @app.errorhandler(500)
+    def internal_error(exc):
+        # Flask has logged the exception to this terminal; the page gets a short answer, no stack trace.
+        return jsonify(error="The studio hit an internal error; its terminal shows what happened."), 500
+
     @app.get("/")
     @app.get("/sheet/<eid>")
     def page(eid: str | None = None):

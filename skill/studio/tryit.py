@@ -84,7 +84,7 @@ class TryIt:
                     out.write("(the console closes the session)\n")
             lines = [line for line in out.getvalue().splitlines() if line.strip()]
             return {"lines": lines, "where": self._where(), "playing": self._console.player.playing,
-                    "listening": self._console.conversation.session is not None, "error": None}
+                    "listening": self._console.conversation.session_id is not None, "error": None}
 
     def _where(self) -> dict[str, str] | None:
         record = self._store.load(self._key) if self._key else None
