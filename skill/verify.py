@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store
 
-from .request_shape import Malformed, parse_strict
+from .request_shape import Malformed, check_envelope, parse_strict, timestamp_seconds
 
 log = logging.getLogger(__name__)
 
@@ -295,35 +295,21 @@ def _dig(obj: Any, *keys: str) -> Any:
     return obj
 
 
-def _timestamp_seconds(value: Any) -> float:
-    """ISO 8601 (naive means UTC) or integer epoch milliseconds -> epoch seconds."""
-    if isinstance(value, bool):
-        raise ValueError("not a timestamp")
-    if isinstance(value, int):
-        if abs(value) > 10**15:  # far beyond any real date; keeps the float conversion safe
-            raise ValueError("not a timestamp")
-        return value / 1000.0
-    if isinstance(value, str) and len(value) <= 64:
-        parsed = dt.datetime.fromisoformat(value.strip())
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.timezone.utc)
-        return parsed.timestamp()
-    raise ValueError("not a timestamp")
-
-
 def _parse_envelope(body: bytes) -> tuple[dict, str, str, float]:
-    """-> (envelope, request type, application id, timestamp seconds); else 'malformed request'."""
+    """-> (envelope, request type, application id, timestamp seconds); else 'malformed request'.
+
+    The one parse and the one shape check of the body: the web service uses the envelope returned.
+    """
     try:
-        envelope = parse_strict(body)  # the one parse of the body: the web service uses this result
-        request = envelope["request"]
-        request_type = request["type"]
-        timestamp = _timestamp_seconds(request["timestamp"])
-    except (Malformed, ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError):
+        envelope = parse_strict(body)
+        request_type = check_envelope(envelope)
+        timestamp = timestamp_seconds(envelope["request"]["timestamp"])
+    except (Malformed, ValueError, TypeError, KeyError, OverflowError, OSError):
         raise VerificationError(MALFORMED) from None
     app_id = _dig(envelope, "context", "System", "application", "applicationId")
     if app_id is None:
         app_id = _dig(envelope, "session", "application", "applicationId")
-    if not isinstance(envelope, dict) or not isinstance(request_type, str) or not isinstance(app_id, str):
+    if not isinstance(app_id, str):
         raise VerificationError(MALFORMED)
     return envelope, request_type, app_id, timestamp
 
@@ -363,7 +349,10 @@ class RequestVerifier:
         self._verified = _TTLCache(clock)  # normalised URL -> leaf whose chain was verified
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> dict:
-        """Return the parsed JSON envelope, or raise VerificationError. Header names case-insensitive."""
+        """Return the parsed JSON envelope, or raise VerificationError. Header names case-insensitive.
+
+        The envelope has passed ``request_shape.check_envelope``: callers need not check it again.
+        """
         if not isinstance(body, (bytes, bytearray)):
             raise VerificationError(MALFORMED)
         envelope, request_type, app_id, timestamp = _parse_envelope(bytes(body))

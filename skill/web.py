@@ -16,13 +16,12 @@ from pathlib import Path
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.request import Request
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .config import Settings
-from .request_shape import Malformed, check_envelope
+from .request_shape import to_request_envelope
 from .verify import RequestVerifier, VerificationError
 
 log = logging.getLogger("skill.web")
@@ -67,21 +66,15 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
         if body is None:
             return answer(413, {"error": TOO_LARGE})
         try:
-            raw = verifier.verify(request.headers, body)  # parsed once, strictly, by the verifier
-            request_type = check_envelope(raw)
+            raw = verifier.verify(request.headers, body)  # parsed once and shape-checked once, by the verifier
         except VerificationError as exc:
             return answer(400, {"error": exc.reason})
-        except Malformed:
-            return answer(400, {"error": MALFORMED})
-        if request_type not in known_types:
+        if raw["request"]["type"] not in known_types:
             # A type newer than the SDK's model: nothing here speaks to it, and an empty answer is valid.
             log.info('{"event":"unknown_request_type"}')
             return answer(200, EMPTY_RESPONSE)
-        try:
-            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-        except Exception:  # the SDK's model refused a shape the check above let through
-            return answer(400, {"error": MALFORMED})
-        if not isinstance(envelope, RequestEnvelope) or envelope.request is None or envelope.context is None:
+        envelope = to_request_envelope(raw)  # from the parsed dict; unknown enum values become None
+        if envelope is None or envelope.request is None or envelope.context is None:
             return answer(400, {"error": MALFORMED})
         # The raw JSON rides along as the context: the SDK's model drops some fields (a skill event's body).
         result = skill.invoke(request_envelope=envelope, context=raw)
