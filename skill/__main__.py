@@ -53,9 +53,11 @@ def cmd_serve(args) -> int:
     app = _app(settings)
     from waitress import serve
 
+    from .web import SERVER_SETTINGS
+
     mode = "DEV MODE: signature and timestamp checks are OFF" if args.dev else "verifying every request"
     print(f"Safe Harbor on http://{args.host}:{args.port}/alexa ({mode})", file=sys.stderr, flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="safe-harbor")
+    serve(app, host=args.host, port=args.port, threads=args.threads, **SERVER_SETTINGS)
     return 0
 
 

@@ -31,6 +31,20 @@ MALFORMED = "malformed request"
 TOO_LARGE = "request entity too large"
 EMPTY_RESPONSE = {"version": "1.0", "response": {}}
 
+# How `python -m skill serve` runs waitress (docs/deploy-webservice.md, "Server settings").
+# Waitress reads a whole request, on its I/O thread, before a worker thread sees it: the limits here
+# are what keep a large body or a crowd of idle connections from reaching or starving the workers.
+SERVER_SETTINGS = {
+    "max_request_body_size": MAX_BODY_BYTES + 1,  # larger bodies answered 413 by waitress, unread
+    "max_request_header_size": 32 * 1024,  # Alexa's headers are under 2 KB
+    "connection_limit": 1000,  # idle or slow clients hold a connection, not a thread
+    "asyncore_use_poll": True,  # poll(), not select(): no 1024-descriptor ceiling under that limit
+    "channel_timeout": 15,  # seconds a connection may sit idle (or trickle a request) before it is closed
+    "cleanup_interval": 5,  # how often idle connections are looked for
+    "backlog": 1024,
+    "ident": "safe-harbor",
+}
+
 def read_body() -> bytes | None:
     """The raw body, or None when it is over MAX_BODY_BYTES.
 
