@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import sys
 
 LOOPBACK_NAMES = {"localhost"}
@@ -32,13 +33,14 @@ def _settings(dev: bool, local_audio: str | None = None):
     return settings
 
 
-def _app(settings):
+def _app(settings, quiet: bool = False):
     from .audio import FILES_DIR
     from .flows import ContentError
+    from .logs import configure_logging, silence_logging
     from .web import create_app
-    from .wiring import build, configure_logging
+    from .wiring import build
 
-    configure_logging()
+    silence_logging() if quiet else configure_logging()
     try:
         skill, _services = build(settings)
     except (ContentError, ValueError) as exc:
@@ -56,7 +58,9 @@ def cmd_serve(args) -> int:
     from .web import SERVER_SETTINGS
 
     mode = "DEV MODE: signature and timestamp checks are OFF" if args.dev else "verifying every request"
-    print(f"Safe Harbor on http://{args.host}:{args.port}/alexa ({mode})", file=sys.stderr, flush=True)
+    # A JSON line like every other line on stderr.
+    print(json.dumps({"level": "warning" if args.dev else "info", "logger": "skill", "event": "serving",
+                      "url": f"http://{args.host}:{args.port}/alexa", "mode": mode}), file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, **SERVER_SETTINGS)
     return 0
 
@@ -65,7 +69,7 @@ def cmd_chat(args) -> int:
     from .chat import run
 
     settings = _settings(True, "http://127.0.0.1:8080/audio")  # the console plays holds itself
-    app = _app(settings)
+    app = _app(settings, quiet=True)  # log lines would land between the console's answers
     run(app, next(iter(settings.skill_ids)), args.locale, sys.stdin, sys.stdout,
         audio_player=not args.no_audio_player)
     return 0

@@ -1,12 +1,10 @@
 """Build the skill once per process from the settings: content, engine, store, adapter."""
 from __future__ import annotations
 
-import logging
-import os
-
 from ask_sdk_core.skill import CustomSkill
 
 from .config import Settings
+from .logs import configure_logging  # noqa: F401  (the entry points' one place to ask)
 from .flows import Engine, load_catalog
 from .intents import Services, build_skill
 from .store import Store, open_store
@@ -21,9 +19,3 @@ def build_services(settings: Settings, store: Store | None = None) -> Services:
 def build(settings: Settings, store: Store | None = None) -> tuple[CustomSkill, Services]:
     services = build_services(settings, store)
     return build_skill(services), services
-
-
-def configure_logging() -> None:
-    """JSON lines on stderr; the level from SKILL_LOG_LEVEL (INFO by default)."""
-    level = os.environ.get("SKILL_LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "INFO", format="%(message)s")

@@ -28,8 +28,8 @@ def free_port() -> int:
 def serve_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("SKILL_") and k not in ("AWS_ENDPOINT_URL_DYNAMODB",)}
-    env.update(HOME=str(tmp_path), SKILL_STORE=f"sqlite:///{tmp_path / 'state.sqlite3'}", SKILL_ID=SKILL_ID,
-               PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", **extra)
+    env.update({"HOME": str(tmp_path), "SKILL_STORE": f"sqlite:///{tmp_path / 'state.sqlite3'}",
+                "SKILL_ID": SKILL_ID, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **extra})
     return env
 
 
