@@ -1,4 +1,4 @@
-"""Command line: ``python -m skill serve|chat|store|audio|model``."""
+"""Command line: ``python -m skill serve|chat|store|content|audio|model``."""
 from __future__ import annotations
 
 import argparse
@@ -36,10 +36,10 @@ def _settings(dev: bool, local_audio: str | None = None):
 
 def _app(settings, quiet: bool = False):
     from .audio import FILES_DIR
-    from .flows import ContentError
+    from .alexa.skill import build
+    from .alexa.web import create_app
+    from .core import ContentError
     from .logs import configure_logging, silence_logging
-    from .web import create_app
-    from .wiring import build
 
     silence_logging() if quiet else configure_logging()
     try:
@@ -56,7 +56,7 @@ def cmd_serve(args) -> int:
     app = _app(settings)
     from waitress.server import create_server
 
-    from .web import SERVER_SETTINGS
+    from .alexa.web import SERVER_SETTINGS
 
     mode = "DEV MODE: signature and timestamp checks are OFF" if args.dev else "verifying every request"
     # A JSON line like every other line on stderr.
@@ -79,7 +79,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from .chat import run
+    from .console.chat import run
 
     settings = _settings(True, "http://127.0.0.1:8080/audio")  # the console plays holds itself
     app = _app(settings, quiet=True)  # log lines would land between the console's answers
@@ -90,7 +90,7 @@ def cmd_chat(args) -> int:
 
 def _locales() -> list[str]:
     """The locales with a generated interaction model (interaction_models/interactionModels/custom)."""
-    from .model import CUSTOM_SUBDIR, MODELS_DIR
+    from .alexa.interaction_model import CUSTOM_SUBDIR, MODELS_DIR
 
     return sorted(path.stem for path in (MODELS_DIR / CUSTOM_SUBDIR).glob("*.json"))
 
@@ -126,6 +126,20 @@ def cmd_store(args) -> int:
     return 0
 
 
+def cmd_content(args) -> int:
+    """Load and check every exercise file and the common phrases, as start-up does."""
+    from .core import ContentError, load_catalog
+
+    try:
+        catalog = load_catalog()
+    except ContentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"content ok: {len(catalog.exercises)} exercises ({', '.join(sorted(catalog.exercises))}) and the "
+          "common phrases")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Subcommands that own their flags.
@@ -136,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         from .audio.publish import main as publish_main
         return publish_main(argv[2:])
     if argv[:1] == ["model"] and argv[1:2] in (["build"], ["check"]):
-        from .model import main as model_main
+        from .alexa.interaction_model import main as model_main
         return model_main(argv[1:])
 
     parser = argparse.ArgumentParser(prog="python -m skill", description="Safe Harbor skill backend.")
@@ -162,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     store.add_argument("action", choices=["create"], help="create the DynamoDB table (with TTL)")
     store.add_argument("--url", default=None, help="store URL; default SKILL_STORE")
     store.set_defaults(run=cmd_store)
+    content = sub.add_parser("content", help="content check: load and check every exercise file")
+    content.add_argument("action", choices=["check"])
+    content.set_defaults(run=cmd_content)
     audio = sub.add_parser("audio", help="hold audio: build | publish")
     audio_sub = audio.add_subparsers(dest="action", required=True, metavar="{build,publish}")
     audio_sub.add_parser("build", help="render the hold audio files (see: audio build --help)", add_help=False)

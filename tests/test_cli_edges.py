@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.flows import load_catalog
+from skill.core import load_catalog
 from tests.test_cli import ROOT, cli_env, free_port, run
 from tests.test_grounding import WALK
 

@@ -10,7 +10,7 @@ import json
 import logging
 import uuid
 
-from skill.identity import person_key
+from skill.core.identity import person_key
 from skill.logs import JsonFormatter
 from tests.support.alexa import Speaker
 from tests.support.dynamo_server import moto_server  # noqa: F401  (fixture)

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from skill import lambda_function
-from skill.request_shape import timestamp_seconds, to_request_envelope
+from skill.alexa import lambda_function
+from skill.alexa.request_shape import timestamp_seconds, to_request_envelope
 from tests.support.alexa import Speaker
 from tests.test_lambda import FakeContext, event, lambda_env  # noqa: F401  (fixture)
 

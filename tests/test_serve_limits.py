@@ -1,6 +1,6 @@
 """The web service under hostile traffic, against a real `python -m skill serve` subprocess (waitress):
 bodies over the limit are refused before they are read, and idle or half-sent connections do not
-starve a valid request (issue 13; settings in skill/web.py SERVER_SETTINGS, docs/deploy-webservice.md)."""
+starve a valid request (issue 13; settings in skill/alexa/web.py SERVER_SETTINGS, docs/deploy-webservice.md)."""
 from __future__ import annotations
 
 import socket
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from skill.web import MAX_BODY_BYTES
+from skill.alexa.web import MAX_BODY_BYTES
 from tests.support.serve import post_launch, running
 
 

@@ -12,12 +12,12 @@ import time
 
 import pytest
 
-from skill.verify import CertificateFetcher, RequestVerifier, VerificationError
-from skill.web import create_app
-from skill.wiring import build
+from skill.alexa.verify import CertificateFetcher, RequestVerifier, VerificationError
+from skill.alexa.web import create_app
+from skill.alexa.skill import build
 from tests.conftest import settings_for
 from tests.support.alexa import Speaker
-from tests.support.alexa_ca import CERT_URL, SKILL_ID, alexa_ca
+from skill.alexa.localca import CERT_URL, SKILL_ID, alexa_ca
 from tests.support.trickle import TrickleServer
 
 
