@@ -196,6 +196,9 @@ def check_markup(text: str, file: str, step: str | None, field_name: str, allowe
     for name in PLACEHOLDER.findall(text):
         if name not in allowed:
             raise ContentError(file, step, field_name, f"unknown placeholder {{{name}}}")
+    from .checks import check_words  # the checks build on the types above
+
+    check_words(text, file, step, field_name)
     return text
 
 
