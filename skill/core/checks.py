@@ -39,6 +39,24 @@ UNTRUE: tuple[tuple[re.Pattern, str], ...] = (
 )
 
 
+# Sound and a chime are promised only by the engine, where the device plays them (phrases.hold_with_audio).
+PROMISES_SOUND = re.compile(r"\bchimes?\b|\bsound will play\b|\bsoft sound\b|\bmusic\b", re.IGNORECASE)
+SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio"})
+
+
+def check_device_words(exercise: Exercise, file: str) -> None:
+    """Raise ContentError where a step's words promise sound: a device without AudioPlayer would never play it."""
+    for step in exercise.steps:
+        fields = {**step.variants(), "help": step.help, "reprompt": step.reprompt,
+                  **{name: getattr(step, name) for name in ("say_without_clock", "gentle_without_clock",
+                                                            "brief_without_clock")}}
+        for name, text in fields.items():
+            m = PROMISES_SOUND.search(text or "")
+            if m:
+                raise ContentError(file, step.id, name, f"promises sound ('{m.group(0)}') that a device without "
+                                   "AudioPlayer never plays; the engine adds it where it plays (hold_with_audio)")
+
+
 def check_words(text: str, file: str, step: str | None, field_name: str) -> None:
     """Raise ContentError when ``text`` holds a sentence of a kind in ``UNTRUE``, quoting it."""
     for pattern, reason in UNTRUE:
@@ -101,6 +119,7 @@ def check_exercise(exercise: Exercise, file: str) -> None:
             for name, text in step.variants().items():
                 if COLOURS_EXPLAINED.search(text):
                     raise ContentError(file, step.id, name, "the colours are explained once, in the first step")
+    check_device_words(exercise, file)
     if exercise.role == "grounding" and exercise.partnered:
         raise ContentError(file, None, "kind", "the grounding exercise is for one person: kind = \"solo\"")
 
@@ -114,6 +133,11 @@ def check_catalog(catalog: Catalog, folder: str) -> None:
         if exercise.gate and exercise.gate.after not in catalog.exercises:
             raise ContentError(f"{exercise.id}.toml", None, "offered_after.exercise",
                                f"names no exercise: '{exercise.gate.after}'")
+    for key, text in catalog.phrases.text.items():
+        m = PROMISES_SOUND.search(text)
+        if m and key not in SOUND_PHRASES:
+            raise ContentError("common/phrases.toml", None, f"phrases.{key}",
+                               f"promises sound ('{m.group(0)}'); only {sorted(SOUND_PHRASES)} may")
     grounding = [e.id for e in catalog.exercises.values() if e.role == "grounding"]
     if len(grounding) != 1:
         where = f"{grounding[1]}.toml" if grounding else folder
