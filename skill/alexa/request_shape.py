@@ -108,21 +108,26 @@ def _check_tree(value: Any) -> None:
     that no store, log or response encoder can write; ``1e400`` reads as infinity, which no JSON
     encoder writes back (a Lambda event arrives already parsed, so the parse alone cannot catch it).
     """
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
+    level, depth = [value], 1
+    while level:  # one nesting level at a time: no tuple per node, and ASCII text needs no encoding check
         if depth > MAX_DEPTH:
             raise Malformed("too deep")
-        if isinstance(node, dict):
-            for key, item in node.items():
-                _check_text(key)
-                stack.append((item, depth + 1))
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node)
-        elif isinstance(node, str):
-            _check_text(node)
-        elif isinstance(node, float) and not math.isfinite(node):
-            raise Malformed("non-finite number")
+        below: list = []
+        for node in level:
+            kind = type(node)
+            if kind is dict:
+                for key, item in node.items():
+                    if not key.isascii():
+                        _check_text(key)
+                    below.append(item)
+            elif kind is list:
+                below.extend(node)
+            elif kind is str:
+                if not node.isascii():
+                    _check_text(node)
+            elif kind is float and not math.isfinite(node):
+                raise Malformed("non-finite number")
+        level, depth = below, depth + 1
 
 
 def _check_text(text: str) -> None:
