@@ -49,6 +49,15 @@ def _app(settings, quiet: bool = False):
     return create_app(settings, skill, audio_dir=FILES_DIR)
 
 
+def settle_memory() -> None:
+    """After start-up: move everything loaded so far (modules, content, the skill) out of the garbage
+    collector's reach, so full collections during turns walk only what turns make (20-30 ms pauses before)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def cmd_serve(args) -> int:
     if args.dev and not is_loopback(args.host):
         sys.exit(f"safe-harbor: --dev turns request verification off, so it only binds to loopback, not {args.host}.")
@@ -59,7 +68,6 @@ def cmd_serve(args) -> int:
     from .alexa.web import SERVER_SETTINGS
 
     mode = "DEV MODE: signature and timestamp checks are OFF" if args.dev else "verifying every request"
-    # A JSON line like every other line on stderr.
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads, **SERVER_SETTINGS)
     except OSError as exc:
@@ -67,8 +75,10 @@ def cmd_serve(args) -> int:
             sys.exit(f"safe-harbor: port {args.port} on {args.host} is already in use (is Safe Harbor already "
                      "running?); stop the other server or choose another port with --port.")
         sys.exit(f"safe-harbor: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    # A JSON line like every other line on stderr.
     print(json.dumps({"level": "warning" if args.dev else "info", "logger": "skill", "event": "serving",
                       "url": f"http://{args.host}:{args.port}/alexa", "mode": mode}), file=sys.stderr, flush=True)
+    settle_memory()
     try:
         server.run()
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Words that are true (issue 13; CONTENT.md, "Every sentence true where it is spoken").
+"""Words that are true (issue 13; docs/writing-content.md, "Every sentence must be true where it is spoken").
 
 The checks in skill/core/checks.py (``UNTRUE``) run on every text as the content loads: each kind of untrue
 sentence is refused at load, naming the file, step and field; the content that ships says none of them; and

@@ -1,6 +1,6 @@
 """The content rules that span steps or files, checked when the catalog loads (and by ``content check``).
 
-Each is something the engine relies on or CONTENT.md asks for and a machine can check: every step is
+Each is something the engine relies on or docs/writing-content.md asks for and a machine can check: every step is
 reachable and can reach an ending; a question takes both yes and no; a partnered exercise explains the
 colours once, at its start; every ending says it is the end; exactly one exercise plays the grounding role,
 and it is for one person; no text says what is untrue wherever it is spoken (``check_words``). Errors name the
@@ -17,8 +17,8 @@ COLOURS_EXPLAINED = re.compile(r"\bgreen\b.*\bkeep going\b.*\byellow\b.*\bslow d
                                re.IGNORECASE | re.DOTALL)
 SAYS_END = re.compile(r"\bend\b", re.IGNORECASE)
 
-# Kinds of sentence that are untrue wherever they are spoken (CONTENT.md, "Every sentence true where it is
-# spoken"), each with the reason given in the ContentError. Words that depend on the device (sound, a chime)
+# Kinds of sentence that are untrue wherever they are spoken (docs/writing-content.md, "Every sentence must be
+# true where it is spoken"), each with the reason given in the ContentError. Words that depend on the device (sound, a chime)
 # are the engine's to choose, by whether the device plays audio.
 _PRIVACY = "promises privacy the platform does not keep: a listening speaker may save what it hears"
 UNTRUE: tuple[tuple[re.Pattern, str], ...] = (
