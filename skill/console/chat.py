@@ -134,7 +134,6 @@ class Console:
         self.player = ConsolePlayer(post, conversation, out)
         self.reprompt: str | None = None  # what the speaker repeats after a silence, once
         self.heard_anything = False
-        self.person: str | None = None  # the recognised voice's person id, if any
 
     def say(self, text: str) -> bool:
         """Handle one typed line; False when the console should close."""
@@ -170,7 +169,7 @@ class Console:
         after it played (paused, stopped, finished), only the player's own commands. The console's first
         line counts as said with the invocation name, for convenience.
         """
-        if self.conversation.session is not None or match.kind == "launch" or match.one_shot or first:
+        if self.conversation.session_id is not None or match.kind == "launch" or match.one_shot or first:
             return True
         if self.player.playing:
             return True
@@ -182,25 +181,23 @@ class Console:
         self.player.tick()
         if self.player.playing:
             return  # the hold plays on; nothing is listening
-        if self.conversation.session is None:
+        if self.conversation.session_id is None:
             self.out.write("       (silence)\n")
         elif self.reprompt:
             self.out.write(f"alexa> {self.reprompt}\n")
             self.reprompt = None
         else:
-            self.post(self.conversation.session_ended("EXCEEDED_MAX_REPROMPTS"))
-            self.conversation.session = None
-            self.conversation.attributes = {}
+            self.post(self.conversation.session_ended("EXCEEDED_MAX_REPROMPTS"))  # the session is over after it
             self.out.write("       (no answer: the session ends; the speaker stops listening)\n")
         self.out.flush()
 
     def set_voice(self, name: str) -> None:
         """Speak as a recognised voice profile (context.System.person) or, with "off", as nobody known."""
         if name and name.lower() not in ("off", "none"):
-            self.person = CONSOLE_PERSON + "".join(ch for ch in name.upper() if ch.isalnum())[:32]
+            self.conversation.person_id = CONSOLE_PERSON + "".join(ch for ch in name.upper() if ch.isalnum())[:32]
             self.out.write(f"       (speaking as the recognised voice {name!r})\n")
         else:
-            self.person = None
+            self.conversation.person_id = None
             self.out.write("       (speaking as a voice the speaker does not recognise)\n")
         self.out.flush()
 
@@ -285,22 +282,18 @@ def run(app, skill_id: str, locale: str, lines: TextIO, out: TextIO, audio_playe
 
     client = app.test_client()
     settings_api = SettingsAPI(time_zone) if time_zone else None
-    console: Console | None = None
 
     def post(envelope: dict) -> dict:
-        system = envelope["context"]["System"]
-        if settings_api:
-            system.update(apiEndpoint=settings_api.endpoint, apiAccessToken=CONSOLE_API_TOKEN)
-        else:
-            system.pop("apiEndpoint", None)  # no device time zone to ask for: the skill asks nobody
-        if console is not None and console.person:
-            system["person"] = {"personId": console.person}
         reply = client.post("/alexa", data=json.dumps(envelope), content_type="application/json")
         if reply.status_code != 200:
             return {"response": {"outputSpeech": {"ssml": f"(HTTP {reply.status_code}: {reply.get_data(True)})"}}}
         return reply.get_json()
 
-    console = Console(post, Matcher(load_model(locale)), Conversation(skill_id, locale, audio_player), out)
+    # Without a time zone there is no access token, so the skill asks no Settings API (no-clock wording).
+    conversation = Conversation(skill_id, locale, audio_player,
+                                **({"api_endpoint": settings_api.endpoint, "api_access_token": CONSOLE_API_TOKEN}
+                                   if settings_api else {}))
+    console = Console(post, Matcher(load_model(locale)), conversation, out)
     interactive = lines.isatty() and hasattr(select, "select") and sys.platform != "win32"
     out.write(INTRO + "\n")
     if voice:
