@@ -96,14 +96,15 @@ def test_session_ended_with_an_unknown_reason_or_error_is_200(any_server, reason
 def test_unknown_resolution_status_is_treated_as_no_match(any_server):
     sp = any_server.speaker()
     sp.launch()
-    env = sp.envelope("StartExerciseIntent", {"exercise": ("grounding", "grounding")})
+    # The resolved id says grounding, but under a status the model does not know; the heard words name nothing.
+    env = sp.envelope("StartExerciseIntent", {"exercise": ("the blue one", "grounding")})
     slot = env["request"]["intent"]["slots"]["exercise"]
     for resolutions in (slot["resolutions"], slot["slotValue"]["resolutions"]):
         resolutions["resolutionsPerAuthority"][0]["status"]["code"] = "ER_SUCCESS_NEWER_CODE"
     turn = sp.post(env)
     assert turn.status == 200, turn.raw
     matched = sp.say("start:grounding", new_session=True)
-    assert turn.speech and turn.speech != matched.speech  # not taken as a match
+    assert turn.speech and turn.speech != matched.speech  # the id under an unknown status is not taken as a match
     assert not turn.directives
 
 
