@@ -8,7 +8,6 @@ about is named by the token (skill.alexa.audioplayer).
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import PlayerActivity, StopDirective
 
 from ..config import Settings
+from ..logs import Fields
 from ..core import Context, Ev, Event, Reply, TurnRequest, TurnRunner, identity_for
 from ..core.events import HoldPosition
 from ..core.holds import is_final_segment
@@ -124,15 +124,15 @@ def log_turn(handler_input: HandlerInput, started: float, result=None, error: st
     """One JSON line per request: no utterance, no slot value, no raw Alexa id, no state values."""
     request = handler_input.request_envelope.request
     intent = getattr(request, "intent", None)
-    line = {"event": "turn", "request_id": getattr(request, "request_id", None),
-            "type": getattr(request, "object_type", None), "intent": getattr(intent, "name", None),
-            "exercise": result.exercise if result else None, "step": result.step if result else None,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-            "store": {"reads": result.reads if result else 0, "writes": result.writes if result else 0,
-                      "failed": result.store_failed if result else False}}
+    line = Fields({"event": "turn", "request_id": getattr(request, "request_id", None),
+                   "type": getattr(request, "object_type", None), "intent": getattr(intent, "name", None),
+                   "exercise": result.exercise if result else None, "step": result.step if result else None,
+                   "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                   "store": {"reads": result.reads if result else 0, "writes": result.writes if result else 0,
+                             "failed": result.store_failed if result else False}})
     if error:
         line["error"] = error
-    log.info(json.dumps(line, separators=(",", ":")))
+    log.info(line)
 
 
 class TurnHandler(AbstractRequestHandler):
