@@ -211,12 +211,12 @@ class FailingAccountReads:
     def __init__(self, store, key):
         self.store, self.key, self.failed = store, key, False
 
-    def load(self, key):
+    def load(self, key, **kw):
         if key == self.key and not self.failed:
             self.failed = True
             from skill.store import StoreError
             raise StoreError("outage")
-        return self.store.load(key)
+        return self.store.load(key, **kw)
 
     def __getattr__(self, name):
         return getattr(self.store, name)

@@ -125,20 +125,22 @@ class LoadState(AbstractRequestInterceptor):
             return turn
         people = turn.saved.get(PEOPLE)
         for key in [k for k in people if isinstance(k, str)] if isinstance(people, list) else []:
-            candidate = self._from_store(key)
+            candidate = self._from_store(key, turn.deadline)
             candidate.reads += turn.reads
             if playing(candidate):
                 return candidate
             turn.reads = candidate.reads
         return turn
 
-    def _from_store(self, key: str | None) -> TurnState:
+    def _from_store(self, key: str | None, deadline: float | None = None) -> TurnState:
         turn = TurnState(key=key, saved=DEFAULT, state=State(), version=0)
+        if deadline is not None:
+            turn.deadline = deadline  # one budget for the whole turn
         if key is None:
             return turn
         turn.reads += 1
         try:
-            record = self.services.store.load(key)
+            record = self.services.store.load(key, deadline=turn.deadline)
         except StoreError:
             turn.store_failed = True  # answer from a fresh state; the save will reconcile with what is stored
             return turn
@@ -185,17 +187,22 @@ class SaveState(AbstractResponseInterceptor):
             for attempt in range(SAVE_ATTEMPTS):
                 try:
                     turn.writes += 1
-                    record = store.save(turn.key, data, version, self._expiry())
+                    record = store.save(turn.key, data, version, self._expiry(), deadline=turn.deadline)
                     break
                 except VersionConflict:
                     if attempt == SAVE_ATTEMPTS - 1:
                         raise
                     # Another device saved first: merge by the rule, then write on top of its version.
                     turn.reads += 1
-                    theirs = store.load(turn.key)
+                    theirs = store.load(turn.key, deadline=turn.deadline)
+                    if theirs is None:
+                        # The record vanished (a store that came back empty): write back what this
+                        # session holds, not a merge with a blank record that would erase it.
+                        data, version = current, 0
+                        continue
                     # This turn's changes are always those against what it read, whatever the rounds.
-                    data = reconcile(turn.saved, current, theirs.data if theirs else DEFAULT)
-                    version = theirs.version if theirs else 0
+                    data = reconcile(turn.saved, current, theirs.data)
+                    version = theirs.version
             if data is not current:
                 turn.state = State.from_dict({**data, "pending": turn.state.pending})
         except StoreError:
@@ -214,14 +221,15 @@ class SaveState(AbstractResponseInterceptor):
         for _ in range(2):  # one retry on a race with the account's own turn
             try:
                 turn.reads += 1
-                record = store.load(turn.account)
+                record = store.load(turn.account, deadline=turn.deadline)
                 data = dict(record.data) if record else {}
                 people = [k for k in data.get(PEOPLE, []) if isinstance(k, str)]
                 if turn.key in people:
                     return True
                 data[PEOPLE] = people + [turn.key]
                 turn.writes += 1
-                store.save(turn.account, data, record.version if record else 0, self._expiry())
+                store.save(turn.account, data, record.version if record else 0, self._expiry(),
+                           deadline=turn.deadline)
                 return True
             except VersionConflict:
                 continue
@@ -235,10 +243,10 @@ class SaveState(AbstractResponseInterceptor):
         store, people = self.services.store, turn.saved.get(PEOPLE)
         try:
             turn.writes += 1
-            store.delete(turn.key)
+            store.delete(turn.key, deadline=turn.deadline)
             if people:
                 turn.writes += 1
-                store.save(turn.key, {PEOPLE: people}, 0, self._expiry())
+                store.save(turn.key, {PEOPLE: people}, 0, self._expiry(), deadline=turn.deadline)
         except StoreError:
             turn.store_failed = True
             return

@@ -19,6 +19,7 @@ from ..speech import to_ssml
 from .services import Services
 
 TURN = "safe_harbor_turn"  # request attribute holding the TurnState
+STORE_BUDGET_S = 2.5  # all store work of one turn: with speech and network, well inside Alexa's 8 s
 SESSION = "sh"  # session attribute: version, last saved state, unsaved state, owner, tag (see persistence.py)
 
 
@@ -29,6 +30,8 @@ class TurnState:
     state: State
     version: int  # 0: no record stored yet (or unknown, after a failed read)
     started: float = field(default_factory=time.perf_counter)
+    # All store work of the turn ends by this time.monotonic() instant, retries included (STORE_BUDGET_S).
+    deadline: float = field(default_factory=lambda: time.monotonic() + STORE_BUDGET_S)
     reads: int = 0
     writes: int = 0
     store_failed: bool = False
