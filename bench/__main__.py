@@ -49,7 +49,7 @@ def machine() -> dict:
 
 
 def write_ca(folder: Path) -> None:
-    from tests.support.alexa_ca import alexa_ca
+    from skill.alexa.localca import alexa_ca
 
     ca = alexa_ca()
     (folder / "root.pem").write_bytes(ca.root.public_bytes(serialization.Encoding.PEM))
@@ -57,7 +57,7 @@ def write_ca(folder: Path) -> None:
 
 
 def common_env(store: str) -> dict[str, str]:
-    from tests.support.alexa_ca import SKILL_ID
+    from skill.alexa.localca import SKILL_ID
 
     return {"SKILL_ID": SKILL_ID, "SKILL_HASH_SECRET": HASH_SECRET, "SKILL_STORE": store,
             "SKILL_LOG_LEVEL": "INFO"}

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from tests.support.alexa import Speaker
-from tests.support.alexa_ca import SKILL_ID, alexa_ca, encode, launch_request
+from skill.alexa.localca import SKILL_ID, alexa_ca, encode, launch_request
 
 REPO = Path(__file__).resolve().parents[1]
 HASH_SECRET = "bench-hash-secret-0123456789abcdef"
@@ -386,7 +386,7 @@ def first_answer_seconds(target: Target) -> float:
 
 def verification_cost(n: int, repeats: int = 5) -> dict:
     """Seconds per ``RequestVerifier.verify`` with a warm certificate cache, vs the same with checks off."""
-    from skill.verify import RequestVerifier
+    from skill.alexa.verify import RequestVerifier
 
     ca = alexa_ca()
     bodies = [encode(launch_request(SKILL_ID)) for _ in range(n)]

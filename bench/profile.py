@@ -35,9 +35,9 @@ class _TimedClient:
 
 def _app(kind: str, db: Path, api_endpoint: str):
     from skill.config import Settings
-    from skill.web import create_app
-    from skill.wiring import build
-    from tests.support.alexa_ca import SKILL_ID, alexa_ca
+    from skill.alexa.web import create_app
+    from skill.alexa.skill import build
+    from skill.alexa.localca import SKILL_ID, alexa_ca
 
     from .baseline import build_baseline
 
@@ -53,7 +53,7 @@ def _app(kind: str, db: Path, api_endpoint: str):
 def run_sessions(kind: str, sessions: int, people: int, db: Path, api_endpoint: str,
                  profiler: cProfile.Profile | None = None) -> dict[str, list[float]]:
     from tests.support.alexa import Speaker
-    from tests.support.alexa_ca import alexa_ca
+    from skill.alexa.localca import alexa_ca
 
     app, _services = _app(kind, db, api_endpoint)
     client = _TimedClient(app.test_client())

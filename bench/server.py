@@ -15,8 +15,8 @@ from pathlib import Path
 
 from cryptography import x509
 
-from skill.verify import CertificateFetcher, RequestVerifier
-from tests.support.alexa_ca import SKILL_ID
+from skill.alexa.verify import CertificateFetcher, RequestVerifier
+from skill.alexa.localca import SKILL_ID
 
 
 def shared_verifier(ca_dir: Path) -> RequestVerifier:
@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     from waitress import serve
 
     from skill.config import Settings
-    from skill.web import create_app
-    from skill.wiring import build, configure_logging
+    from skill.alexa.web import create_app
+    from skill.alexa.skill import build, configure_logging
 
     configure_logging()  # the same JSON-lines logging for both targets; only the skill logs turns
     settings = Settings.from_env(dev=False)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m skill serve|chat|store|audio|model``."""
+"""Command line: ``python -m skill serve|chat|store|content|audio|model``."""
 from __future__ import annotations
 
 import argparse
@@ -34,9 +34,10 @@ def _settings(dev: bool, local_audio: str | None = None):
 
 def _app(settings):
     from .audio import FILES_DIR
-    from .flows import ContentError
-    from .web import create_app
-    from .wiring import build, configure_logging
+    from .alexa.skill import build
+    from .alexa.web import create_app
+    from .core import ContentError
+    from .logs import configure_logging
 
     configure_logging()
     try:
@@ -60,7 +61,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from .chat import run
+    from .console.chat import run
 
     settings = _settings(True, "http://127.0.0.1:8080/audio")  # the console plays holds itself
     app = _app(settings)
@@ -90,6 +91,20 @@ def cmd_store(args) -> int:
     return 0
 
 
+def cmd_content(args) -> int:
+    """Load and check every exercise file and the common phrases, as start-up does."""
+    from .core import ContentError, load_catalog
+
+    try:
+        catalog = load_catalog()
+    except ContentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"content ok: {len(catalog.exercises)} exercises ({', '.join(sorted(catalog.exercises))}) and the "
+          "common phrases")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Subcommands that own their flags.
@@ -100,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         from .audio.publish import main as publish_main
         return publish_main(argv[2:])
     if argv[:1] == ["model"]:
-        from .model import main as model_main
+        from .alexa.interaction_model import main as model_main
         return model_main(argv[1:])
 
     parser = argparse.ArgumentParser(prog="python -m skill", description="Safe Harbor skill backend.")
@@ -119,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     store.add_argument("action", choices=["create"], help="create the DynamoDB table (with TTL)")
     store.add_argument("--url", default=None, help="store URL; default SKILL_STORE")
     store.set_defaults(run=cmd_store)
+    content = sub.add_parser("content", help="content check: load and check every exercise file")
+    content.add_argument("action", choices=["check"])
+    content.set_defaults(run=cmd_content)
     sub.add_parser("audio", help="audio build | audio publish --bucket NAME")
     sub.add_parser("model", help="model build | model check: the interaction models of every locale")
     args = parser.parse_args(argv)

@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
 
-from skill.identity import person_key
-from skill.speech import ssml_problems
-from skill.web import MAX_BODY_BYTES, create_app, dev_verifier
+from skill.core.identity import person_key
+from skill.alexa.ssml import ssml_problems
+from skill.alexa.web import MAX_BODY_BYTES, create_app, dev_verifier
 from tests.support.alexa import Speaker, fixture
-from tests.support.alexa_ca import SKILL_ID, alexa_ca
+from skill.alexa.localca import SKILL_ID, alexa_ca
 
 SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
 # Request types the SDK's model knows but this skill does not act on, and some it has never heard of.
@@ -477,7 +477,7 @@ def forge_tag(srv, attributes: dict, env: dict) -> None:
     rather than refused at the tag (the test knows the hashing key; an attacker would not)."""
     sh = attributes.get("sh")
     try:
-        from skill.intents.persistence import session_tag
+        from skill.core.identity import session_tag
     except ImportError:  # an adapter without tagged sessions reads any "sh" as it is
         return
     if isinstance(sh, dict):

@@ -133,6 +133,7 @@ def test_stamp_marks_only_what_changed_and_writes_nothing_for_a_quiet_turn():
     assert applied(stamped, "r") and not applied(before, "r")
     stopped = stamp(before, {**before, "progress": None}, 7000, stop=True)
     assert sync_of(stopped)["stop"] == 7000
+    assert stamp(before, quiet, 7000, stop=True) is quiet  # a stop that changed nothing writes nothing
 
 
 def test_damaged_sync_is_read_as_empty():

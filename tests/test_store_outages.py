@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.identity import person_key
+from skill.core.identity import person_key
 from skill.store.dynamodb import DynamoDBStore
 from tests.conftest import SECRET, SkillServer
 from tests.support.alexa import Speaker
-from tests.support.alexa_ca import SKILL_ID
+from skill.alexa.localca import SKILL_ID
 from tests.support.dynamo_server import free_port, local_aws_env
 from tests.support.tcp import FrozenServer
 from tests.test_store_deadline import hold_lock
@@ -167,6 +167,8 @@ def test_data_folder_deleted_mid_session_is_recreated_with_what_the_session_hold
     assert rows[key]["progress"]["trail"] == data["progress"]["trail"] + [step_of(data)]
     notes = [json.loads(r.getMessage()) for r in caplog.records if r.name == "skill.store.sqlite"]
     assert any(n.get("outcome") == "data_file_missing" and n.get("folder_missing") for n in notes), notes
+    saves = [json.loads(r.getMessage()) for r in caplog.records if r.name == "skill.core.turn"]
+    assert {"event": "save", "outcome": "restored"} in saves, saves
     assert USER not in caplog.text and key not in caplog.text
 
     # A new session (as after a restart) offers to resume from there.
@@ -252,6 +254,8 @@ def test_read_only_data_file_then_writable_again(tmp_path):
         lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
         outcomes = [(line.get("op"), line.get("outcome")) for line in lines if line.get("event") == "store"]
         assert ("save", "failed") in outcomes and ("save", "recovered") in outcomes, outcomes
+        turns = [line["outcome"] for line in lines if line.get("event") == "save"]
+        assert turns[-1] == "recovered" and set(turns[:-1]) == {"failed"}, turns  # the turns' own account
         assert USER not in err
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -47,19 +47,20 @@ def stamp(before: dict[str, Any], after: dict[str, Any], now_ms: int, *, stop: b
     """``after`` with SYNC brought up to date for one turn that went from ``before`` to ``after``.
 
     Each field whose value changed gets the clock ``now_ms`` (at least one past its previous clock, so clocks
-    only move forward); a stop turn sets ``stop``; ``request`` (a digest) is remembered when anything changed.
-    Returns ``after`` itself (no SYNC change) when the turn changed nothing, so a quiet turn writes nothing.
+    only move forward); a stop turn that changed something sets ``stop``; ``request`` (a digest) is
+    remembered. Returns ``after`` itself (no SYNC change) when the turn changed nothing, so a quiet turn
+    writes nothing.
     """
     changed = [k for k in set(before) | set(after)
                if k not in OWN and after.get(k) != before.get(k)]
-    if not changed and not stop:
+    if not changed:  # a stop that changed nothing has nothing to win over
         return after
     sync = sync_of(after)
     for key in changed:
         sync["clock"][key] = max(now_ms, sync["clock"].get(key, 0) + 1)
     if stop:
         sync["stop"] = max(now_ms, sync["stop"] + 1)
-    if request and changed and request not in sync["seen"]:
+    if request and request not in sync["seen"]:
         sync["seen"] = (sync["seen"] + [request])[-SEEN_KEPT:]
     return {**after, SYNC: sync}
 

@@ -112,10 +112,10 @@ class DynamoDBStore:
 
     def _within(self, deadline: float | None, call: Callable[[], T]) -> T:
         """Run ``call`` so that it returns or raises by ``deadline``, retries included (see the module doc)."""
-        left = time_left(deadline)  # StoreTimeout when already past
-        if left is None:
+        if time_left(deadline) is None:  # StoreTimeout when already past: the store is not touched
             return call()
         self._client  # made here, on the caller's thread: boto3 clients are thread-safe once made
+
         def bounded() -> T:
             _deadlines.at = deadline
             try:
@@ -129,7 +129,7 @@ class DynamoDBStore:
             pool = self._pool
         future = pool.submit(bounded)
         try:
-            return future.result(timeout=left)
+            return future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             future.cancel()  # if it has not started yet, it never will
             raise StoreTimeout("dynamodb call passed its deadline") from None

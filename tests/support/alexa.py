@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-from tests.support.alexa_ca import SKILL_ID
+from skill.alexa.localca import SKILL_ID
 
 _ids = itertools.count(1)
 

@@ -1,4 +1,5 @@
-"""A throwaway certificate authority that signs requests the way Alexa does, for tests.
+"""A throwaway certificate authority that signs requests the way Alexa does, for trying verification end to
+end without Amazon: the tests and the benchmarks use it.
 
 root -> intermediate -> leaf (SAN echo-api.amazon.com), all RSA 2048, built so that cryptography's
 server verifier accepts the chain. Keys are slow to make, so everything is built once per process:
@@ -20,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.verify import CertificateFetcher, RequestVerifier
+from .verify import CertificateFetcher, RequestVerifier
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
