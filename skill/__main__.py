@@ -47,6 +47,15 @@ def _app(settings):
     return create_app(settings, skill, audio_dir=FILES_DIR)
 
 
+def settle_memory() -> None:
+    """After start-up: move everything loaded so far (modules, content, the skill) out of the garbage
+    collector's reach, so full collections during turns walk only what turns make (20-30 ms pauses before)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def cmd_serve(args) -> int:
     if args.dev and not is_loopback(args.host):
         sys.exit(f"safe-harbor: --dev turns request verification off, so it only binds to loopback, not {args.host}.")
@@ -56,6 +65,7 @@ def cmd_serve(args) -> int:
 
     mode = "DEV MODE: signature and timestamp checks are OFF" if args.dev else "verifying every request"
     print(f"Safe Harbor on http://{args.host}:{args.port}/alexa ({mode})", file=sys.stderr, flush=True)
+    settle_memory()
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="safe-harbor")
     return 0
 

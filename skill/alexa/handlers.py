@@ -2,7 +2,7 @@
 
 Thin by design: a table maps each intent and request type to an engine event (with the slot it reads), the
 turn runner does everything a turn needs (skill.core.turn), and the reply is rendered as SSML and AudioPlayer
-directives. AudioPlayer and PlaybackController requests carry no session (PLATFORM.md); the hold they are
+directives. AudioPlayer and PlaybackController requests carry no session (docs/platform-alexa.md); the hold they are
 about is named by the token (skill.alexa.audioplayer).
 """
 from __future__ import annotations
@@ -238,14 +238,22 @@ class TurnHandler(AbstractRequestHandler):
         return builder.response
 
 
-class EnqueueNextSegment(AbstractRequestHandler):
-    """PlaybackNearlyFinished: queue the hold's next segment, from the token alone (no storage read)."""
+class _OneRequestType(AbstractRequestHandler):
+    """A handler of one request type that needs no turn."""
+
+    request_type = ""
 
     def __init__(self, services: Services):
         self.services = services
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return _request_type(handler_input) == "AudioPlayer.PlaybackNearlyFinished"
+        return _request_type(handler_input) == self.request_type
+
+
+class EnqueueNextSegment(_OneRequestType):
+    """PlaybackNearlyFinished: queue the hold's next segment, from the token alone (no storage read)."""
+
+    request_type = "AudioPlayer.PlaybackNearlyFinished"
 
     def handle(self, handler_input: HandlerInput) -> Response:
         started = time.perf_counter()
@@ -259,14 +267,10 @@ class EnqueueNextSegment(AbstractRequestHandler):
         return builder.response
 
 
-class SkillDisabled(AbstractRequestHandler):
+class SkillDisabled(_OneRequestType):
     """Disabling the skill deletes what it kept, unless Alexa says the person chose to keep it."""
 
-    def __init__(self, services: Services):
-        self.services = services
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return _request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
+    request_type = "AlexaSkillEvent.SkillDisabled"
 
     def handle(self, handler_input: HandlerInput) -> Response:
         # The SDK's model drops the event's body, so the raw JSON rides along as the context.

@@ -130,19 +130,18 @@ class Console:
             return True
         match = self.matcher.match(text)
         if match.kind == "session_end":
-            if self.conversation.session is not None:
+            if self.conversation.session_id is not None:
                 self.post(self.conversation.session_ended())
             return False
         if match.one_shot or self.player.playing:
-            self.conversation.session = None  # a request while audio plays, or "ask Safe Harbor to ...", is new
+            self.conversation.session_id = None  # a request while audio plays, or "ask Safe Harbor to ...", is new
         self._send(self._envelope(match))
         return True
 
     def _envelope(self, match: Match) -> dict:
         if match.kind == "launch":
-            self.conversation.session = None
             return self.conversation.launch()
-        slots = {name: (s.raw, s.value_id, s.value_name) for name, s in match.slots.items()}
+        slots = {name: (s.raw, s.value_id) for name, s in match.slots.items()}
         builtin = frozenset(name for name, s in match.slots.items() if s.builtin)
         return self.conversation.intent(match.intent or "AMAZON.FallbackIntent", slots, builtin)
 

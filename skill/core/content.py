@@ -67,12 +67,16 @@ class ContentError(ValueError):
 
 @dataclass(frozen=True)
 class Hold:
+    """A step's quiet stretch: a fixed ``seconds`` (10-3600), or the name of a length ``setting`` (SETTINGS)."""
+
     seconds: int = 0  # a fixed length, or
     setting: str | None = None  # the name of a length setting in SETTINGS
 
 
 @dataclass(frozen=True)
 class Step:
+    """One step of an exercise, as its file gives it (fields: docs/writing-content.md). Texts are markup."""
+
     id: str
     say: str
     reprompt: str | None = None
@@ -89,6 +93,7 @@ class Step:
     rating: str | None = None  # "before" / "after": the step asks for an optional 0-10 distress rating
 
     def answers(self, intent: str) -> bool:
+        """Whether the step takes ``intent`` (an answer name such as "yes") in its ``on`` table."""
         return intent in self.on
 
     def variants(self) -> dict[str, str]:
@@ -101,6 +106,7 @@ class Step:
 
     @property
     def asks_question(self) -> bool:
+        """Whether the step asks a yes/no question of its own."""
         return "yes" in self.on or "no" in self.on
 
 
@@ -114,6 +120,8 @@ class Gate:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise file: its steps in order, who it is for (``kind``), its gate and role."""
+
     id: str
     title: str
     kind: str
@@ -124,6 +132,7 @@ class Exercise:
 
     @property
     def partnered(self) -> bool:
+        """Whether the exercise is for two people."""
         return self.kind == "partnered"
 
     def __post_init__(self) -> None:
@@ -131,23 +140,30 @@ class Exercise:
 
     @property
     def first(self) -> Step:
+        """The step the exercise starts at."""
         return self.steps[0]
 
     def step(self, step_id: str) -> Step | None:
+        """The step with id ``step_id``, or None."""
         i = self._index.get(step_id)  # type: ignore[attr-defined]
         return None if i is None else self.steps[i]
 
     def following(self, step_id: str) -> Step | None:
+        """The step after ``step_id`` in file order, or None after the last (KeyError for an unknown id)."""
         i = self._index[step_id] + 1  # type: ignore[attr-defined]
         return self.steps[i] if i < len(self.steps) else None
 
     def preceding(self, step_id: str) -> Step | None:
+        """The step before ``step_id`` in file order, or None before the first (KeyError for an unknown id)."""
         i = self._index[step_id] - 1  # type: ignore[attr-defined]
         return self.steps[i] if i >= 0 else None
 
 
 @dataclass(frozen=True)
 class Phrases:
+    """The words around the exercises (common/phrases.toml): ``text`` by key, the ``today`` sentence by
+    part of day, and the crisis line by country."""
+
     text: dict[str, str]
     today: dict[str, str]
     crisis_lines: dict[str, str]
@@ -156,17 +172,21 @@ class Phrases:
         return self.text[key]
 
     def crisis_line(self, locale: str | None) -> str:
+        """The crisis-line sentence for the country of ``locale`` ("en-GB" -> GB), else the default."""
         country = (locale or "").rpartition("-")[2].upper()
         return self.crisis_lines.get(country, self.crisis_lines["default"])
 
 
 @dataclass(frozen=True)
 class Catalog:
+    """Every exercise by id, the common phrases and the paces: what the engine runs on."""
+
     exercises: dict[str, Exercise]
     phrases: Phrases
     pacing: dict[str, Pace]  # "normal", "gentle"
 
     def get(self, exercise_id: str | None) -> Exercise | None:
+        """The exercise with id ``exercise_id``, or None (also for None)."""
         return self.exercises.get(exercise_id or "")
 
     @property
@@ -175,6 +195,7 @@ class Catalog:
         return next(e for e in self.exercises.values() if e.role == "grounding")
 
     def titles(self) -> list[str]:
+        """Every exercise's spoken title, in file order."""
         return [e.title for e in self.exercises.values()]
 
 
@@ -182,6 +203,8 @@ class Catalog:
 
 
 def check_markup(text: str, file: str, step: str | None, field_name: str, allowed: set[str]) -> str:
+    """``text`` stripped, if it is valid markup: ``[pause N]`` of at most 10 s, no other brackets or tags,
+    and only ``allowed`` placeholders. ContentError naming ``file``, ``step`` and ``field_name`` otherwise."""
     text = text.strip()
     if not text:
         raise ContentError(file, step, field_name, "must not be empty")
@@ -279,6 +302,8 @@ def _hold(raw: Any, file: str, sid: str) -> Hold:
 
 
 def load_exercise(path: Path) -> Exercise:
+    """One exercise file, validated with the checks that span its steps (checks.check_exercise).
+    ContentError names the file, the step and the field."""
     file = path.name
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -346,6 +371,7 @@ PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
 
 def load_phrases(path: Path) -> Phrases:
+    """The common phrases file; ContentError names the file and the field."""
     file = PHRASES_FILE
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

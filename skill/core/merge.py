@@ -162,7 +162,11 @@ def merge(base: dict[str, Any] | None, mine: dict[str, Any], theirs: dict[str, A
         mine_value, their_value = mine.get(key), theirs.get(key)
         wm, wt = m["clock"].get(key, 0), t["clock"].get(key, 0)
         h = horizon(b["clock"].get(key, 0))
-        mine_changed, theirs_changed = wm > h, wt > h
+        seen = (base or {}).get(key)
+        # A later clock is a change; so is a new value under the horizon's own clock, from a writer that keeps
+        # no clocks (records from before them). An earlier clock is an older copy, never a change.
+        mine_changed = wm > h or (known and wm == h and mine_value != seen)
+        theirs_changed = wt > h or (known and wt == h and their_value != seen)
         if key in COUNTERS:
             value, when = _add((base or {}).get(key), mine_value, their_value), max(wm, wt)
         elif mine_changed and theirs_changed:

@@ -12,6 +12,8 @@ from typing import Any
 
 
 class Ask(StrEnum):
+    """The kinds of question the engine asks."""
+
     RESUME = "resume"  # "pick it up where you left off?"
     RED_GROUNDING = "red_grounding"  # after red: "would you like some grounding?"
     YELLOW_BACK = "yellow_back"  # after yellow: "go back to the step before?"
@@ -33,6 +35,7 @@ class Question:
     about: str | None = None  # the exercise the question is about, for the kinds in ABOUT_AN_EXERCISE
 
     def to_session(self) -> dict[str, str]:
+        """The question's session form (a small JSON-safe dict)."""
         return {"q": self.kind.value, "about": self.about} if self.about else {"q": self.kind.value}
 
     @classmethod

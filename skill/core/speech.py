@@ -26,11 +26,15 @@ class Pace:
 
 @dataclass(frozen=True)
 class Words:
+    """Words to say, as written."""
+
     text: str  # one sentence (or the part of one between pauses), as written
 
 
 @dataclass(frozen=True)
 class Pause:
+    """A silence."""
+
     ms: int  # silence in milliseconds
 
 

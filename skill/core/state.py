@@ -15,6 +15,9 @@ MAX_TRAIL = 30
 
 @dataclass
 class Progress:
+    """Where a person is in an exercise: exercise and step ids, the steps before (for "back"), whether it is
+    gentle, and the current hold's run id and position (ms) and whether its chime has played."""
+
     exercise: str
     step: str
     trail: list[str] = field(default_factory=list)  # steps visited before this one, for "back"
@@ -24,11 +27,13 @@ class Progress:
     hold_done: bool = False  # the hold played to its chime
 
     def to_dict(self) -> dict[str, Any]:
+        """The stored form: a JSON-safe dict."""
         return {"exercise": self.exercise, "step": self.step, "trail": list(self.trail), "gentle": self.gentle,
                 "run": self.run, "hold_ms": self.hold_ms, "hold_done": self.hold_done}
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress | None:
+        """The progress from its stored form; None for anything that is not a valid one."""
         if not (isinstance(raw, dict) and isinstance(raw.get("exercise"), str) and isinstance(raw.get("step"), str)):
             return None
         trail = raw.get("trail")
@@ -42,6 +47,9 @@ class Progress:
 
 @dataclass
 class State:
+    """Everything kept for one person between turns (the stored form: ``to_dict``), plus the question just
+    asked, which lives in the session only."""
+
     progress: Progress | None = None
     pending: Question | None = None  # the yes/no question just asked, if any (session only)
     welcomed: bool = False  # the first-time welcome (with the disclaimer) was given

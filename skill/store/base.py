@@ -1,7 +1,7 @@
 """The state store's small interface: load, save with an expected version, delete.
 
 A store knows nothing of exercises or Alexa. It keeps one JSON-safe dict per person under an
-opaque key (a keyed hash made by ``skill.identity``), with a version for optimistic concurrency
+opaque key (a keyed hash made by ``skill.core.identity``), with a version for optimistic concurrency
 and an expiry time in epoch seconds.
 """
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Record:
+    """One stored record: its key, data (JSON-safe), version (1 after the first save) and expiry (epoch s)."""
+
     key: str
     data: dict[str, Any]  # JSON-safe only: str, int, bool, None, list, dict
     version: int  # 1 after the first save; a record never saved has no Record at all
@@ -51,11 +53,14 @@ class StoreStats:
     failures: int = 0
 
     def snapshot(self) -> dict[str, int]:
+        """The counts as a plain dict."""
         return dict(self.__dict__)
 
 
 class Store(Protocol):
-    """Every call takes an optional ``deadline``: an instant on the ``time.monotonic()`` clock. A call
+    """The interface every store has (sqlite, dynamodb): load, save with an expected version, delete.
+
+    Every call takes an optional ``deadline``: an instant on the ``time.monotonic()`` clock. A call
     still unanswered at its deadline raises StoreTimeout (a StoreError) at about that instant, retries
     included; a deadline already past raises StoreTimeout without touching the store. None: the store's
     own bounded timeouts only."""
@@ -80,6 +85,7 @@ class Store(Protocol):
 
 
 def now() -> int:
+    """The current time in whole epoch seconds, as records' expiry uses it."""
     return int(time.time())
 
 
