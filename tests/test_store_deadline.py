@@ -152,22 +152,28 @@ def test_late_write_never_lands_on_a_newer_one(moto_server, monkeypatch):
         fast.close()
 
 
-def test_failure_and_recovery_are_logged_without_ids(frozen, monkeypatch, moto_server, caplog):
+def test_failure_and_recovery_are_logged_without_ids(moto_server, monkeypatch, caplog):
+    """The server hangs (a proxy holds what is sent), then answers again: one store logs both, honestly."""
     caplog.set_level(logging.INFO, logger="skill.store")
-    store = DynamoDBStore("frozen-table")
-    k = key()
-    with pytest.raises(StoreError):
-        store.save(k, {"secret": "data"}, 0, LATER, deadline=time.monotonic() + 0.3)
-    # the same store, with its endpoint back on a working server (a new client, as after a restart)
     local_aws_env(monkeypatch, dynamodb=moto_server.endpoint)
-    create_table("frozen-table")
-    store._client_obj = None
-    store.save(k, {"secret": "data"}, 0, LATER, deadline=time.monotonic() + 2)
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "skill.store.dynamodb"]
-    assert [(line["op"], line["outcome"]) for line in lines] == [("save", "failed"), ("save", "recovered")]
-    assert lines[0]["error"] == "Timeout" and lines[1]["failed_before"] == 1
-    assert k not in caplog.text and "secret" not in caplog.text
-    store.close()
+    table = f"logs-{uuid.uuid4().hex}"
+    create_table(table)
+    port = int(moto_server.endpoint.rsplit(":", 1)[1])
+    with DelayProxy(port) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", proxy.endpoint)
+        store = DynamoDBStore(table)
+        assert store.load(key()) is None
+        proxy.delay = 2.0
+        hung, fine = key(), key()
+        with pytest.raises(StoreTimeout):
+            store.save(hung, {"secret": "data"}, 0, LATER, deadline=time.monotonic() + 0.3)
+        proxy.delay = 0.0
+        assert store.save(fine, {"secret": "data"}, 0, LATER, deadline=time.monotonic() + 5).version == 1
+        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "skill.store.dynamodb"]
+        assert [(line["op"], line["outcome"]) for line in lines] == [("save", "failed"), ("save", "recovered")]
+        assert lines[0]["error"] == "Timeout" and lines[1]["failed_before"] == 1
+        assert hung not in caplog.text and fine not in caplog.text and "secret" not in caplog.text
+        store.close()
 
 
 # ---- SQLite ----------------------------------------------------------------------------------------
