@@ -19,8 +19,8 @@ from skill.store.dynamodb import DynamoDBStore, create_table
 from skill.store.sqlite import SqliteStore
 from tests.conftest import SECRET, SkillServer
 from tests.support.dynamo_server import MotoServer, local_aws_env, moto_server  # noqa: F401  (fixture)
-from tests.test_dynamodb_skill import (DEVICE_A, DEVICE_B, NO_SETTINGS_API, PATH, RESUME_OFFER, USER, assert_calm,
-                                       only_item, says, scan, step_of)
+from tests.test_dynamodb_skill import (DEVICE_A, DEVICE_B, GROUNDING, NO_SETTINGS_API, PATH, RESUME_OFFER, USER,
+                                       _opening, assert_calm, only_item, says, scan, step_of)
 
 FIRST_WELCOME = "Welcome to Safe Harbor"
 
@@ -162,7 +162,7 @@ def test_a_duplicate_next_moves_once(home):
     alexa = home.kitchen
     alexa.launch()
     assert_calm(alexa.say("ground"), says(0))
-    assert alexa.say("stop").status == 200
+    assert alexa.say("pause").status == 200  # paused in place; the session ends
     envelope = alexa.envelope("AMAZON.NextIntent", new_session=True)  # "Alexa, tell Safe Harbor next"
     assert alexa.post(envelope).status == 200
     moved = home.record()["progress"]
@@ -208,7 +208,7 @@ def test_store_back_empty_mid_exercise_is_written_again_from_the_session(outage)
     _item, data = only_item(raw, table)
     assert step_of(data) == PATH[5] and data["progress"]["trail"] == PATH[:5]
     assert data["welcomed"] is True, "the store came back empty and the welcome was forgotten"
-    assert alexa.say("stop").status == 200
+    assert alexa.say("pause").status == 200  # paused in place; the session ends
     turn = skill.restart(store=DynamoDBStore(table)).speaker(user_id=USER, api_endpoint=NO_SETTINGS_API).launch()
     assert FIRST_WELCOME not in turn.speech and RESUME_OFFER in turn.speech
 
@@ -257,7 +257,8 @@ def test_failed_load_then_an_older_record_does_not_take_over(outage):
     assert data["progress"]["exercise"] == "grounding" and step_of(data) == PATH[6], data["progress"]
     assert data["settings"].get("less_talking") is True  # what the older record knew is kept
     assert data["welcomed"] is True
-    turn = fresh.say("next")
-    assert_calm(turn, says(7))
+    turn = fresh.say("next")  # in the brief wording now: the older record's "less talking" is kept
+    step = GROUNDING.step(PATH[7])
+    assert_calm(turn, _opening(step.brief or step.say))
     assert "lie" not in turn.speech.lower() and "partner" not in turn.speech.lower()
     assert step_of(only_item(raw, table)[1]) == PATH[7]

@@ -178,6 +178,8 @@ class TurnRunner:
         if not hmac.compare_digest(tag, session_tag(self.secret, owner, request.session_id)):
             return None  # not a session this service wrote: read from the store instead
         state = State.from_dict(dense(current), Question.from_session(carried.get("p")))
+        misses = carried.get("m")
+        state.misses = misses if type(misses) is int and 0 < misses < 100 else 0
         since = carried.get("u")
         known = not (type(since) is int and since > 0)
         return _Turn(key=owner, saved=dense(saved), state=state, version=version, unsaved="s" in carried,
@@ -256,7 +258,7 @@ class TurnRunner:
             _log_save("failed", error=type(exc).__name__, carried=carried)
             return current
         if data is not current:
-            turn.state = State.from_dict(data, turn.state.pending)
+            turn.state = replace(State.from_dict(data, turn.state.pending), misses=turn.state.misses)
         turn.saved, turn.version, turn.unsaved, turn.known = record.data, record.version, False, True
         if carried:
             _log_save("recovered")  # what earlier turns of this session could not save is saved now
@@ -328,6 +330,8 @@ class TurnRunner:
             carried["u"] = turn.since_ms  # the record was never seen: merge against the session's start
         if turn.state.pending:
             carried["p"] = turn.state.pending.to_session()
+        if turn.state.misses:
+            carried["m"] = turn.state.misses
         return carried
 
 
