@@ -149,9 +149,25 @@ def option_value(args, name, default):
     return value
 
 
+def port_in_use(host, port):
+    """True when something already listens on host:port (a second `dev.py run`, say)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 def cmd_run(extra):
+    if "-h" in extra or "--help" in extra:
+        exec_in_venv(["-m", "skill", "serve", "--help"])
     host = option_value(extra, "--host", DEFAULT_HOST)
     port = option_value(extra, "--port", DEFAULT_PORT)
+    if port_in_use(host, port):
+        fail("port %s on %s is already in use (is Safe Harbor already running?); stop it, or pass --port N." %
+             (port, host))
     print("Safe Harbor: starting on http://%s:%s (Ctrl+C stops it). Try `python3 dev.py chat` in another "
           "terminal, or: curl http://%s:%s/healthz" % (host, port, host, port), flush=True)
     exec_in_venv(["-m", "skill", "serve", "--dev", "--host", DEFAULT_HOST, "--port", DEFAULT_PORT] + extra)

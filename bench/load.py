@@ -279,12 +279,14 @@ def store_operations(log_path: Path, session_of: dict[str, str]) -> dict:
     """Reads and writes per turn (by kind) and per session, from the JSON turn lines on stderr."""
     turns = []
     for line in log_path.read_text("utf-8", "replace").splitlines():
-        if not line.startswith('{"event":"turn"'):
+        if '"event":"turn"' not in line:  # every line is JSON; the turn lines carry this event
             continue
         try:
-            turns.append(json.loads(line))
+            data = json.loads(line)
         except ValueError:
             continue
+        if isinstance(data, dict) and data.get("event") == "turn":
+            turns.append(data)
     if not turns:
         return {"turns": 0}
     by_kind: dict[str, dict] = {}

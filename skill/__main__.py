@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
+import json
 import sys
 
 LOOPBACK_NAMES = {"localhost"}
@@ -32,14 +34,14 @@ def _settings(dev: bool, local_audio: str | None = None):
     return settings
 
 
-def _app(settings):
+def _app(settings, quiet: bool = False):
     from .audio import FILES_DIR
     from .alexa.skill import build
     from .alexa.web import create_app
     from .core import ContentError
-    from .logs import configure_logging
+    from .logs import configure_logging, silence_logging
 
-    configure_logging()
+    silence_logging() if quiet else configure_logging()
     try:
         skill, _services = build(settings)
     except (ContentError, ValueError) as exc:
@@ -61,12 +63,28 @@ def cmd_serve(args) -> int:
         sys.exit(f"safe-harbor: --dev turns request verification off, so it only binds to loopback, not {args.host}.")
     settings = _settings(args.dev, f"http://{args.host}:{args.port}/audio")
     app = _app(settings)
-    from waitress import serve
+    from waitress.server import create_server
+
+    from .alexa.web import SERVER_SETTINGS
 
     mode = "DEV MODE: signature and timestamp checks are OFF" if args.dev else "verifying every request"
-    print(f"Safe Harbor on http://{args.host}:{args.port}/alexa ({mode})", file=sys.stderr, flush=True)
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads, **SERVER_SETTINGS)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            sys.exit(f"safe-harbor: port {args.port} on {args.host} is already in use (is Safe Harbor already "
+                     "running?); stop the other server or choose another port with --port.")
+        sys.exit(f"safe-harbor: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    # A JSON line like every other line on stderr.
+    print(json.dumps({"level": "warning" if args.dev else "info", "logger": "skill", "event": "serving",
+                      "url": f"http://{args.host}:{args.port}/alexa", "mode": mode}), file=sys.stderr, flush=True)
     settle_memory()
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="safe-harbor")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
     return 0
 
 
@@ -74,10 +92,27 @@ def cmd_chat(args) -> int:
     from .console.chat import run
 
     settings = _settings(True, "http://127.0.0.1:8080/audio")  # the console plays holds itself
-    app = _app(settings)
+    app = _app(settings, quiet=True)  # log lines would land between the console's answers
     run(app, next(iter(settings.skill_ids)), args.locale, sys.stdin, sys.stdout,
-        audio_player=not args.no_audio_player)
+        audio_player=not args.no_audio_player, time_zone=args.time_zone, voice=args.voice)
     return 0
+
+
+def _locales() -> list[str]:
+    """The locales with a generated interaction model (interaction_models/interactionModels/custom)."""
+    from .alexa.interaction_model import CUSTOM_SUBDIR, MODELS_DIR
+
+    return sorted(path.stem for path in (MODELS_DIR / CUSTOM_SUBDIR).glob("*.json"))
+
+
+def _time_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(f"{name!r} is not a time zone name such as Europe/London") from None
+    return name
 
 
 def cmd_studio(args) -> int:
@@ -158,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:2] == ["audio", "publish"]:
         from .audio.publish import main as publish_main
         return publish_main(argv[2:])
-    if argv[:1] == ["model"]:
+    if argv[:1] == ["model"] and argv[1:2] in (["build"], ["check"]):
         from .alexa.interaction_model import main as model_main
         return model_main(argv[1:])
 
@@ -171,8 +206,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--dev", action="store_true", help="no signature/timestamp checks; loopback only")
     serve.set_defaults(run=cmd_serve)
     chat = sub.add_parser("chat", help="a local text console that plays the skill as a speaker would")
-    chat.add_argument("--locale", default="en-US")
+    locales = _locales()
+    chat.add_argument("--locale", default="en-US", choices=locales, metavar="LOCALE",
+                      help=f"the speaker's locale, one of: {', '.join(locales)} (default en-US)")
     chat.add_argument("--no-audio-player", action="store_true", help="act as a device without AudioPlayer")
+    chat.add_argument("--time-zone", type=_time_zone, metavar="ZONE",
+                      help="the device's time zone, e.g. Europe/London, so the skill can name the day "
+                           "(default: none known, as when Alexa's Settings API does not answer)")
+    chat.add_argument("--voice", metavar="NAME",
+                      help='start as a recognised voice profile called NAME (change with "/voice NAME")')
     chat.set_defaults(run=cmd_chat)
     studio = sub.add_parser("studio", help="the review studio: see, hear, try and sign off every exercise")
     studio.add_argument("--port", type=int, default=8090, help="port on 127.0.0.1 (0: any free port)")
@@ -187,8 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     content.add_argument("action", choices=["check"])
     content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
     content.set_defaults(run=cmd_content)
-    sub.add_parser("audio", help="audio build | audio publish --bucket NAME")
-    sub.add_parser("model", help="model build | model check: the interaction models of every locale")
+    audio = sub.add_parser("audio", help="hold audio: build | publish")
+    audio_sub = audio.add_subparsers(dest="action", required=True, metavar="{build,publish}")
+    audio_sub.add_parser("build", help="render the hold audio files (see: audio build --help)", add_help=False)
+    audio_sub.add_parser("publish", help="upload them to S3: audio publish --bucket NAME (see: audio publish --help)",
+                         add_help=False)
+    model = sub.add_parser("model", help="the interaction models of every locale: build | check")
+    model_sub = model.add_subparsers(dest="action", required=True, metavar="{build,check}")
+    model_sub.add_parser("build", help="write interaction_models/interactionModels/custom/*.json", add_help=False)
+    model_sub.add_parser("check", help="exit 1 and list any drift from the source", add_help=False)
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.error(f"{args.command} needs a subcommand: see --help")

@@ -57,11 +57,6 @@ AFFAIR = [
 PRESSURE = ["you should", "you must", "must", "relax", "relaxed", "relaxing", "calm down", "you have to",
             "you need to relax"]
 
-# The one allowed use of "betrayal": pointing to a therapist who specialises in it (docs/writing-content.md,
-# principle 7). It names no affair and no person. Any other sentence with a word from AFFAIR fails.
-REFERRAL = re.compile(r"[^.?!]*\btherapist\b[^.?!]*\bafter betrayal\b[^.?!]*[.?!]", re.IGNORECASE)
-
-
 def words_pattern(terms: list[str]) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in terms) + r")\b", re.IGNORECASE)
 
@@ -87,14 +82,12 @@ def test_no_explicit_vocabulary(where, text):
 
 @pytest.mark.parametrize("where,text", TEXTS, ids=[w for w, _ in TEXTS])
 def test_no_mention_of_the_affair_or_the_other_person(where, text):
-    outside_referral = REFERRAL.sub(" ", text)
-    assert not found(AFFAIR, outside_referral), f"{where}: {found(AFFAIR, outside_referral)}"
+    # No exception, not even a referral: words spoken aloud reach whoever is listening (docs/writing-content.md).
+    assert not found(AFFAIR, text), f"{where}: {found(AFFAIR, text)}"
 
 
-def test_the_referral_allowance_is_narrow():
-    assert found(AFFAIR, REFERRAL.sub(" ", "A therapist who works with couples after betrayal can help.")) == []
-    assert found(AFFAIR, REFERRAL.sub(" ", "After the betrayal, notice your breath.")) == ["betrayal"]
-    assert found(AFFAIR, REFERRAL.sub(" ", "A therapist can help. Think of the affair.")) == ["affair"]
+def test_a_referral_that_names_betrayal_is_caught():
+    assert found(AFFAIR, "A therapist who works with couples after betrayal can help.") == ["betrayal"]
 
 
 @pytest.mark.parametrize("where,text", TEXTS, ids=[w for w, _ in TEXTS])

@@ -89,7 +89,7 @@ def test_enqueue_chain_across_a_whole_15_minute_hold(server):
     assert stream["url"] == f"{AUDIO_BASE}/{manifest['chime.mp3']}"
     # The chime finishing ends the hold: "next" goes on to the step after.
     assert_audio_only(alexa.audio_event("AudioPlayer.PlaybackFinished", token, 4_000, activity="FINISHED"))
-    assert "The chime has sounded" in alexa.say("next", new_session=True).speech
+    assert "bring the touch to a close" in alexa.say("next", new_session=True).speech
 
 
 def test_pause_then_resume_at_the_saved_offset(server):

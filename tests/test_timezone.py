@@ -126,3 +126,24 @@ def test_no_lookup_until_a_step_needs_the_day(server):
         walk_to(alexa, "arrive", new_session=False)
         alexa.say("help")
         assert api.calls == 0
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_trickling_api_is_given_up_on_within_the_lookup_timeout(server, where):
+    """The 0.8 s bounds the whole exchange: an endpoint sending a byte every 0.1 s cannot hold the turn."""
+    from tests.support.trickle import TrickleServer
+
+    api = (TrickleServer(drip=b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000, interval=0.1) if where == "headers"
+           else TrickleServer(head=b"HTTP/1.1 200 OK\r\nContent-Length: 4000\r\n\r\n\"", drip=b"Australia/",
+                              interval=0.1))
+    try:
+        alexa = speaker(server, api_endpoint=api.url, device_id=DEVICE)
+        walk_to(alexa, PREVIOUS["orient"])
+        started = time.monotonic()
+        turn = alexa.say("next")
+        assert time.monotonic() - started < 1.5  # 0.8 s lookup, plus the turn itself
+        assert step_of(turn) == ["orient"]
+        assert_no_clock(turn)
+        assert api.connections == 1
+    finally:
+        api.close()

@@ -405,7 +405,7 @@ def test_fetcher_cache_key_is_the_normalised_url(ca):
     assert ca.fetch_calls - before == 1
 
 
-def test_failed_fetch_is_not_cached(ca):
+def test_failed_fetch_is_refused_from_the_failure_cache_then_retried(ca):
     calls = []
 
     def flaky(url):
@@ -414,10 +414,16 @@ def test_failed_fetch_is_not_cached(ca):
             raise TimeoutError
         return ca.chain_pem
 
-    fetcher = CertificateFetcher(fetch=flaky)
+    clock = Clock()
+    fetcher = CertificateFetcher(fetch=flaky, clock=clock, failure_ttl_seconds=30)
     with pytest.raises(VerificationError):
         fetcher.get(CERT_URL)
+    with pytest.raises(VerificationError):
+        fetcher.get(CERT_URL)  # within the failure TTL: refused without a fetch
+    assert len(calls) == 1
+    clock.now += 31
     assert fetcher.get(CERT_URL)[0] == ca.leaf
+    assert len(calls) == 2
 
 
 # --------------------------------------------------------------------------- the default fetcher (local server)

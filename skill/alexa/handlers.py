@@ -91,8 +91,10 @@ REQUEST_TYPES: dict[str, Ev] = {
     "AudioPlayer.PlaybackFinished": Ev.HOLD_FINISHED,
     "PlaybackController.PlayCommandIssued": Ev.RESUME,
     "PlaybackController.PauseCommandIssued": Ev.PAUSE,
-    "PlaybackController.NextCommandIssued": Ev.NEXT,
-    "PlaybackController.PreviousCommandIssued": Ev.BACK,
+    # The player's skip buttons cannot be answered in words, so they never move the exercise: during a hold
+    # they carry it on from where it is (a silent move would leave people lost); elsewhere they do nothing.
+    "PlaybackController.NextCommandIssued": Ev.RESUME,
+    "PlaybackController.PreviousCommandIssued": Ev.RESUME,
 }
 
 
@@ -203,7 +205,10 @@ class TurnHandler(AbstractRequestHandler):
         if kind.startswith("AudioPlayer."):
             return hold_position(getattr(request, "token", None), getattr(request, "offset_in_milliseconds", 0))
         player = handler_input.request_envelope.context.audio_player
-        if player is None or player.player_activity not in (PlayerActivity.PLAYING, PlayerActivity.BUFFER_UNDERRUN):
+        # A button press reports where the player stands, whether it is still playing or has just stopped.
+        active = (PlayerActivity.PLAYING, PlayerActivity.BUFFER_UNDERRUN) + (
+            (PlayerActivity.PAUSED, PlayerActivity.STOPPED) if kind.startswith("PlaybackController.") else ())
+        if player is None or player.player_activity not in active:
             return None
         return hold_position(player.token, player.offset_in_milliseconds)
 

@@ -168,6 +168,10 @@ def load_model(locale: str = "en-US") -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
+    if "-h" in args or "--help" in args:
+        print("usage: python -m skill model build|check\n\n  build  write "
+              "interaction_models/interactionModels/custom/*.json\n  check  exit 1 and list any drift")
+        return 0
     if args not in (["build"], ["check"]):
         print("usage: python -m skill model build|check", file=sys.stderr)
         return 2
@@ -186,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for line in drift:
         print(line)
+    if not drift:
+        locales = len(list((MODELS_DIR / CUSTOM_SUBDIR).glob("*.json")))
+        print(f"interaction models match the source ({locales} locales)")
     return 1 if drift else 0
 
 

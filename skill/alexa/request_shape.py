@@ -1,13 +1,23 @@
-"""The shape of an Alexa request, checked at the boundary before the skill sees it.
+"""The shape of an Alexa request, checked at the boundary before the skill sees it, and the SDK's
+request model built from it.
 
-It refuses what Alexa never sends: JSON that is not strict JSON (NaN, Infinity, lone surrogates),
-nesting deeper than ``MAX_DEPTH``, and envelope fields of the wrong type. Used by the web service
-and the Lambda entry point alike.
+``check_envelope`` refuses what Alexa never sends: JSON that is not strict JSON (NaN, Infinity, a
+number too big for a float such as ``1e400``, lone surrogates), nesting deeper than ``MAX_DEPTH``,
+envelope fields of the wrong type and timestamps that are not timestamps. ``to_request_envelope``
+then builds ask-sdk-model's ``RequestEnvelope`` from the parsed dict, with no second parse, and
+tolerates what Alexa adds over the years: an enum value the model does not know (a new session-end
+reason, error type, resolution status or player activity) becomes None, "unknown", instead of an
+error. Used by the web service and the Lambda entry point alike.
 """
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import importlib
 import json
-from typing import Any
+import math
+import re
+from typing import Any, Callable
 
 MAX_DEPTH = 40  # real envelopes (and this skill's session attributes) nest under 12 deep
 
@@ -15,6 +25,40 @@ MAX_DEPTH = 40  # real envelopes (and this skill's session attributes) nest unde
 # with these keys (others are allowed); "*" stands for every value of an object; a one-item list is
 # an array of that. A key that is absent or null is not checked; REQUIRED ones must be there.
 _TEXT, _INT, _OBJECT = str, int, dict
+# Epoch integers below this are seconds, above it milliseconds: 10**11 s is the year 5138, 10**11 ms 1973.
+_MS_THRESHOLD = 10**11
+_MAX_EPOCH_MS = 10**15  # far beyond any real date; keeps the float conversion safe
+
+
+def timestamp_seconds(value: Any) -> float:
+    """A request timestamp -> epoch seconds (float).
+
+    Accepts ISO 8601 text (naive means UTC) and integer epochs in seconds or milliseconds (told apart
+    by size, see ``_MS_THRESHOLD``). Raises ValueError for anything else. The verifier's freshness
+    check and the SDK model's ``timestamp`` both come from here, so they cannot disagree.
+    """
+    if isinstance(value, bool):
+        raise ValueError("not a timestamp")
+    if isinstance(value, int):
+        if abs(value) > _MAX_EPOCH_MS:
+            raise ValueError("not a timestamp")
+        return float(value) if abs(value) < _MS_THRESHOLD else value / 1000.0
+    if isinstance(value, str) and len(value) <= 64:
+        parsed = dt.datetime.fromisoformat(value.strip())
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        return parsed.timestamp()
+    raise ValueError("not a timestamp")
+
+
+def _timestamp(value: Any) -> bool:
+    try:
+        timestamp_seconds(value)
+    except (ValueError, OverflowError, OSError):
+        return False
+    return True
+
+
 _SLOT_RESOLUTIONS = {"resolutionsPerAuthority": [{
     "authority": _TEXT, "status": {"code": _TEXT}, "values": [{"value": {"name": _TEXT, "id": _TEXT}}],
 }]}
@@ -30,7 +74,7 @@ _SHAPE: dict[str, Any] = {
         "AudioPlayer": {"token": _TEXT, "offsetInMilliseconds": _INT, "playerActivity": _TEXT},
     },
     "request": {
-        "type": _TEXT, "requestId": _TEXT, "timestamp": (_TEXT, _INT), "locale": _TEXT,
+        "type": _TEXT, "requestId": _TEXT, "timestamp": _timestamp, "locale": _TEXT,
         "dialogState": _TEXT, "reason": _TEXT, "error": _OBJECT, "token": _TEXT, "offsetInMilliseconds": _INT,
         "body": _OBJECT,
         "intent": {"name": _TEXT, "confirmationStatus": _TEXT,
@@ -58,24 +102,32 @@ def parse_strict(body: bytes) -> Any:
 
 
 def _check_tree(value: Any) -> None:
-    """Nesting no deeper than MAX_DEPTH, and every string (key or value) encodable as UTF-8.
+    """Nesting no deeper than MAX_DEPTH, every string (key or value) encodable as UTF-8, every number finite.
 
     Iterative, so hostile nesting cannot exhaust the stack; ``"\\ud800"`` escapes a lone surrogate
-    that no store, log or response encoder can write.
+    that no store, log or response encoder can write; ``1e400`` reads as infinity, which no JSON
+    encoder writes back (a Lambda event arrives already parsed, so the parse alone cannot catch it).
     """
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
+    level, depth = [value], 1
+    while level:  # one nesting level at a time: no tuple per node, and ASCII text needs no encoding check
         if depth > MAX_DEPTH:
             raise Malformed("too deep")
-        if isinstance(node, dict):
-            for key, item in node.items():
-                _check_text(key)
-                stack.append((item, depth + 1))
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node)
-        elif isinstance(node, str):
-            _check_text(node)
+        below: list = []
+        for node in level:
+            kind = type(node)
+            if kind is dict:
+                for key, item in node.items():
+                    if not key.isascii():
+                        _check_text(key)
+                    below.append(item)
+            elif kind is list:
+                below.extend(node)
+            elif kind is str:
+                if not node.isascii():
+                    _check_text(node)
+            elif kind is float and not math.isfinite(node):
+                raise Malformed("non-finite number")
+        level, depth = below, depth + 1
 
 
 def _check_text(text: str) -> None:
@@ -104,6 +156,9 @@ def _check_shape(value: Any, shape: Any, path: tuple = ()) -> None:
             raise Malformed("/".join(map(str, path)))
         for i, item in enumerate(value):
             _check_shape(item, shape[0], path + (i,))
+    elif not isinstance(shape, (type, tuple)):  # a predicate
+        if not shape(value):
+            raise Malformed("/".join(map(str, path)))
     else:
         types = shape if isinstance(shape, tuple) else (shape,)
         # bool is an int to Python, never to JSON.
@@ -121,3 +176,126 @@ def check_envelope(envelope: Any) -> str:
         if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
             raise Malformed("intent")
     return request_type
+
+
+# --------------------------------------------------------------------------- the SDK's request model
+# ask-sdk-model describes each class by ``deserialized_types`` (attribute -> type name) and
+# ``attribute_map`` (attribute -> JSON key); a base class with subclasses names them in
+# ``discriminator_value_class_map``, keyed by ``json_discriminator_key``. The SDK's own deserializer
+# reads these on every call (an import per object, dateutil for each timestamp) and refuses any value it
+# does not know. Here each type name is compiled once into a builder; unknown values become None.
+
+Builder = Callable[[Any], Any]
+_LIST = re.compile(r"list\[(.+)\]$")
+_DICT = re.compile(r"dict\(([^,]*), (.+)\)$")
+_builders: dict[str, Builder] = {}
+
+
+def _resolve(class_path: str) -> type:
+    module, _, name = class_path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _builder(type_name: str) -> Builder:
+    """The function that turns a parsed JSON value into the model's ``type_name`` (memoised)."""
+    built = _builders.get(type_name)
+    if built is None:
+        built = _builders[type_name] = _compile(type_name)
+    return built
+
+
+def _compile(type_name: str) -> Builder:
+    if m := _LIST.match(type_name):
+        item_name = m.group(1)
+        return lambda v: [_builder(item_name)(x) for x in v] if isinstance(v, list) else None
+    if m := _DICT.match(type_name):
+        value_name = m.group(2)
+        return lambda v: {k: _builder(value_name)(x) for k, x in v.items()} if isinstance(v, dict) else None
+    primitive = _PRIMITIVES.get(type_name)
+    if primitive is not None:
+        return primitive
+    return _model_builder(_resolve(type_name))
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(timestamp_seconds(value), tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _typed(*types: type) -> Builder:
+    # bool is an int to Python, never to JSON; a value of another type is unknown, not an error.
+    def build(value: Any) -> Any:
+        return value if isinstance(value, types) and (bool in types or not isinstance(value, bool)) else None
+    return build
+
+
+_PRIMITIVES: dict[str, Builder] = {
+    "str": _typed(str), "int": _typed(int), "float": _typed(int, float), "bool": _typed(bool),
+    "object": lambda v: v, "datetime": _datetime, "date": _date,
+}
+
+
+def _model_builder(cls: type) -> Builder:
+    if issubclass(cls, enum.Enum):
+        members = {m.value: m for m in cls}
+        return lambda v: members.get(v) if isinstance(v, str) else None  # a newer value: unknown
+    if not hasattr(cls, "deserialized_types"):
+        return lambda v: v
+    subclasses = getattr(cls, "discriminator_value_class_map", None) if hasattr(cls, "get_real_child_model") \
+        else None
+    if subclasses:
+        key = cls.json_discriminator_key
+        chosen: dict[str, Builder] = {}
+
+        def build_child(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return None
+            name = value.get(key)
+            path = subclasses.get(name) if isinstance(name, str) else None
+            if path is None:
+                return None  # a kind newer than the model: unknown
+            child = chosen.get(path)
+            if child is None:
+                child = chosen[path] = _fields_builder(_resolve(path))
+            return child(value)
+        return build_child
+    return _fields_builder(cls)
+
+
+def _fields_builder(cls: type) -> Builder:
+    attribute_map = getattr(cls, "attribute_map", {})
+    fields = [(attr, attribute_map.get(attr, attr), type_name) for attr, type_name in cls.deserialized_types.items()]
+    plan: tuple[tuple[str, str, Builder], ...] | None = None
+
+    def build(value: Any) -> Any:
+        nonlocal plan
+        if not isinstance(value, dict):
+            return None
+        if plan is None:  # compiled on first use, so that types that contain themselves terminate
+            plan = tuple((attr, key, _builder(type_name)) for attr, key, type_name in fields)
+        obj = cls()
+        for attr, key, make in plan:
+            item = value.get(key)
+            if item is not None:
+                setattr(obj, attr, make(item))
+        return obj
+    return build
+
+
+def to_request_envelope(envelope: dict) -> Any:
+    """ask-sdk-model's ``RequestEnvelope`` from an envelope that ``check_envelope`` accepted.
+
+    No second JSON parse. Keys the model does not name are dropped; values it cannot hold (an enum
+    value it does not know, a nested kind newer than it, a field of the wrong JSON type) become None.
+    The request itself is None when its type is newer than the model: callers check that first.
+    """
+    return _builder("ask_sdk_model.request_envelope.RequestEnvelope")(envelope)

@@ -1,6 +1,7 @@
 """The device's local time, from the Alexa Settings API, with a short timeout and a cache.
 
 GET {apiEndpoint}/v2/devices/{deviceId}/settings/System.timeZone (no permission needed).
+The timeout bounds the whole exchange (deadline_fetch), so a trickling endpoint cannot stretch a turn.
 When the zone cannot be had in time, the answer is None and the content falls back to
 wording that cannot name a wrong day.
 """
@@ -17,19 +18,29 @@ from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .deadline_fetch import fetch, make_opener
+
 MISS = ""  # cached "unknown", so a slow API costs one timeout, not one per turn
+MAX_ANSWER_BYTES = 4096  # a zone name is a few dozen bytes
+
+
+def _default_opener() -> Callable[..., bytes]:
+    opener = make_opener(follow_redirects=False)
+    return lambda request, timeout: fetch(opener, request, timeout, MAX_ANSWER_BYTES)
 
 
 class TimeZoneLookup:
     def __init__(self, timeout: float = 0.8, ttl_seconds: float = 3600.0, miss_ttl_seconds: float = 120.0,
                  max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic,
-                 opener: Callable[..., object] = urllib.request.urlopen):
+                 opener: Callable[..., bytes] | None = None):
+        """``opener(request, timeout)`` returns the answer's body within ``timeout`` seconds for the whole
+        exchange, or raises; the default is deadline_fetch over urllib."""
         self.timeout = timeout
         self.ttl = ttl_seconds
         self.miss_ttl = miss_ttl_seconds
         self.max_entries = max_entries
         self.clock = clock
-        self.opener = opener
+        self.opener = opener or _default_opener()
         self._cache: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -56,8 +67,7 @@ class TimeZoneLookup:
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}",
                                                        "Accept": "application/json"})
         try:
-            with self.opener(request, timeout=self.timeout) as response:  # type: ignore[attr-defined]
-                name = json.loads(response.read(4096))
+            name = json.loads(self.opener(request, timeout=self.timeout))
         except Exception:  # any failure means "unknown": never let a clock lookup break a turn
             return None
         return name if isinstance(name, str) and name else None

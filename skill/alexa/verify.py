@@ -19,9 +19,7 @@ import re
 import ssl
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import warnings
 from collections import OrderedDict
 from typing import Any, Callable, Iterable, Mapping
@@ -33,7 +31,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store
 
-from .request_shape import Malformed, parse_strict
+from .deadline_fetch import fetch as deadline_fetch, make_opener
+from .request_shape import Malformed, check_envelope, parse_strict, timestamp_seconds
 
 log = logging.getLogger(__name__)
 
@@ -87,47 +86,20 @@ def normalise_cert_url(url: object) -> str:
     path = posixpath.normpath(path)
     if not path.startswith(CERT_URL_PATH_PREFIX):
         raise VerificationError(BAD_CERT_URL)
-    normalised = f"https://{CERT_URL_HOST}{urllib.parse.quote(path)}"
-    return f"{normalised}?{parts.query}" if parts.query else normalised
+    # The query string is dropped: the rules do not cover it, S3 serves the object without it, and a
+    # junk query would otherwise be a new URL to fetch and a new cache entry to push the real one out.
+    return f"https://{CERT_URL_HOST}{urllib.parse.quote(path)}"
 
 
 # --------------------------------------------------------------------------- fetching
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # The URL rules are about where the certificate comes from; a redirect would escape them.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
 def _make_default_fetch(timeout: float, max_bytes: int) -> Callable[[str], bytes]:
-    opener = urllib.request.build_opener(
-        _NoRedirect(), urllib.request.HTTPSHandler(context=ssl.create_default_context())
-    )
+    opener = make_opener(follow_redirects=False)  # the URL rules are about where the chain comes from
 
     def fetch(url: str) -> bytes:
-        # `timeout` bounds each socket operation; the deadline also bounds a slow trickle.
-        deadline = time.monotonic() + timeout
-        try:
-            resp = opener.open(url, timeout=timeout)
-        except urllib.error.HTTPError as err:  # it holds an open response; close it before giving up
-            err.close()
-            raise OSError(f"HTTP {err.code}") from None
-        with resp:
-            if getattr(resp, "status", 200) != 200:
-                raise OSError("unexpected HTTP status")
-            chunks, size = [], 0
-            while True:
-                chunk = resp.read(min(65536, max_bytes + 1 - size))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > max_bytes:
-                    raise OSError("certificate chain too large")
-                if time.monotonic() > deadline:
-                    raise TimeoutError("certificate fetch too slow")
-            return b"".join(chunks)
+        # `timeout` bounds the whole exchange, so a server that trickles cannot hold a worker.
+        return deadline_fetch(opener, url, timeout, max_bytes)
 
     return fetch
 
@@ -139,8 +111,9 @@ def _expiry_of(certs: Iterable[x509.Certificate]) -> float:
 class _TTLCache:
     """A small thread-safe map whose entries carry their own expiry time."""
 
-    def __init__(self, clock: Callable[[], float]):
+    def __init__(self, clock: Callable[[], float], max_entries: int = _CACHE_MAX_ENTRIES):
         self._clock = clock
+        self._max_entries = max_entries
         self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -159,12 +132,19 @@ class _TTLCache:
         with self._lock:
             self._items[key] = (expires_at, value)
             self._items.move_to_end(key)
-            while len(self._items) > _CACHE_MAX_ENTRIES:
+            while len(self._items) > self._max_entries:
                 self._items.popitem(last=False)
 
 
 class CertificateFetcher:
-    """Fetches a PEM chain from the SignatureCertChainUrl with a timeout, caches it with an expiry."""
+    """Fetches a PEM chain from the SignatureCertChainUrl within a deadline, and caches the outcome.
+
+    - The whole fetch ends within ``timeout`` seconds (see deadline_fetch), however slowly the server sends.
+    - A chain that loaded is kept ``ttl_seconds`` (never past its leaf's expiry), in a cache of its own.
+    - A URL that failed is refused at once for ``failure_ttl_seconds``, from a separate, bounded cache,
+      so unreachable URLs cost one deadline, not one per request, and cannot evict a good chain.
+    - Concurrent requests for the same URL share one fetch.
+    """
 
     def __init__(
         self,
@@ -173,24 +153,58 @@ class CertificateFetcher:
         ttl_seconds: float = 3600.0,
         max_bytes: int = 256_000,
         clock: Callable[[], float] = time.time,
+        failure_ttl_seconds: float = 30.0,
+        max_failures: int = 1024,
     ):
         self.timeout = timeout
         self.ttl_seconds = ttl_seconds
+        self.failure_ttl_seconds = failure_ttl_seconds
         self.max_bytes = max_bytes
         self.clock = clock
         self._fetch = fetch or _make_default_fetch(timeout, max_bytes)
         self._cache = _TTLCache(clock)
+        self._failed = _TTLCache(clock, max_entries=max_failures)  # URL -> reason
+        self._lock = threading.Lock()
+        self._in_flight: dict[str, threading.Event] = {}
 
     def get(self, url: str) -> tuple[x509.Certificate, list[x509.Certificate]]:
-        """Return (leaf, intermediates) for `url`, from the cache when fresh."""
+        """Return (leaf, intermediates) for `url`, from the cache when fresh.
+
+        Raises VerificationError: FETCH_FAILED (transport, status, size or deadline; also while the URL is
+        in the failure cache) or CHAIN_NOT_TRUSTED (the body holds no PEM certificate).
+        """
         key = _normalise_any_url(url)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        while True:
+            cached = self._cache.get(key)
+            if cached is not None:
+                return cached
+            reason = self._failed.get(key)
+            if reason is not None:
+                raise VerificationError(reason)
+            with self._lock:
+                waiting = self._in_flight.get(key)
+                if waiting is None:
+                    done = self._in_flight[key] = threading.Event()
+                    break
+            # Another request is fetching this URL: wait for its outcome (it ends within the deadline).
+            if not waiting.wait(self.timeout + 0.5):
+                raise VerificationError(FETCH_FAILED)
+        try:
+            chain = self._load(key)
+        except VerificationError as exc:
+            self._failed.put(key, exc.reason, self.clock() + self.failure_ttl_seconds)
+            raise
+        finally:
+            with self._lock:
+                del self._in_flight[key]
+            done.set()
+        return chain
+
+    def _load(self, key: str) -> tuple[x509.Certificate, list[x509.Certificate]]:
         try:
             data = self._fetch(key)
         except Exception as exc:  # any transport fault is the same failure to the caller
-            log.warning("certificate fetch failed: %s", type(exc).__name__)
+            log.warning('{"event":"certificate_fetch_failed","type":"%s"}', type(exc).__name__)
             raise VerificationError(FETCH_FAILED) from None
         if not isinstance(data, (bytes, bytearray)) or len(data) > self.max_bytes:
             raise VerificationError(FETCH_FAILED)
@@ -295,35 +309,21 @@ def _dig(obj: Any, *keys: str) -> Any:
     return obj
 
 
-def _timestamp_seconds(value: Any) -> float:
-    """ISO 8601 (naive means UTC) or integer epoch milliseconds -> epoch seconds."""
-    if isinstance(value, bool):
-        raise ValueError("not a timestamp")
-    if isinstance(value, int):
-        if abs(value) > 10**15:  # far beyond any real date; keeps the float conversion safe
-            raise ValueError("not a timestamp")
-        return value / 1000.0
-    if isinstance(value, str) and len(value) <= 64:
-        parsed = dt.datetime.fromisoformat(value.strip())
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.timezone.utc)
-        return parsed.timestamp()
-    raise ValueError("not a timestamp")
-
-
 def _parse_envelope(body: bytes) -> tuple[dict, str, str, float]:
-    """-> (envelope, request type, application id, timestamp seconds); else 'malformed request'."""
+    """-> (envelope, request type, application id, timestamp seconds); else 'malformed request'.
+
+    The one parse and the one shape check of the body: the web service uses the envelope returned.
+    """
     try:
-        envelope = parse_strict(body)  # the one parse of the body: the web service uses this result
-        request = envelope["request"]
-        request_type = request["type"]
-        timestamp = _timestamp_seconds(request["timestamp"])
-    except (Malformed, ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError):
+        envelope = parse_strict(body)
+        request_type = check_envelope(envelope)
+        timestamp = timestamp_seconds(envelope["request"]["timestamp"])
+    except (Malformed, ValueError, TypeError, KeyError, OverflowError, OSError):
         raise VerificationError(MALFORMED) from None
     app_id = _dig(envelope, "context", "System", "application", "applicationId")
     if app_id is None:
         app_id = _dig(envelope, "session", "application", "applicationId")
-    if not isinstance(envelope, dict) or not isinstance(request_type, str) or not isinstance(app_id, str):
+    if not isinstance(app_id, str):
         raise VerificationError(MALFORMED)
     return envelope, request_type, app_id, timestamp
 
@@ -363,7 +363,10 @@ class RequestVerifier:
         self._verified = _TTLCache(clock)  # normalised URL -> leaf whose chain was verified
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> dict:
-        """Return the parsed JSON envelope, or raise VerificationError. Header names case-insensitive."""
+        """Return the parsed JSON envelope, or raise VerificationError. Header names case-insensitive.
+
+        The envelope has passed ``request_shape.check_envelope``: callers need not check it again.
+        """
         if not isinstance(body, (bytes, bytearray)):
             raise VerificationError(MALFORMED)
         envelope, request_type, app_id, timestamp = _parse_envelope(bytes(body))

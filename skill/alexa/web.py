@@ -16,13 +16,12 @@ from pathlib import Path
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.request import Request
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from ..config import Settings
-from .request_shape import Malformed, check_envelope
+from .request_shape import to_request_envelope
 from .verify import RequestVerifier, VerificationError
 
 log = logging.getLogger("skill.web")
@@ -31,6 +30,20 @@ MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few KB; anything larger is r
 MALFORMED = "malformed request"
 TOO_LARGE = "request entity too large"
 EMPTY_RESPONSE = {"version": "1.0", "response": {}}
+
+# How `python -m skill serve` runs waitress (docs/deploy-webservice.md, "Server settings").
+# Waitress reads a whole request, on its I/O thread, before a worker thread sees it: the limits here
+# are what keep a large body or a crowd of idle connections from reaching or starving the workers.
+SERVER_SETTINGS = {
+    "max_request_body_size": MAX_BODY_BYTES + 1,  # larger bodies answered 413 by waitress, unread
+    "max_request_header_size": 32 * 1024,  # Alexa's headers are under 2 KB
+    "connection_limit": 1000,  # idle or slow clients hold a connection, not a thread
+    "asyncore_use_poll": True,  # poll(), not select(): no 1024-descriptor ceiling under that limit
+    "channel_timeout": 15,  # seconds a connection may sit idle (or trickle a request) before it is closed
+    "cleanup_interval": 5,  # how often idle connections are looked for
+    "backlog": 1024,
+    "ident": "safe-harbor",
+}
 
 def read_body() -> bytes | None:
     """The raw body, or None when it is over MAX_BODY_BYTES.
@@ -67,21 +80,15 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
         if body is None:
             return answer(413, {"error": TOO_LARGE})
         try:
-            raw = verifier.verify(request.headers, body)  # parsed once, strictly, by the verifier
-            request_type = check_envelope(raw)
+            raw = verifier.verify(request.headers, body)  # parsed once and shape-checked once, by the verifier
         except VerificationError as exc:
             return answer(400, {"error": exc.reason})
-        except Malformed:
-            return answer(400, {"error": MALFORMED})
-        if request_type not in known_types:
+        if raw["request"]["type"] not in known_types:
             # A type newer than the SDK's model: nothing here speaks to it, and an empty answer is valid.
             log.info('{"event":"unknown_request_type"}')
             return answer(200, EMPTY_RESPONSE)
-        try:
-            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-        except Exception:  # the SDK's model refused a shape the check above let through
-            return answer(400, {"error": MALFORMED})
-        if not isinstance(envelope, RequestEnvelope) or envelope.request is None or envelope.context is None:
+        envelope = to_request_envelope(raw)  # from the parsed dict; unknown enum values become None
+        if envelope is None or envelope.request is None or envelope.context is None:
             return answer(400, {"error": MALFORMED})
         # The raw JSON rides along as the context: the SDK's model drops some fields (a skill event's body).
         result = skill.invoke(request_envelope=envelope, context=raw)

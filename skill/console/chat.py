@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import select
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable, TextIO
 
 from ..alexa.audioplayer import parse_token
@@ -23,7 +25,16 @@ from .nlu import Match, Matcher
 
 INTRO = ('Safe Harbor console. Type what you would say to the speaker, e.g. "open safe harbor", '
          '"ask safe harbor to help me ground", "next", "red", "pause". During a hold, "skip" plays it through '
-         'to the chime. Type "quit" to leave.')
+         'to the chime. An empty line is silence: the speaker repeats its question once, then the session ends. '
+         '"/voice NAME" speaks as a recognised voice, "/voice off" as an unrecognised one. '
+         'Type "quit" to leave.')
+# Said with no invocation name outside a session, these reach the skill whose audio was playing last.
+PLAYER_INTENTS = frozenset({"AMAZON.ResumeIntent", "AMAZON.PauseIntent", "AMAZON.NextIntent",
+                            "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.RepeatIntent",
+                            "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent", "AMAZON.ShuffleOnIntent",
+                            "AMAZON.ShuffleOffIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"})
+CONSOLE_PERSON = "amzn1.ask.person.LOCAL-CONSOLE-"
+CONSOLE_API_TOKEN = "local-console-token"
 NEARLY_FINISHED_MS = 5_000  # how long before a segment's end the device asks for the next one
 
 Post = Callable[[dict], dict]
@@ -121,6 +132,8 @@ class Console:
         self.out = out
         self.post = post
         self.player = ConsolePlayer(post, conversation, out)
+        self.reprompt: str | None = None  # what the speaker repeats after a silence, once
+        self.heard_anything = False
 
     def say(self, text: str) -> bool:
         """Handle one typed line; False when the console should close."""
@@ -128,15 +141,65 @@ class Console:
         if text.lower() == "skip" and self.player.playing:
             self.player.tick(skip=True)
             return True
+        if text.lower().startswith("/voice"):
+            self.set_voice(text[len("/voice"):].strip())
+            return True
         match = self.matcher.match(text)
         if match.kind == "session_end":
             if self.conversation.session_id is not None:
                 self.post(self.conversation.session_ended())
             return False
+        first = not self.heard_anything
+        self.heard_anything = True
+        if not self._reaches_skill(match, first):
+            name = text.strip()
+            self.out.write(f'       (no session is open, so a speaker would not pass "{name}" to Safe Harbor; '
+                           f'say "ask safe harbor to {name}", or "open safe harbor")\n')
+            self.out.flush()
+            return True
         if match.one_shot or self.player.playing:
             self.conversation.session_id = None  # a request while audio plays, or "ask Safe Harbor to ...", is new
         self._send(self._envelope(match))
         return True
+
+    def _reaches_skill(self, match: Match, first: bool) -> bool:
+        """Whether a real speaker would hand this utterance to the skill.
+
+        Inside a session, yes; "open ..." and "ask Safe Harbor to ..." always; while our audio plays, yes;
+        after it played (paused, stopped, finished), only the player's own commands. The console's first
+        line counts as said with the invocation name, for convenience.
+        """
+        if self.conversation.session_id is not None or match.kind == "launch" or match.one_shot or first:
+            return True
+        if self.player.playing:
+            return True
+        ours = self.conversation.player is not None and parse_token(self.conversation.player.get("token"))
+        return bool(ours) and match.intent in PLAYER_INTENTS
+
+    def silence(self) -> None:
+        """What Alexa does when nobody answers: the reprompt once, then SessionEndedRequest."""
+        self.player.tick()
+        if self.player.playing:
+            return  # the hold plays on; nothing is listening
+        if self.conversation.session_id is None:
+            self.out.write("       (silence)\n")
+        elif self.reprompt:
+            self.out.write(f"alexa> {self.reprompt}\n")
+            self.reprompt = None
+        else:
+            self.post(self.conversation.session_ended("EXCEEDED_MAX_REPROMPTS"))  # the session is over after it
+            self.out.write("       (no answer: the session ends; the speaker stops listening)\n")
+        self.out.flush()
+
+    def set_voice(self, name: str) -> None:
+        """Speak as a recognised voice profile (context.System.person) or, with "off", as nobody known."""
+        if name and name.lower() not in ("off", "none"):
+            self.conversation.person_id = CONSOLE_PERSON + "".join(ch for ch in name.upper() if ch.isalnum())[:32]
+            self.out.write(f"       (speaking as the recognised voice {name!r})\n")
+        else:
+            self.conversation.person_id = None
+            self.out.write("       (speaking as a voice the speaker does not recognise)\n")
+        self.out.flush()
 
     def _envelope(self, match: Match) -> dict:
         if match.kind == "launch":
@@ -150,6 +213,8 @@ class Console:
         self.conversation.received(response)
         body = response.get("response", {})
         speech = body.get("outputSpeech", {}).get("ssml")
+        reprompt = (body.get("reprompt") or {}).get("outputSpeech", {}).get("ssml")
+        self.reprompt = to_plain(reprompt) if reprompt else None
         if speech:
             self.out.write(f"alexa> {to_plain(speech)}\n")
         self.player.obey(response)
@@ -177,10 +242,46 @@ class Console:
         return next(iter(lines), None)
 
 
-def run(app, skill_id: str, locale: str, lines: TextIO, out: TextIO, audio_player: bool = True) -> None:
+class SettingsAPI:
+    """A stand-in for the Alexa Settings API on loopback: answers the device's time zone, as Alexa's would."""
+
+    def __init__(self, zone: str):
+        body = json.dumps(zone).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                ok = self.path.endswith("/settings/System.timeZone")
+                self.send_response(200 if ok else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body) if ok else 0))
+                self.end_headers()
+                if ok:
+                    self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run(app, skill_id: str, locale: str, lines: TextIO, out: TextIO, audio_player: bool = True,
+        time_zone: str | None = None, voice: str | None = None) -> None:
+    """Play the console on ``lines`` until "quit" or the end of input.
+
+    ``time_zone`` (an IANA name) is what the device reports through a local stand-in Settings API, so the
+    skill can name the day; without it the skill uses its no-clock wording. ``voice`` starts the console
+    as that recognised voice.
+    """
     from ..alexa.interaction_model import load_model
 
     client = app.test_client()
+    settings_api = SettingsAPI(time_zone) if time_zone else None
 
     def post(envelope: dict) -> dict:
         reply = client.post("/alexa", data=json.dumps(envelope), content_type="application/json")
@@ -188,10 +289,24 @@ def run(app, skill_id: str, locale: str, lines: TextIO, out: TextIO, audio_playe
             return {"response": {"outputSpeech": {"ssml": f"(HTTP {reply.status_code}: {reply.get_data(True)})"}}}
         return reply.get_json()
 
-    console = Console(post, Matcher(load_model(locale)), Conversation(skill_id, locale, audio_player), out)
+    # Without a time zone there is no access token, so the skill asks no Settings API (no-clock wording).
+    conversation = Conversation(skill_id, locale, audio_player,
+                                **({"api_endpoint": settings_api.endpoint, "api_access_token": CONSOLE_API_TOKEN}
+                                   if settings_api else {}))
+    console = Console(post, Matcher(load_model(locale)), conversation, out)
     interactive = lines.isatty() and hasattr(select, "select") and sys.platform != "win32"
     out.write(INTRO + "\n")
-    while True:
-        line = console.wait_for_line(lines, interactive)
-        if line is None or (line.strip() and not console.say(line.strip())):
-            break
+    if voice:
+        console.set_voice(voice)
+    try:
+        while True:
+            line = console.wait_for_line(lines, interactive)
+            if line is None:
+                break
+            if not line.strip():
+                console.silence()
+            elif not console.say(line.strip()):
+                break
+    finally:
+        if settings_api:
+            settings_api.close()

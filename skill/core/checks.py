@@ -3,7 +3,8 @@
 Each is something the engine relies on or docs/writing-content.md asks for and a machine can check: every step is
 reachable and can reach an ending; a question takes both yes and no; a partnered exercise explains the
 colours once, at its start; every ending says it is the end; exactly one exercise plays the grounding role,
-and it is for one person. Errors name the file, the step and the field (``ContentError``).
+and it is for one person; no text says what is untrue wherever it is spoken (``check_words``). Errors name the
+file, the step and the field (``ContentError``).
 """
 from __future__ import annotations
 
@@ -15,6 +16,53 @@ from .content import Catalog, ContentError, Exercise
 COLOURS_EXPLAINED = re.compile(r"\bgreen\b.*\bkeep going\b.*\byellow\b.*\bslow down\b.*\bred\b.*\bstop\b",
                                re.IGNORECASE | re.DOTALL)
 SAYS_END = re.compile(r"\bend\b", re.IGNORECASE)
+
+# Kinds of sentence that are untrue wherever they are spoken (docs/writing-content.md, "Every sentence must be
+# true where it is spoken"), each with the reason given in the ContentError. Words that depend on the device (sound, a chime)
+# are the engine's to choose, by whether the device plays audio.
+_PRIVACY = "promises privacy the platform does not keep: a listening speaker may save what it hears"
+UNTRUE: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\byou(?:'re| are)(?: both| all)?(?: now)? safe\b|\bsafe now\b|\bnothing can hurt you\b",
+                re.IGNORECASE),
+     "asserts the listener is safe, which the skill cannot know: say where and when they are"),
+    (re.compile(r"\b(?:i|we|safe harbor|alexa|this skill)\s+(?:won't|will not|don't|do not|never|can't|cannot)"
+                r"\s+(?:record|save|store|keep|hear|listen|remember)\w*", re.IGNORECASE), _PRIVACY),
+    (re.compile(r"\b(?:nobody|no one|no-one)\b[^.?!]*\b(?:hear\w*|listen\w*|record\w*)\b", re.IGNORECASE), _PRIVACY),
+    (re.compile(r"\bbetween (?:us|you and me|the three of us)\b|\bconfidential\b|\b(?:isn't|is not|not being|never)"
+                r" recorded\b|\boff the record\b", re.IGNORECASE), _PRIVACY),
+    (re.compile(r"\b(?:betray\w*|affairs?|cheat(?:ed|ing|er)?|infidelity|unfaithful\w*|adultery|porn\w*)\b",
+                re.IGNORECASE),
+     "names betrayal aloud: whoever is listening hears it, and not everyone came for that reason"),
+    (re.compile(r"\bafter what (?:happened|they did|was done)\b|\bwhat (?:your partner|they) did\b|"
+                r"\brebuild(?:ing)? (?:the )?trust\b|\bhealing from\b", re.IGNORECASE),
+     "assumes why they came"),
+)
+
+
+# Sound and a chime are promised only by the engine, where the device plays them (phrases.hold_with_audio).
+PROMISES_SOUND = re.compile(r"\bchimes?\b|\bsound will play\b|\bsoft sound\b|\bmusic\b", re.IGNORECASE)
+SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio"})
+
+
+def check_device_words(exercise: Exercise, file: str) -> None:
+    """Raise ContentError where a step's words promise sound: a device without AudioPlayer would never play it."""
+    for step in exercise.steps:
+        fields = {**step.variants(), "help": step.help, "reprompt": step.reprompt,
+                  **{name: getattr(step, name) for name in ("say_without_clock", "gentle_without_clock",
+                                                            "brief_without_clock")}}
+        for name, text in fields.items():
+            m = PROMISES_SOUND.search(text or "")
+            if m:
+                raise ContentError(file, step.id, name, f"promises sound ('{m.group(0)}') that a device without "
+                                   "AudioPlayer never plays; the engine adds it where it plays (hold_with_audio)")
+
+
+def check_words(text: str, file: str, step: str | None, field_name: str) -> None:
+    """Raise ContentError when ``text`` holds a sentence of a kind in ``UNTRUE``, quoting it."""
+    for pattern, reason in UNTRUE:
+        m = pattern.search(text)
+        if m:
+            raise ContentError(file, step, field_name, f"{reason} ('{m.group(0)}')")
 
 
 def successors(exercise: Exercise, step_id: str) -> set[str]:
@@ -71,6 +119,7 @@ def check_exercise(exercise: Exercise, file: str) -> None:
             for name, text in step.variants().items():
                 if COLOURS_EXPLAINED.search(text):
                     raise ContentError(file, step.id, name, "the colours are explained once, in the first step")
+    check_device_words(exercise, file)
     if exercise.role == "grounding" and exercise.partnered:
         raise ContentError(file, None, "kind", "the grounding exercise is for one person: kind = \"solo\"")
 
@@ -84,6 +133,11 @@ def check_catalog(catalog: Catalog, folder: str) -> None:
         if exercise.gate and exercise.gate.after not in catalog.exercises:
             raise ContentError(f"{exercise.id}.toml", None, "offered_after.exercise",
                                f"names no exercise: '{exercise.gate.after}'")
+    for key, text in catalog.phrases.text.items():
+        m = PROMISES_SOUND.search(text)
+        if m and key not in SOUND_PHRASES:
+            raise ContentError("common/phrases.toml", None, f"phrases.{key}",
+                               f"promises sound ('{m.group(0)}'); only {sorted(SOUND_PHRASES)} may")
     grounding = [e.id for e in catalog.exercises.values() if e.role == "grounding"]
     if len(grounding) != 1:
         where = f"{grounding[1]}.toml" if grounding else folder

@@ -225,6 +225,9 @@ def check_markup(text: str, file: str, step: str | None, field_name: str, allowe
     for name in PLACEHOLDER.findall(text):
         if name not in allowed:
             raise ContentError(file, step, field_name, f"unknown placeholder {{{name}}}")
+    from .checks import check_words  # the checks build on the types above
+
+    check_words(text, file, step, field_name)
     return text
 
 
@@ -367,7 +370,7 @@ PHRASE_KEYS = (
     "not_in_exercise nothing_to_resume paused cancelled red_stop red_offer red_offer_reprompt red_rest red_solo "
     "yellow_ack yellow_offer_back yellow_offer_repeat yellow_offer_reprompt yellow_stay green_ack first_step "
     "triggered fallback answer_unclear default_reprompt help_general loop_declined shuffle_declined "
-    "hold_no_audio hold_resume hold_complete playback_failed checkin_question debrief_toucher_first "
+    "hold_with_audio hold_no_audio hold_reprompt_audio hold_reprompt_no_audio hold_continue hold_resume hold_complete playback_failed checkin_question debrief_toucher_first "
     "debrief_receiver_first return_offer return_gently return_declined repeat_gently stay_with_base ready_first "
     "ready_second ready_reprompt ready_remembered ready_both rating_not_now rating_range rating_thanks less_talking "
     "more_talking length_stretch_minutes length_quiet_minutes range_stretch_minutes range_quiet_minutes "

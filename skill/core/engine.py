@@ -19,8 +19,9 @@ HIGH_DISTRESS = 8  # a 0-10 rating at or above this names the crisis line
 MISSES = 3  # turns in a row not understood before the answer gets shorter and names the way out
 
 NAVIGATION = {Ev.NEXT: "next", Ev.BACK: "back", Ev.REPEAT: "repeat"}
-# Turns that leave playing hold audio alone: a short answer, then the quiet goes on.
-KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END})
+# Turns that leave playing hold audio alone: a short answer, then the quiet goes on (asides).
+KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END, Ev.SETTING, Ev.SET_LENGTH,
+                        Ev.WHAT_WE_KEEP})
 # Turns that come before any notice of failed audio: stopping always comes first.
 NO_NOTICE = frozenset({Ev.CHECKIN, Ev.DISTRESS, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END,
                        Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})
@@ -100,11 +101,19 @@ class Engine:
         if ctx.new_session:
             state.misses = 0
         missed = state.misses
+        here = self._is_current_hold(state, ctx.playing)
         outcome = self._ON[event.kind](self, state, event, ctx)
         if outcome.state.misses <= missed:
             outcome.state.misses = 0  # understood: the count of misunderstandings in a row starts again
-        if ctx.playing and outcome.reply.play is None and event.kind not in KEEP_AUDIO:
-            outcome = Outcome(outcome.state, replace(outcome.reply, stop_audio=True))
+        if ctx.playing and outcome.reply.play is None:
+            if event.kind in KEEP_AUDIO:
+                # An aside while the hold plays: answer, and close the session so the quiet goes on at once.
+                outcome = Outcome(outcome.state, replace(outcome.reply, end_session=True, reprompt=None))
+            else:
+                if here and self._is_current_hold(outcome.state, ctx.playing):
+                    # The audio stops here and the hold is still the step: remember where, to carry on from there.
+                    outcome.state.progress.hold_ms = ctx.playing.elapsed_ms  # type: ignore[union-attr]
+                outcome = Outcome(outcome.state, replace(outcome.reply, stop_audio=True))
         return outcome
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -168,6 +177,8 @@ class Engine:
         return self._fill(text, ctx)
 
     def _step_reprompt(self, step: Step, ctx: Context) -> str:
+        if step.hold:  # what to say after a hold depends on whether the device plays it
+            return self.phrases["hold_reprompt_audio" if ctx.audio_player else "hold_reprompt_no_audio"]
         if step.reprompt:
             return self._fill(step.reprompt, ctx)
         return self.phrases["checkin_question"] if step.checkin else self._text("default_reprompt")
@@ -220,8 +231,10 @@ class Engine:
         seconds = self._hold_seconds(step, state)
         state.pending = None
         if ctx.audio_player:
+            # Sound and a chime are promised only here, where they will play; what to say after is told once.
             play = HoldPlay(p.exercise, p.step, p.run, seconds, p.hold_ms)
-            return Outcome(state, Reply(speech=text, play=play, end_session=True, gentle=p.gentle))
+            return Outcome(state, Reply(speech=join(text, self.phrases["hold_with_audio"]), play=play,
+                                        end_session=True, gentle=p.gentle))
         # Never play silence people cannot control: they go on with "next" when they are ready.
         left = spoken_minutes(seconds - p.hold_ms / 1000)
         return Outcome(state, Reply(speech=join(text, self.phrases["hold_no_audio"].replace("{minutes}", left)),
@@ -283,6 +296,9 @@ class Engine:
         p = state.progress
         assert p is not None
         if step.hold and p.run and not p.hold_done:
+            if self._is_current_hold(state, ctx.playing):
+                assert ctx.playing is not None
+                p.hold_ms = ctx.playing.elapsed_ms  # still playing: the device's live position, not the last report
             left = self._hold_seconds(step, state) - p.hold_ms / 1000
             return self._hold(state, step, self.phrases["hold_resume"].replace("{minutes}", spoken_minutes(left)), ctx)
         if step.hold and p.hold_done:
@@ -471,7 +487,10 @@ class Engine:
             return None
         if yes:
             return self._move(state, "back" if q.kind == Ask.YELLOW_BACK else "repeat", ctx)
-        return self._reprompt_step(state, current[1], ctx, self.phrases["yellow_stay"])
+        step, p = current[1], state.progress
+        if step.hold and p is not None and p.run and not p.hold_done:
+            return self._hold(state, step, self.phrases["hold_continue"], ctx)  # the quiet goes on from where it was
+        return self._reprompt_step(state, step, ctx, self.phrases["yellow_stay"])
 
     def _on_rating(self, state: State, event: Event, ctx: Context) -> Outcome:
         current = self._current(state)

@@ -1,0 +1,175 @@
+"""HTTP GET with one deadline for the whole exchange: connect, TLS handshake, proxy tunnel, headers, body.
+
+A socket timeout bounds each read, so a server that trickles one byte a second keeps a plain urllib call
+alive as long as it likes. Here every blocking socket call (connect, handshake, send, receive) is given
+the time left until one deadline, so the exchange ends by then whatever the peer does. Built on urllib
+(proxies from the environment, TLS verification as usual); only the sockets are ours. Name resolution is
+the one step not bounded (the resolver cannot be interrupted).
+
+Used by the certificate fetch (verify.py) and the time-zone lookup (timezone.py).
+"""
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import threading
+import time
+import urllib.error
+import urllib.request
+
+_deadline = threading.local()  # .at: time.monotonic() by which this thread's exchange must end
+
+
+class DeadlineExceeded(TimeoutError):
+    """The exchange did not finish before its deadline."""
+
+
+def _time_left() -> float:
+    left = getattr(_deadline, "at", None)
+    if left is None:
+        return 30.0  # outside fetch(): only reached if someone reuses these classes directly
+    left -= time.monotonic()
+    if left <= 0:
+        raise DeadlineExceeded("deadline passed")
+    return left
+
+
+class _DeadlineSocket(socket.socket):
+    """A TCP socket whose every blocking call gets the time left until the thread's deadline."""
+
+    def connect(self, address):
+        self.settimeout(_time_left())
+        return super().connect(address)
+
+    def recv_into(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().recv_into(*args, **kwargs)
+
+    def recv(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().recv(*args, **kwargs)
+
+    def sendall(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().sendall(*args, **kwargs)
+
+    def send(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().send(*args, **kwargs)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """The TLS side of the same: each handshake, read and write gets the time left."""
+
+    def do_handshake(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().do_handshake(*args, **kwargs)
+
+    def recv_into(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().recv_into(*args, **kwargs)
+
+    def read(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().read(*args, **kwargs)
+
+    def sendall(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().sendall(*args, **kwargs)
+
+    def send(self, *args, **kwargs):
+        self.settimeout(_time_left())
+        return super().send(*args, **kwargs)
+
+
+def _create_connection(address, timeout=None, source_address=None, *args, **kwargs):
+    host, port = address
+    error: OSError | None = None
+    for family, kind, proto, _name, target in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
+        sock = _DeadlineSocket(family, kind, proto)
+        try:
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(target)
+            return sock
+        except OSError as exc:
+            error = exc
+            sock.close()
+            if isinstance(exc, DeadlineExceeded):
+                break
+    raise error or OSError("no address for host")
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _create_connection
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _create_connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_HTTPSConnection, req, context=self._context)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect would leave the URL the caller checked.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def make_opener(follow_redirects: bool = False) -> urllib.request.OpenerDirector:
+    """A urllib opener whose connections obey the deadline that ``fetch`` sets."""
+    context = ssl.create_default_context()
+    context.sslsocket_class = _DeadlineSSLSocket
+    handlers: list = [_HTTPHandler(), _HTTPSHandler(context=context)]
+    if not follow_redirects:
+        handlers.append(_NoRedirect())
+    return urllib.request.build_opener(*handlers)
+
+
+def fetch(opener: urllib.request.OpenerDirector, request: str | urllib.request.Request, deadline_s: float,
+          max_bytes: int) -> bytes:
+    """GET ``request`` through ``opener`` (from ``make_opener``); the body as bytes.
+
+    The whole exchange ends within ``deadline_s`` seconds (plus name resolution). Raises
+    DeadlineExceeded when it does not, OSError for an HTTP status other than 200 (``HTTP 404``), a body
+    over ``max_bytes``, or any transport fault.
+    """
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = time.monotonic() + deadline_s
+    try:
+        try:
+            resp = opener.open(request, timeout=deadline_s)
+        except urllib.error.HTTPError as err:  # it holds an open response; close it before giving up
+            err.close()
+            raise OSError(f"HTTP {err.code}") from None
+        except urllib.error.URLError as err:
+            reason = err.reason
+            raise (reason if isinstance(reason, OSError) else OSError(str(reason))) from None
+        with resp:
+            if getattr(resp, "status", 200) != 200:
+                raise OSError("unexpected HTTP status")
+            chunks, size = [], 0
+            while True:
+                chunk = resp.read(min(65536, max_bytes + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise OSError("body too large")
+            return b"".join(chunks)
+    finally:
+        _deadline.at = previous
