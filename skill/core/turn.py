@@ -24,6 +24,7 @@
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
@@ -130,9 +131,8 @@ class TurnRunner:
         before = turn.before if turn.before is not None else turn.saved
         digest = self._digest(request.request_id)
         event = request.event
-        if applied(before, digest):  # a retry of a request this session already applied: say where we are
-            outcome = (self.engine.handle(turn.state, Event(Ev.REPEAT), ctx) if request.hold is None
-                       else Outcome(turn.state, Reply(end_session=True)))  # audio reports: nothing to do
+        if applied(before, digest):  # a retry of a request already applied to this record
+            outcome = self._retried(turn, before, event, ctx, request.hold is not None)
         else:
             outcome = self.engine.handle(turn.state, event, ctx)
         turn.state = outcome.state
@@ -310,6 +310,17 @@ class TurnRunner:
             return
         turn.saved, turn.version = dense(record.data), record.version
         turn.unsaved, turn.known = False, True
+
+    def _retried(self, turn: _Turn, before: dict[str, Any], event: Event, ctx: Context, audio: bool) -> Outcome:
+        """The answer to a request already applied: as usual if answering it again changes nothing (a launch);
+        otherwise not applied again ("shorter" twice would shorten twice): where the person is, repeated, and
+        for an audio report nothing at all."""
+        trial = self.engine.handle(copy.deepcopy(turn.state), event, ctx)  # the engine changes what it is given
+        if self._stored_form(trial.state, before) == self._stored_form(turn.state, before):
+            return trial
+        if audio:
+            return Outcome(turn.state, Reply(end_session=True))
+        return self.engine.handle(turn.state, Event(Ev.REPEAT), ctx)
 
     def _digest(self, request_id: str | None) -> str | None:
         """A short keyed digest of the request id: enough to know a retry, useless to anyone else."""
