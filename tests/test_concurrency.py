@@ -6,7 +6,7 @@ user, different device ids. Threads meet at a barrier before every round, so the
 
 Afterwards: never a 5xx; every acknowledged write got its own version, 1..N with no gap and no repeat
 (no lost update at the store); the record loads as a valid State whose step belongs to its exercise;
-stored progress never moves back because of a stale device; and the rule in ``skill.flows.state.reconcile``
+stored progress never moves back because of a stale device; and the rules in ``skill.core.merge``
 holds: a change to a field only one device touched is never lost.
 """
 from __future__ import annotations
@@ -47,19 +47,19 @@ class RecordingStore:
         self.stats = inner.stats
         self.local = threading.local()
 
-    def load(self, key):
-        return self.inner.load(key)
+    def load(self, key, **kw):
+        return self.inner.load(key, **kw)
 
-    def save(self, key, data, expected_version, expires_at):
-        record = self.inner.save(key, data, expected_version, expires_at)
+    def save(self, key, data, expected_version, expires_at, **kw):
+        record = self.inner.save(key, data, expected_version, expires_at, **kw)
         assert record.version == expected_version + 1
         with self.lock:
             self.log.append(Write(record.version, record.data, getattr(self.local, "action", "?"),
                                   getattr(self.local, "device", "?")))
         return record
 
-    def delete(self, key):
-        return self.inner.delete(key)
+    def delete(self, key, **kw):
+        return self.inner.delete(key, **kw)
 
 
 def _no_network(srv: SkillServer) -> None:

@@ -3,7 +3,7 @@
 Proves at the skill level what docs/architecture.md promises of the deployed store: a storage outage
 mid-exercise never ends the exercise and loses nothing already saved; progress made during the
 outage is saved once the store is back; items carry a TTL and a version and no raw Alexa id; a stale
-device follows the rule in skill/core/merge.py `reconcile`; one read per session, one write per
+device follows the rules in skill/core/merge.py; one read per session, one write per
 changing turn. Also `python -m skill store create` against the same kind of server.
 """
 from __future__ import annotations

@@ -3,7 +3,6 @@ import dataclasses
 import json
 
 from skill.core import Progress, State
-from skill.core.merge import reconcile
 
 
 def full_state() -> State:
@@ -31,25 +30,3 @@ def test_damaged_fields_fall_back_to_defaults():
     assert state.progress is None and state.completed == {} and state.holds == 0
     assert state.settings == {} and state.ratings == {} and state.repeat_next == [] and state.return_to is None
     assert State.from_dict(None) == State() and State.from_dict([1, 2]) == State()
-
-
-def test_reconcile_keeps_newer_stored_progress_and_this_turns_other_changes():
-    base = State(progress=Progress("grounding", "see")).to_dict()
-    mine = State(progress=Progress("grounding", "feel"), settings={"less_talking": True}).to_dict()
-    theirs = State(progress=Progress("grounding", "hear")).to_dict()
-    merged = reconcile(base, mine, theirs)
-    assert merged["progress"]["step"] == "hear"  # both changed progress: the stored write wins
-    assert merged["settings"] == {"less_talking": True}  # only this turn changed settings: kept
-
-
-def test_reconcile_lets_a_move_win_over_an_audio_report_of_the_hold_it_left():
-    at_hold = Progress("lying_together", "quiet", run="r1")
-    base = State(progress=at_hold).to_dict()
-    reported = State(progress=Progress("lying_together", "quiet", run="r1", hold_ms=9000)).to_dict()
-    red = State().to_dict()  # red cleared progress
-    assert reconcile(base, red, reported)["progress"] is None
-    moved = State(progress=Progress("lying_together", "return", ["quiet"])).to_dict()
-    assert reconcile(base, moved, reported)["progress"]["step"] == "return"
-    # ...but a real move by the other writer still wins over this turn's.
-    other_move = State(progress=Progress("lying_together", "rate_after", ["quiet"])).to_dict()
-    assert reconcile(base, moved, other_move)["progress"]["step"] == "rate_after"

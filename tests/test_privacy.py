@@ -3,6 +3,7 @@ a silent stop, no cards; and PRIVACY.md in step with the stored fields."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,18 @@ FIRST_WELCOME = "I can guide short exercises"  # said only to someone the skill 
 
 def key(user: str, person: str | None = None) -> str:
     return person_key(SECRET.encode(), user, person)
+
+
+def assert_deleted(store, k: str) -> None:
+    """Nothing about the person is stored: at most a tombstone saying when the delete happened (so that
+    another device's open session cannot write the data back; docs/architecture.md, "Merge rules"),
+    kept for a day."""
+    record = store.load(k)
+    if record is None:
+        return
+    assert set(record.data) == {"sync"}, record.data
+    assert set(record.data["sync"]) == {"clock", "stop", "deleted", "seen"} and record.data["sync"]["clock"] == {}
+    assert record.data["sync"]["seen"] == [] and record.expires_at <= time.time() + 86_400 + 60
 
 
 def paused_exercise(alexa):
@@ -38,7 +51,7 @@ def test_delete_my_data_asks_once_then_deletes_and_the_next_launch_proves_it(ser
     assert store.load(key(alexa.user_id)) is not None  # nothing happens before the yes
     done = alexa.say("yes")
     assert "deleted" in done.speech and done.ends_session
-    assert store.load(key(alexa.user_id)) is None
+    assert_deleted(store, key(alexa.user_id))
     turn = server.restart().speaker().launch()
     assert FIRST_WELCOME in turn.speech and "pick it up" not in turn.speech
 
@@ -180,6 +193,7 @@ def stored_field_names() -> set[str]:
     names |= {f"progress.{k}" for k in Progress("x", "y").to_dict()}
     names |= {f"settings.{k}" for k in (*SETTINGS, "less_talking", "only_my_voice")}
     names |= {"ratings.before", "ratings.after", PEOPLE, LISTED}
+    names |= {"sync.clock", "sync.stop", "sync.deleted", "sync.seen"}
     return names
 
 
@@ -194,7 +208,7 @@ def test_privacy_md_lists_exactly_the_stored_fields(server):
         assert field_names(server.services.store.load(record_key).data) <= documented
 
 
-NESTED = ("progress", "settings", "ratings")  # documented field by field
+NESTED = ("progress", "settings", "ratings", "sync")  # documented field by field
 
 
 def field_names(data: dict) -> set[str]:
@@ -213,12 +227,12 @@ class FailingAccountReads:
     def __init__(self, store, key):
         self.store, self.key, self.failed = store, key, False
 
-    def load(self, key):
+    def load(self, key, **kw):
         if key == self.key and not self.failed:
             self.failed = True
             from skill.store import StoreError
             raise StoreError("outage")
-        return self.store.load(key)
+        return self.store.load(key, **kw)
 
     def __getattr__(self, name):
         return getattr(self.store, name)

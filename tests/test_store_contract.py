@@ -552,3 +552,23 @@ def test_factory_rejects_other_urls(url):
     message = str(err.value)
     assert "sqlite:///" in message and "dynamodb://TABLE" in message
     assert "pw" not in message  # never echo a URL that may carry a secret
+
+
+def test_calls_with_a_deadline_work_and_a_past_deadline_is_a_timeout(store):
+    """The same contract with a deadline (a ``time.monotonic()`` instant), on a real server or file."""
+    from skill.store import StoreTimeout
+
+    k = key()
+    soon = time.monotonic() + 5
+    assert store.load(k, deadline=soon) is None
+    assert store.save(k, {"a": 1}, 0, LATER, deadline=soon).version == 1
+    assert store.load(k, deadline=soon).data == {"a": 1}
+    with pytest.raises(VersionConflict):
+        store.save(k, {"a": 2}, 0, LATER, deadline=soon)
+    store.delete(k, deadline=soon)
+    assert store.load(k, deadline=soon) is None
+    for call in (lambda d: store.load(k, deadline=d), lambda d: store.save(k, {"a": 3}, 0, LATER, deadline=d),
+                 lambda d: store.delete(k, deadline=d)):
+        with pytest.raises(StoreTimeout):
+            call(time.monotonic() - 0.001)
+    assert store.load(k) is None  # the past-deadline save wrote nothing

@@ -166,7 +166,7 @@ class TurnHandler(AbstractRequestHandler):
         result = self.services.runner.run(TurnRequest(
             identity=identity, event=self._event(handler_input, kind), context=self._context(handler_input, kind),
             session=carried, session_id=(session.session_id or "") if session else None,
-            hold=token.hold if token else None))
+            hold=token.hold if token else None, request_id=getattr(request, "request_id", None)))
         if session is not None and result.session is not None:
             handler_input.attributes_manager.session_attributes[SESSION] = result.session
         response = self._render(handler_input, kind, result.reply)

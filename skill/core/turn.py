@@ -8,26 +8,44 @@
 - A session belongs to the voice that opened it: a partner who speaks up later in the same session carries
   on the owner's progress (``Context.other_voice``).
 - The engine answers; the new state is saved once, only if it changed, with the version read (optimistic
-  concurrency). A race with another writer is settled by ``merge.reconcile`` (docs/architecture.md).
-- A confirmed "delete my data" deletes the record. A voice profile's record is listed on the account's
-  record, so that disabling the skill can delete it too.
+  concurrency). When the stored record is not the one the session last saw (another device, a store that
+  came back empty or older, a retried request), ``merge.merge`` decides by the rules in docs/architecture.md
+  ("Merge rules"): stops win, newer progress is never replaced by older, counters add, a retry applies once.
+- All store work of a turn shares one deadline (``STORE_BUDGET_S``, retries included): a hung store costs
+  a turn at most that, and the turn answers from the state in hand.
+- A confirmed "delete my data" deletes the record, leaving for a day a tombstone that holds only when it
+  happened (so another device's open session cannot write the data back). A voice profile's record is listed
+  on the account's record, so that disabling the skill can delete it too.
+- Saves that fail, recover (what earlier turns could not save is saved) or restore a vanished record are
+  logged as JSON lines with no ids and no state.
 - A storage fault never ends a turn: it answers from the state in hand, and the unsaved state rides in the
-  session until a save succeeds.
+  session until a save succeeds. A failed load is not taken for "nothing stored": the session remembers
+  that it has not seen the record, so what is stored is merged, not overwritten, once the store is back.
 """
 from __future__ import annotations
 
+import copy
+import hashlib
 import hmac
+import json
+import logging
 import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .engine import Engine
-from .events import Context, Event, Reply
+from .engine import Engine, Outcome
+from .events import Context, Ev, Event, Reply
 from .identity import Identity, session_tag
-from .merge import reconcile
+from .merge import SYNC, applied, merge, stamp, tombstone
 from .questions import Question
 from .state import DEFAULT, State, dense, sparse
 from ..store.base import Store, StoreError, VersionConflict  # the interface only: no store is imported
+
+log = logging.getLogger("skill.core.turn")
+TOMBSTONE_S = 86_400  # how long a delete is remembered (it holds nothing about the person)
+STORE_BUDGET_S = 2.5  # all store work of one turn, retries included: with speech, well inside Alexa's 8 s
+# Turns that stop: their progress wins over any concurrent progress from another device (merge rule 5).
+STOPS = frozenset(k for k in (Ev.STOP, Ev.CANCEL, Ev.PAUSE, getattr(Ev, "DISTRESS", None)) if k is not None)
 
 SAVE_ATTEMPTS = 3  # a write, then up to two merges after a race with another device
 # Fields of a stored record that are the runner's, not the engine's: an account record lists the keys of the
@@ -35,7 +53,7 @@ SAVE_ATTEMPTS = 3  # a write, then up to two merges after a race with another de
 # that it is listed.
 PEOPLE = "people"
 LISTED = "listed"
-RUNNER_FIELDS = (PEOPLE, LISTED)
+RUNNER_FIELDS = (PEOPLE, LISTED, SYNC)  # SYNC: what the merge rules need (skill/core/merge.py)
 MAX_VERSION = 2**53  # a version beyond JSON's exact integers is a damaged session
 
 
@@ -44,7 +62,8 @@ class TurnRequest:
     """One turn, as an adapter hands it over. ``session``: what ``TurnResult.session`` gave on the previous
     turn of this platform session (None on a new session, or outside one); ``session_id``: the platform's
     session id (None for requests outside a session, e.g. audio reports); ``hold``: for audio reports, the
-    (exercise, step, run) of the hold the report is about."""
+    (exercise, step, run) of the hold the report is about; ``request_id``: the platform's request id, so that
+    a retried request is applied once."""
 
     identity: Identity
     event: Event
@@ -52,6 +71,7 @@ class TurnRequest:
     session: dict[str, Any] | None = None
     session_id: str | None = None
     hold: tuple[str, str, str] | None = None
+    request_id: str | None = None  # the platform's id of this request, the same on a retry; kept only as a digest
 
 
 @dataclass
@@ -79,6 +99,12 @@ class _Turn:
     reads: int = 0
     writes: int = 0
     store_failed: bool = False
+    # The record this session last saw is ``saved``; False after a failed read: nothing was seen, and the
+    # merge horizon is the session's start (``since_ms``), not a blank record with version 0.
+    known: bool = True
+    since_ms: int = 0
+    before: dict[str, Any] | None = None  # the stored form at this turn's start, SYNC included
+    deadline: float = 0.0  # time.monotonic() instant by which all store work of the turn ends
 
 
 class TurnRunner:
@@ -93,16 +119,25 @@ class TurnRunner:
     def run(self, request: TurnRequest) -> TurnResult:
         """Load, answer, merge and save one turn; never raises for a store fault (see the module docstring)."""
         identity = request.identity
-        turn = self._from_session(request) or self._from_store(identity.speaker)
+        deadline = time.monotonic() + STORE_BUDGET_S
+        turn = self._from_session(request) or self._from_store(identity.speaker, deadline)
+        turn.deadline = deadline
         if request.hold is not None:
             turn = self._hold_owner(turn, request.hold)
         ctx = request.context
         other = turn.key is not None and turn.key != identity.speaker
         if ctx.other_voice != other or ctx.recognised_voice != identity.recognised:
             ctx = replace(ctx, other_voice=other, recognised_voice=identity.recognised)
-        outcome = self.engine.handle(turn.state, request.event, ctx)
+        before = turn.before if turn.before is not None else turn.saved
+        digest = self._digest(request.request_id)
+        event = request.event
+        if applied(before, digest):  # a retry of a request already applied to this record
+            outcome = self._retried(turn, before, event, ctx, request.hold is not None)
+        else:
+            outcome = self.engine.handle(turn.state, event, ctx)
         turn.state = outcome.state
-        current = self._stored_form(turn.state, turn.saved)
+        stop = event.kind in STOPS or (event.kind == Ev.CHECKIN and event.value == "red")
+        current = stamp(before, self._stored_form(turn.state, before), _now_ms(), stop=stop, request=digest)
         if turn.key is not None:
             if outcome.reply.forget:
                 self._forget(turn)
@@ -110,7 +145,7 @@ class TurnRunner:
             elif current != turn.saved or turn.unsaved:
                 if self._needs_listing(turn, identity) and self._register_person(turn, identity.account):
                     current[LISTED] = True  # saved with this turn's write, so it costs no write of its own
-                current = self._save(turn, current)
+                current = self._save(turn, current, digest)
         progress = turn.state.progress
         return TurnResult(reply=outcome.reply, session=self._carry(turn, current, request.session_id),
                           reads=turn.reads, writes=turn.writes, store_failed=turn.store_failed,
@@ -119,11 +154,11 @@ class TurnRunner:
     def forget_account(self, account: str) -> int:
         """Delete the account's record and every voice profile's record it lists (the skill was disabled).
         Returns how many records were deleted; raises the store's StoreError when it is unreachable."""
-        record = self.store.load(account)
+        record = self.store.load(account, deadline=time.monotonic() + STORE_BUDGET_S)
         people = [k for k in (record.data.get(PEOPLE, []) if record else []) if isinstance(k, str)]
         for key in people:
-            self.store.delete(key)
-        self.store.delete(account)
+            self.store.delete(key, deadline=time.monotonic() + STORE_BUDGET_S)
+        self.store.delete(account, deadline=time.monotonic() + STORE_BUDGET_S)
         return len(people) + 1
 
     # ---- loading -------------------------------------------------------------------------------
@@ -145,17 +180,22 @@ class TurnRunner:
         state = State.from_dict(dense(current), Question.from_session(carried.get("p")))
         misses = carried.get("m")
         state.misses = misses if type(misses) is int and 0 < misses < 100 else 0
-        return _Turn(key=owner, saved=dense(saved), state=state, version=version, unsaved="s" in carried)
+        since = carried.get("u")
+        known = not (type(since) is int and since > 0)
+        return _Turn(key=owner, saved=dense(saved), state=state, version=version, unsaved="s" in carried,
+                     known=known, since_ms=0 if known else since, before=dense(current))
 
-    def _from_store(self, key: str | None) -> _Turn:
-        turn = _Turn(key=key, saved=DEFAULT, state=State(), version=0)
+    def _from_store(self, key: str | None, deadline: float) -> _Turn:
+        turn = _Turn(key=key, saved=DEFAULT, state=State(), version=0, deadline=deadline)
         if key is None:
             return turn
         turn.reads += 1
         try:
-            record = self.store.load(key)
+            record = self.store.load(key, deadline=deadline)
         except StoreError:
-            turn.store_failed = True  # answer from a fresh state; the save will reconcile with what is stored
+            # Answer from a fresh state. Nothing was seen: the save merges with what is stored then, by the
+            # rules, instead of taking a blank record for the one this session knows.
+            turn.store_failed, turn.known, turn.since_ms = True, False, _now_ms()
             return turn
         if record is not None:
             turn.saved, turn.state, turn.version = record.data, State.from_dict(record.data), record.version
@@ -172,7 +212,7 @@ class TurnRunner:
             return turn
         people = turn.saved.get(PEOPLE)
         for key in [k for k in people if isinstance(k, str)] if isinstance(people, list) else []:
-            candidate = self._from_store(key)
+            candidate = self._from_store(key, turn.deadline)
             candidate.reads += turn.reads
             if playing(candidate):
                 return candidate
@@ -190,30 +230,38 @@ class TurnRunner:
     def _expiry(self) -> int:
         return int(time.time()) + self.record_days * 86_400
 
-    def _save(self, turn: _Turn, current: dict[str, Any]) -> dict[str, Any]:
-        """Save ``current``, merging after a race; returns what this turn's state now is (stored form)."""
+    def _save(self, turn: _Turn, current: dict[str, Any], digest: str | None = None) -> dict[str, Any]:
+        """Save ``current``, merging when the store holds another record; returns what this turn's state now is
+        (stored form)."""
         version, data = turn.version, current
+        carried = turn.unsaved
         try:
             for attempt in range(SAVE_ATTEMPTS):
                 try:
                     turn.writes += 1
-                    record = self.store.save(turn.key, data, version, self._expiry())
+                    record = self.store.save(turn.key, data, version, self._expiry(), deadline=turn.deadline)
                     break
                 except VersionConflict:
                     if attempt == SAVE_ATTEMPTS - 1:
                         raise
-                    # Another device saved first: merge by the rules, then write on top of its version.
+                    # The store holds another record: merge by the rules, then write on top of its version.
                     turn.reads += 1
-                    theirs = self.store.load(turn.key)
-                    # This turn's changes are always those against what it read, whatever the rounds.
-                    data = reconcile(turn.saved, current, theirs.data if theirs else DEFAULT)
+                    theirs = self.store.load(turn.key, deadline=turn.deadline)
+                    # This turn's changes are always those against what it last saw, whatever the rounds.
+                    data = merge(turn.saved if turn.known else None, current, theirs.data if theirs else None,
+                                 since_ms=turn.since_ms, request=digest)
                     version = theirs.version if theirs else 0
-        except StoreError:
+                    if theirs is None:
+                        _log_save("restored")  # a record that vanished, written again from the session
+        except StoreError as exc:
             turn.store_failed = True  # kept in the session; the next turn tries again
+            _log_save("failed", error=type(exc).__name__, carried=carried)
             return current
         if data is not current:
             turn.state = replace(State.from_dict(data, turn.state.pending), misses=turn.state.misses)
-        turn.saved, turn.version, turn.unsaved = record.data, record.version, False
+        turn.saved, turn.version, turn.unsaved, turn.known = record.data, record.version, False, True
+        if carried:
+            _log_save("recovered")  # what earlier turns of this session could not save is saved now
         return record.data
 
     @staticmethod
@@ -227,14 +275,15 @@ class TurnRunner:
         for _ in range(2):  # one retry on a race with the account's own turn
             try:
                 turn.reads += 1
-                record = self.store.load(account)
+                record = self.store.load(account, deadline=turn.deadline)
                 data = dict(record.data) if record else {}
                 people = [k for k in data.get(PEOPLE, []) if isinstance(k, str)]
                 if turn.key in people:
                     return True
                 data[PEOPLE] = people + [turn.key]
                 turn.writes += 1
-                self.store.save(account, data, record.version if record else 0, self._expiry())
+                self.store.save(account, data, record.version if record else 0, self._expiry(),
+                                deadline=turn.deadline)
                 return True
             except VersionConflict:
                 continue
@@ -244,19 +293,40 @@ class TurnRunner:
         return False
 
     def _forget(self, turn: _Turn) -> None:
-        """Delete by voice: this person's record goes; an account's list of other profiles' records stays."""
+        """Delete by voice: this person's record goes. What stays is a tombstone holding nothing about the
+        person (when the delete happened, so a device that has not heard of it cannot write the data back;
+        and an account's list of other profiles' records)."""
         people = turn.saved.get(PEOPLE)
+        stone = tombstone(_now_ms(), people if isinstance(people, list) else None)
         try:
-            turn.writes += 1
-            self.store.delete(turn.key)
-            if people:
-                turn.writes += 1
-                self.store.save(turn.key, {PEOPLE: people}, 0, self._expiry())
+            turn.writes += 2
+            self.store.delete(turn.key, deadline=turn.deadline)
+            # Without a profile list, the tombstone is needed only while another device's session may still
+            # be open: a day, not the record's full life.
+            expires = self._expiry() if people else int(time.time()) + TOMBSTONE_S
+            record = self.store.save(turn.key, stone, 0, expires, deadline=turn.deadline)
         except StoreError:
             turn.store_failed = True
             return
-        turn.saved, turn.version = (dense({PEOPLE: people}), 1) if people else (DEFAULT, 0)
-        turn.unsaved = False
+        turn.saved, turn.version = dense(record.data), record.version
+        turn.unsaved, turn.known = False, True
+
+    def _retried(self, turn: _Turn, before: dict[str, Any], event: Event, ctx: Context, audio: bool) -> Outcome:
+        """The answer to a request already applied: as usual if answering it again changes nothing (a launch);
+        otherwise not applied again ("shorter" twice would shorten twice): where the person is, repeated, and
+        for an audio report nothing at all."""
+        trial = self.engine.handle(copy.deepcopy(turn.state), event, ctx)  # the engine changes what it is given
+        if self._stored_form(trial.state, before) == self._stored_form(turn.state, before):
+            return trial
+        if audio:
+            return Outcome(turn.state, Reply(end_session=True))
+        return self.engine.handle(turn.state, Event(Ev.REPEAT), ctx)
+
+    def _digest(self, request_id: str | None) -> str | None:
+        """A short keyed digest of the request id: enough to know a retry, useless to anyone else."""
+        if not request_id:
+            return None
+        return hmac.new(self.secret, f"request:{request_id}".encode(), hashlib.sha256).hexdigest()[:16]
 
     # ---- the session ---------------------------------------------------------------------------
 
@@ -267,8 +337,20 @@ class TurnRunner:
                                    "t": session_tag(self.secret, turn.key, session_id)}
         if current != turn.saved:
             carried["s"] = sparse(current)
+        if not turn.known:
+            carried["u"] = turn.since_ms  # the record was never seen: merge against the session's start
         if turn.state.pending:
             carried["p"] = turn.state.pending.to_session()
         if turn.state.misses:
             carried["m"] = turn.state.misses
         return carried
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _log_save(outcome: str, **fields: Any) -> None:
+    """A save that failed, recovered or restored a vanished record, as one JSON line (no ids, no state)."""
+    level = logging.WARNING if outcome == "failed" else logging.INFO
+    log.log(level, json.dumps({"event": "save", "outcome": outcome, **fields}, separators=(",", ":")))

@@ -1,7 +1,7 @@
 """State stores: ``sqlite:///PATH`` (embedded default) or ``dynamodb://TABLE``."""
-from .base import Record, Store, StoreError, StoreStats, VersionConflict
+from .base import Record, Store, StoreError, StoreStats, StoreTimeout, VersionConflict
 
-__all__ = ["Record", "Store", "StoreError", "StoreStats", "VersionConflict", "open_store"]
+__all__ = ["Record", "Store", "StoreError", "StoreStats", "StoreTimeout", "VersionConflict", "open_store"]
 
 
 def open_store(url: str | None = None) -> Store:
