@@ -163,12 +163,18 @@ def main(argv: list[str] | None = None) -> int:
         source, scripts, _ = _paths(REPO_ROOT)
         for warning in warnings_for(build_models(source, scripts)):
             print(f"warning: {warning}", file=sys.stderr)
+        # The OVOS intent files come from the same source (skill/openvoiceos/resources.py; no OVOS import).
+        from .openvoiceos import resources as ovos_resources
+
         if args == ["build"]:
             for path in write_models(REPO_ROOT):
                 print(f"wrote {path.relative_to(REPO_ROOT)}")
+            written = ovos_resources.write_files()
+            print(f"wrote {len(written)} OVOS files under {ovos_resources.LOCALE_DIR.relative_to(REPO_ROOT)}")
             return 0
-        drift = check_models(REPO_ROOT)
-    except (ModelError, OSError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        drift = check_models(REPO_ROOT) + ovos_resources.check_files()
+    except (ModelError, ovos_resources.ResourceError, KeyError, OSError, json.JSONDecodeError,
+            tomllib.TOMLDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for line in drift:
