@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ovos_bus_client.message import Message
 from ovos_bus_client.session import SessionManager
+from ovos_utils.ocp import MediaEntry, MediaType, PlaybackType
 from ovos_utils.process_utils import RuntimeRequirements
 from ovos_utils.time import now_local
 from ovos_workshop.skills.converse import ConversationalSkill
@@ -160,8 +161,9 @@ class SafeHarborSkill(ConversationalSkill):
                     (playing.hold.exercise, playing.hold.step, playing.hold.run):
                 return  # a stale end: the hold was stopped, paused or replaced since
             self.playing = None
-        self.turn(message, Event(Ev.HOLD_FINISHED), hold=(data["exercise"], data["step"], data["run"]),
-                  spoken=False)
+        hold = playing.hold  # the report names the hold it is about, at its end (as a player's report would)
+        self.turn(message, Event(Ev.HOLD_FINISHED), spoken=False, hold=(hold.exercise, hold.step, hold.run),
+                  playing=HoldPosition(hold.exercise, hold.step, hold.run, hold.seconds * 1000))
 
     # ---- one turn ---------------------------------------------------------------------------------
 
@@ -196,7 +198,10 @@ class SafeHarborSkill(ConversationalSkill):
                 self.conversations[sid] = conversation
             else:
                 self.conversations.pop(sid, None)
-            self.engaged_until = time.monotonic() + ENGAGED_AFTER_S if result.exercise else 0.0
+            # An exercise under way stays reachable by its words ("next", a colour) for a while; after a stop or
+            # a cancel it waits for the person to open the skill again.
+            engaged = result.exercise is not None and event.kind not in (Ev.STOP, Ev.CANCEL)
+            self.engaged_until = time.monotonic() + ENGAGED_AFTER_S if engaged else 0.0
             log.info(json.dumps({"event": "turn", "platform": "ovos", "kind": event.kind.value,
                                  "exercise": result.exercise, "step": result.step,
                                  "latency_ms": round((time.perf_counter() - started) * 1000, 2),
@@ -224,8 +229,9 @@ class SafeHarborSkill(ConversationalSkill):
 
     def _play_hold(self, hold: HoldPlay, message: Message) -> None:
         index, offset_ms = position_at(hold.seconds, hold.elapsed_ms)
-        tracks = [{"uri": (FILES_DIR / segment.file).as_uri(), "title": "Quiet time", "artist": "Safe Harbor",
-                   "playback": 2, "media_type": 0, "skill_id": self.skill_id}  # 2: audio only; 0: generic media
+        # No title that names the exercise: a screen would show it.
+        tracks = [MediaEntry(uri=(FILES_DIR / segment.file).as_uri(), title="Quiet time", artist="Safe Harbor",
+                             skill_id=self.skill_id, playback=PlaybackType.AUDIO, media_type=MediaType.AUDIO)
                   for segment in hold_segments(hold.seconds)[index:]]
         self.audio_service.play(tracks, source_message=message)
         if offset_ms:

@@ -1,0 +1,335 @@
+"""Safe Harbor on OpenVoiceOS, end to end in OVOS's own in-process pipeline (ovoscope's MiniCroft): the skill is
+found through its `opm.skill` entry point, utterances go in as `recognizer_loop:utterance`, and what it says,
+plays and schedules is read off the bus. Each test runs on a fresh device (its own data folder)."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from ovos_bus_client.message import Message
+
+from skill.flows import load_catalog
+from skill.openvoiceos.render import plain_text
+from tests.support.ovos import SKILL_ID, Device
+from tests.test_exercise_paths import first_words, paths
+
+CATALOG = load_catalog()
+PHRASES = CATALOG.phrases
+# How a person says each kind of answer the content's steps take.
+SAY = {"next": "next", "yes": "yes", "no": "no", "first": "I'll go first", "rating": "two", "distress": "nine"}
+TITLE = {ex.id: ex.title.lower() for ex in CATALOG.exercises.values()}
+
+
+@pytest.fixture
+def device(tmp_path):
+    d = Device(tmp_path)
+    yield d
+    d.shutdown()
+
+
+def words(markup: str, n: int = 6) -> str:
+    """The opening words of a content text as the skill speaks it (pauses and placeholders removed)."""
+    return first_words(plain_text(markup), n)
+
+
+def start(device: Device, exercise_id: str):
+    """Start an exercise in one utterance; a gated stage is asked about first, and both partners say yes."""
+    turn = device.say(f"start {TITLE[exercise_id]}")
+    if CATALOG.exercises[exercise_id].gate:
+        assert "ready" in turn.speech
+        device.say("yes")
+        turn = device.say("yes")
+    return turn
+
+
+def reach(device: Device, exercise_id: str, step_id: str):
+    """Start the exercise and answer the way to one of its steps; the last turn."""
+    exercise = CATALOG.exercises[exercise_id]
+    turn = start(device, exercise_id)
+    for answer in paths(exercise)[step_id]:
+        turn = device.say(SAY[answer])
+    step = exercise.step(step_id)
+    if not step.end:
+        assert any(words(t) in turn.speech for t in (step.say, step.gentle) if t), (step_id, turn.speech)
+    return turn
+
+
+def stored(device: Device) -> dict:
+    """This device's one record, as the skill's embedded store keeps it."""
+    skill = device.skill
+    from skill.identity import person_key
+
+    record = skill.store.load(person_key(skill.secret, "ovos-device"))
+    return record.data if record else {}
+
+
+# ---- loading ----------------------------------------------------------------------------------------------
+
+def test_the_skill_is_found_through_its_entry_point_and_keeps_its_data_in_the_device_data_folder(device):
+    from ovos_plugin_manager.skills import find_skill_plugins
+
+    from skill.openvoiceos import SafeHarborSkill
+
+    assert find_skill_plugins()[SKILL_ID] is SafeHarborSkill
+    assert isinstance(device.skill, SafeHarborSkill)
+    device.say("help me ground")
+    db = device.data_home / "data" / "mycroft" / "filesystem" / "skills" / SKILL_ID / "state.sqlite3"
+    assert db.is_file() and stored(device)["progress"]["exercise"] == "grounding"
+    secret = db.parent / "hash-secret"
+    assert secret.stat().st_mode & 0o077 == 0  # the device's key is its owner's only
+
+
+# ---- every exercise, started in one utterance and walked to its end ---------------------------------------
+
+@pytest.mark.parametrize("exercise_id", sorted(CATALOG.exercises))
+def test_each_exercise_starts_by_an_utterance_and_walks_to_its_end(device, exercise_id):
+    exercise = CATALOG.exercises[exercise_id]
+    if exercise.gate:  # the later stage opens after the earlier one was done
+        for _ in range(exercise.gate.times):
+            reach(device, exercise.gate.after, _closing(exercise.gate.after))
+    first = start(device, exercise_id)
+    assert words(exercise.first.say) in first.speech and first.listens
+    end = _closing(exercise_id)
+    played = []
+    turn = first
+    for answer in paths(exercise)[end]:
+        turn = device.say(SAY[answer])
+        assert turn.spoken, answer  # every step answers in words
+        played += turn.plays
+    final = exercise.step(end)
+    assert words(final.say) in turn.speech
+    assert not turn.listens  # a clear ending: the microphone is not reopened
+    assert stored(device).get("progress") is None and stored(device)["completed"][exercise_id] >= 1
+    holds = [s for s in exercise.steps if s.hold]
+    assert len(played) == len(holds)  # each quiet stretch played through the audio service
+    for play in played:
+        uris = [t["uri"] for t in play.data["playlist"]]
+        assert uris[-1].endswith("/chime.mp3") and all(u.startswith("file://") for u in uris)
+
+
+def _closing(exercise_id: str) -> str:
+    exercise = CATALOG.exercises[exercise_id]
+    return next(s.id for s in exercise.steps if s.end and s.id in ("close", "closing"))
+
+
+# ---- red, stop and distress at every step ------------------------------------------------------------------
+
+STEPS = [(ex.id, s.id) for ex in CATALOG.exercises.values() if not ex.gate for s in ex.steps if not s.end]
+
+
+@pytest.mark.parametrize("exercise_id,step_id", STEPS)
+def test_red_is_honoured_at_every_step(device, exercise_id, step_id):
+    reach(device, exercise_id, step_id)
+    turn = device.say("red")
+    assert words(PHRASES["red_stop"] if CATALOG.exercises[exercise_id].partnered else PHRASES["red_solo"]) \
+        in turn.speech
+    if stored(device).get("progress"):
+        pytest.fail(f"red at {exercise_id}/{step_id} left the exercise in progress")
+
+
+@pytest.mark.parametrize("exercise_id,step_id", STEPS[::3])
+def test_a_persons_stop_reaches_the_skill_at_steps_through_the_ovos_stop_pipeline(device, exercise_id, step_id):
+    reach(device, exercise_id, step_id)
+    turn = device.say("stop")
+    assert turn.of(f"{SKILL_ID}.stop.response")[0].data["result"] is True
+    assert not turn.spoken  # as on Alexa: a stop says nothing to whoever else is in the room
+    assert device.skill.conversations == {}  # the conversation is over; a colour now starts nothing
+    assert "Would you like to pick it up" in device.say("open safe harbor").speech
+
+
+@pytest.mark.parametrize("exercise_id,step_id", [s for s in STEPS if s[0] != "grounding"][::2])
+def test_a_flashback_said_at_a_step_stops_it_and_leads_into_grounding(device, exercise_id, step_id):
+    reach(device, exercise_id, step_id)
+    turn = device.say("I'm having a flashback")
+    assert words(PHRASES["triggered"]) in turn.speech
+    assert words(CATALOG.exercises["grounding"].first.say) in turn.speech
+    assert stored(device)["progress"]["exercise"] == "grounding"
+
+
+# ---- holds: the audio service, the scheduled end, pause and resume at the position ------------------------
+
+def test_a_hold_plays_the_committed_audio_and_a_scheduled_event_marks_its_end(device):
+    turn = reach(device, "lying_together", "quiet")
+    (play,) = turn.plays
+    minutes = 5  # quiet_minutes' default
+    uris = [t["uri"] for t in play.data["playlist"]]
+    assert uris == [uris[0]] * minutes + [uris[-1]] and uris[0].endswith("/bed-60s.mp3")
+    assert all(t["title"] == "Quiet time" for t in play.data["playlist"])  # nothing on a screen names the exercise
+    (schedule,) = turn.scheduled
+    assert schedule.data["event"] == f"{SKILL_ID}:hold-end"
+    assert minutes * 60 < schedule.data["time"] - time.time() < minutes * 60 + 10
+    assert not turn.listens
+    ended = device.scheduled_fire(schedule)
+    assert not ended.spoken  # the chime marks the end; the person says next
+    assert stored(device)["progress"]["hold_done"] is True
+    assert words(CATALOG.exercises["lying_together"].step("return").say) in device.say("next").speech
+
+
+def test_pause_and_resume_keep_the_position_of_a_hold(device):
+    reach(device, "sensate_focus", "first_stretch")
+    time.sleep(1.5)
+    paused = device.say("pause")
+    assert paused.stops_audio and paused.of("mycroft.scheduler.remove_event")
+    held = stored(device)["progress"]["hold_ms"]
+    assert 1500 <= held < 15_000
+    resumed = device.say("resume")
+    (play,) = resumed.plays
+    (seek,) = resumed.of("ovos.common_play.set_track_position")
+    minutes = 15  # stretch_minutes' default
+    assert len(play.data["playlist"]) == minutes + 1  # still in the first minute's bed, then the chime
+    assert seek.data["position"] == held
+    (schedule,) = resumed.scheduled
+    left = schedule.data["time"] - time.time()
+    assert minutes * 60 - held / 1000 - 5 < left < minutes * 60 - held / 1000 + 10
+
+
+@pytest.mark.parametrize("word", ["red", "yellow", "I'm having a flashback"])
+def test_colours_and_distress_work_while_a_hold_plays(device, word):
+    reach(device, "sensate_focus", "first_stretch")
+    turn = device.say(word)
+    assert turn.spoken and turn.stops_audio
+
+
+def test_a_device_restart_keeps_a_playing_hold_paused_for_resuming(tmp_path):
+    device = Device(tmp_path)
+    try:
+        reach(device, "sensate_focus", "first_stretch")
+        time.sleep(1.2)
+    finally:
+        device.shutdown()  # OVOS calls the skill's stop() on the way down
+    again = Device(tmp_path)
+    try:
+        held = stored(again)["progress"]["hold_ms"]
+        assert held >= 1200 and stored(again)["progress"]["step"] == "first_stretch"
+        offer = again.say("open safe harbor")
+        assert words(PHRASES["resume_offer"]) in offer.speech and offer.listens
+        resumed = again.say("yes")
+        (seek,) = resumed.of("ovos.common_play.set_track_position")
+        assert seek.data["position"] == held
+    finally:
+        again.shutdown()
+
+
+def test_a_person_saying_stop_during_a_hold_stops_the_audio_and_its_scheduled_end(device):
+    turn = reach(device, "sensate_focus", "first_stretch")
+    (schedule,) = turn.scheduled
+    stopped = device.say("stop")
+    assert stopped.stops_audio and stopped.of("mycroft.scheduler.remove_event")
+    late = device.scheduled_fire(schedule)  # had it fired anyway, it would be about a hold no longer playing
+    assert not late.spoken and stored(device)["progress"]["hold_done"] is False
+
+
+# ---- sessions, settings and data ----------------------------------------------------------------------------
+
+def test_resume_in_a_new_session_on_another_day(tmp_path):
+    device = Device(tmp_path)
+    try:
+        reach(device, "grounding", "see")
+    finally:
+        device.shutdown()
+    again = Device(tmp_path)  # a new conversation, after a restart
+    try:
+        offer = again.say("open safe harbor")
+        assert words(PHRASES["resume_offer"]) in offer.speech
+        step = CATALOG.exercises["grounding"].step("see")
+        assert words(step.say) in again.say("yes").speech
+    finally:
+        again.shutdown()
+
+
+def test_delete_my_data_asks_once_then_forgets_everything(device):
+    reach(device, "grounding", "orient")
+    asked = device.say("delete my data")
+    assert words(PHRASES["delete_confirm"]) in asked.speech and asked.listens
+    device.say("yes")
+    assert stored(device) == {}
+    assert "pick it up" not in device.say("open safe harbor").speech
+
+
+def test_what_do_you_keep_and_only_my_voice_say_what_is_true_here(device):
+    device.say("open safe harbor")
+    kept = device.say("what do you keep about me")
+    assert words(PHRASES["what_we_keep"]) in kept.speech
+    voice = device.say("only my voice")
+    assert words(PHRASES["voice_unknown"]) in voice.speech  # no voice profiles on this device
+
+
+def test_a_rating_said_in_words_and_a_stretch_length_reach_the_engine(device):
+    reach(device, "grounding", "rate_before")
+    device.say("seven")
+    assert stored(device)["ratings"]["before"] == 7
+    device.say("make the stretches ten minutes")
+    assert stored(device)["settings"]["stretch_minutes"] == 10
+
+
+def test_an_unmatched_utterance_in_a_conversation_gets_the_calm_fallback(device):
+    reach(device, "grounding", "orient")
+    turn = device.say("what is the capital of peru")
+    assert words(PHRASES["fallback"], 4) in turn.speech and turn.listens
+
+
+def test_outside_a_conversation_other_requests_are_left_to_other_skills(device):
+    turn = device.say("what is the capital of peru")
+    assert not turn.of(f"{SKILL_ID}.converse.request") and not turn.spoken
+
+
+def test_speech_is_plain_text_for_tts_with_pauses_as_breaks():
+    from skill.openvoiceos.render import speech_chunks
+
+    assert speech_chunks("Breathe in. [pause 2] And   out. [pause 1.5]") == ["Breathe in.", "And out."]
+    assert speech_chunks(None) == []
+    for exercise in CATALOG.exercises.values():
+        for step in exercise.steps:
+            for chunk in speech_chunks(step.say):
+                assert "[" not in chunk and "<" not in chunk, (exercise.id, step.id)
+
+
+# ---- layers and generated files ------------------------------------------------------------------------------
+
+def _imported_after(module: str) -> set[str]:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    return set(out.stdout.split())
+
+
+def test_the_adapter_imports_nothing_of_alexa_flask_or_boto3():
+    loaded = _imported_after("skill.openvoiceos.skill")
+    assert "ovos_workshop" in loaded  # the check sees the adapter's imports
+    bad = {m for m in loaded if re.match(r"(ask_sdk\w*|flask|werkzeug|boto3|botocore)(\.|$)", m)}
+    assert not bad
+
+
+def test_the_engine_imports_nothing_of_ovos():
+    loaded = _imported_after("skill.flows, skill.flows.engine, skill.flows.schema, skill.flows.state")
+    assert not {m for m in loaded if m.startswith("ovos") or m.startswith("padacioso")}
+
+
+def test_the_ovos_intent_files_are_generated_from_the_model_source_and_not_stale():
+    from skill.openvoiceos.resources import check_files
+
+    assert check_files() == []
+
+
+FILL = {"exercise": "grounding", "color": "red", "setting": "less talking", "rating": "seven", "minutes": "ten"}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
+def test_every_phrasing_alexa_is_given_is_understood_the_same_way_here(locale):
+    from skill.model import load_model
+    from skill.openvoiceos.matcher import Matcher
+    from skill.openvoiceos.resources import LOCALE_DIR, stem
+
+    matcher = Matcher(LOCALE_DIR)
+    model = load_model(locale)["interactionModel"]["languageModel"]
+    checked = 0
+    for intent in model["intents"]:
+        for sample in intent.get("samples", []):
+            said = sample.format(**FILL)
+            match = matcher.match(said, locale)
+            assert match is not None and match.intent == stem(intent["name"]), (said, match)
+            checked += 1
+    assert checked > 100  # every sample of every intent (126 in en-US today)
