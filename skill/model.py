@@ -169,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         if args == ["build"]:
             for path in write_models(REPO_ROOT):
                 print(f"wrote {path.relative_to(REPO_ROOT)}")
-            written = ovos_resources.write_files()
-            print(f"wrote {len(written)} OVOS files under {ovos_resources.LOCALE_DIR.relative_to(REPO_ROOT)}")
+            written = ovos_resources.write_files(REPO_ROOT)
+            print(f"wrote {len(written)} OVOS intent and entity files under skill/openvoiceos/locale")
             return 0
-        drift = check_models(REPO_ROOT) + ovos_resources.check_files()
+        drift = check_models(REPO_ROOT) + ovos_resources.check_files(REPO_ROOT)
     except (ModelError, ovos_resources.ResourceError, KeyError, OSError, json.JSONDecodeError,
             tomllib.TOMLDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

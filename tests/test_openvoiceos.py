@@ -314,6 +314,23 @@ def test_the_ovos_intent_files_are_generated_from_the_model_source_and_not_stale
     assert check_files() == []
 
 
+def test_model_check_fails_when_an_ovos_file_is_stale(tmp_path, monkeypatch):
+    import shutil
+
+    import skill.model as skill_model
+    from skill.openvoiceos.resources import SCRIPTS_DIR, SOURCE_PATH
+
+    root = tmp_path / "repo"
+    (root / "skill").mkdir(parents=True)
+    shutil.copy(SOURCE_PATH, root / "skill" / "interaction_model_source.json")
+    shutil.copytree(SCRIPTS_DIR, root / "skill" / "audio_scripts")
+    monkeypatch.setattr(skill_model, "REPO_ROOT", root)
+    assert skill_model.main(["build"]) == 0 and skill_model.main(["check"]) == 0
+    intent = root / "skill" / "openvoiceos" / "locale" / "en-us" / "check_in.intent"
+    intent.write_text(intent.read_text().replace("i'm at {color}\n", ""))
+    assert skill_model.main(["check"]) == 1
+
+
 FILL = {"exercise": "grounding", "color": "red", "setting": "less talking", "rating": "seven", "minutes": "ten"}
 
 

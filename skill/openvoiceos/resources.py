@@ -137,9 +137,20 @@ def build_files(source_path: Path = SOURCE_PATH, scripts_dir: Path = SCRIPTS_DIR
     return files
 
 
-def write_files(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    """Write the generated files (and remove stale ones of ours); returns the paths written."""
-    files = build_files()
+def _paths(repo_root: Path | None) -> tuple[Path, Path, Path]:
+    """(intent source, exercise scripts, locale folder) of a repository checkout (default: this one)."""
+    if repo_root is None:
+        return SOURCE_PATH, SCRIPTS_DIR, LOCALE_DIR
+    root = Path(repo_root)
+    return (root / "skill" / "interaction_model_source.json", root / "skill" / "audio_scripts",
+            root / "skill" / "openvoiceos" / "locale")
+
+
+def write_files(repo_root: Path | None = None) -> list[Path]:
+    """Write the generated files under the repository's skill/openvoiceos/locale/ (and remove stale ones);
+    returns the paths written."""
+    source, scripts, locale_dir = _paths(repo_root)
+    files = build_files(source, scripts)
     written = []
     for rel, text in files.items():
         path = Path(locale_dir) / rel
@@ -152,9 +163,10 @@ def write_files(locale_dir: Path = LOCALE_DIR) -> list[Path]:
     return written
 
 
-def check_files(locale_dir: Path = LOCALE_DIR) -> list[str]:
+def check_files(repo_root: Path | None = None) -> list[str]:
     """Drift messages: each committed file must equal a fresh build, and no other file may be there."""
-    files = build_files()
+    source, scripts, locale_dir = _paths(repo_root)
+    files = build_files(source, scripts)
     drift = []
     for rel, text in files.items():
         path = Path(locale_dir) / rel
