@@ -9,12 +9,14 @@ import time
 import pytest
 from ovos_bus_client.message import Message
 
-from skill.flows import load_catalog
+from skill.openvoiceos.content import wake_word_text
 from skill.openvoiceos.render import plain_text
 from tests.support.ovos import SKILL_ID, Device
 from tests.test_exercise_paths import first_words, paths
 
-CATALOG = load_catalog()
+from skill.openvoiceos.content import load_ovos_catalog
+
+CATALOG = load_ovos_catalog()
 PHRASES = CATALOG.phrases
 # How a person says each kind of answer the content's steps take.
 SAY = {"next": "next", "yes": "yes", "no": "no", "first": "I'll go first", "rating": "two", "distress": "nine"}
@@ -29,8 +31,9 @@ def device(tmp_path):
 
 
 def words(markup: str, n: int = 6) -> str:
-    """The opening words of a content text as the skill speaks it (pauses and placeholders removed)."""
-    return first_words(plain_text(markup), n)
+    """The opening words of a content text as the skill speaks it (pauses and placeholders removed; the default
+    wake word in place of Alexa's name)."""
+    return first_words(plain_text(wake_word_text(markup, "Hey Mycroft")), n)
 
 
 def start(device: Device, exercise_id: str):
@@ -272,6 +275,15 @@ def test_an_unmatched_utterance_in_a_conversation_gets_the_calm_fallback(device)
 def test_outside_a_conversation_other_requests_are_left_to_other_skills(device):
     turn = device.say("what is the capital of peru")
     assert not turn.of(f"{SKILL_ID}.converse.request") and not turn.spoken
+
+
+def test_no_sentence_names_alexa_or_amazon_on_this_platform(device):
+    said = []
+    for utterance in ["open safe harbor", "what do you keep about me", "only my voice", "start sensate focus",
+                      "next", "two", "next", "I'll go first", "help", "pause", "resume", "stop"]:
+        said += device.say(utterance).spoken
+    assert said and not [s for s in said if re.search(r"alexa|amazon", s, re.I)]
+    assert any("Hey Mycroft, next" in s for s in said)  # the stretch's instructions name this device's wake word
 
 
 def test_speech_is_plain_text_for_tts_with_pauses_as_breaks():

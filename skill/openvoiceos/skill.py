@@ -38,11 +38,12 @@ from ovos_workshop.skills.converse import ConversationalSkill
 from ..audio import CHIME_FILE, FILES_DIR
 from ..audio.mp3info import describe
 from ..audio.plan import hold_segments, position_at
-from ..flows import Context, Engine, Ev, Event, Reply, load_catalog
+from ..flows import Context, Engine, Ev, Event, Reply
 from ..flows.events import HoldPlay, HoldPosition
 from ..identity import person_key
 from ..store.sqlite import SqliteStore
 from . import SKILL_ID
+from .content import load_ovos_catalog, wake_word_name, wake_word_text
 from .interim import Identity, TurnRequest, TurnRunner
 from .matcher import Matcher
 from .render import speech_chunks
@@ -83,7 +84,8 @@ class SafeHarborSkill(ConversationalSkill):
         data.mkdir(parents=True, exist_ok=True)
         self.secret = _device_secret(data / "hash-secret")
         self.store = SqliteStore(data / "state.sqlite3")
-        self.runner = TurnRunner(Engine(load_catalog()), self.store, self.secret)
+        self.runner = TurnRunner(Engine(load_ovos_catalog()), self.store, self.secret)
+        self.wake_word = wake_word_name(self.config_core)
         self.matcher = Matcher(LOCALE_DIR)
         self.chime_ms = round(describe(FILES_DIR / CHIME_FILE).duration_s * 1000)
         self.lock = threading.RLock()  # one turn at a time: bus handlers run on several threads
@@ -213,7 +215,7 @@ class SafeHarborSkill(ConversationalSkill):
         if reply.stop_audio or reply.play:
             self._stop_hold(message)
         if spoken:
-            chunks = speech_chunks(reply.speech)
+            chunks = speech_chunks(wake_word_text(reply.speech, self.wake_word))
             for i, chunk in enumerate(chunks):
                 last = i == len(chunks) - 1
                 # The hold starts once the words before it are spoken.
