@@ -1,8 +1,9 @@
 """The baseline: the least an ask-sdk-core skill can do — one sentence for a launch, one for any intent.
 
-No store, no engine, no SSML building: what is left is the SDK's own dispatch and (de)serialisation,
-which every turn of the real skill pays too. It is served by ``skill.web.create_app``, so the web
-layer and the request verification are the same code as the skill's.
+No store, no engine, no SSML building: what is left is the SDK's own dispatch and (de)serialisation, served
+by the smallest Flask app around it (``create_baseline_app``) with the same request verification and the
+same waitress settings as the skill. The skill's own web layer (skill/alexa/web.py) is not shared: how it
+parses and checks a request is part of what the benchmark measures.
 """
 from __future__ import annotations
 
@@ -44,3 +45,36 @@ def build_baseline() -> CustomSkill:
     builder.add_request_handler(AnyIntentHandler())
     builder.add_request_handler(SessionEndedHandler())
     return builder.create()
+
+
+def create_baseline_app(verifier):
+    """The bare skill's web service, as ask-sdk-core alone gives it: the same request verification as the
+    skill (ask-sdk-webservice-support cannot be imported here, docs/platform-alexa.md), then the SDK's own
+    ``DefaultSerializer`` to parse the body and write the response, and ``CustomSkill.invoke`` between."""
+    import json
+
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+    from flask import Flask, Response, request
+
+    from skill.alexa.verify import VerificationError
+
+    app = Flask(__name__)
+    skill, serializer = build_baseline(), DefaultSerializer()
+
+    @app.post("/alexa")
+    def alexa() -> Response:
+        body = request.get_data()
+        try:
+            verifier.verify(request.headers, body)
+        except VerificationError as exc:
+            return Response(json.dumps({"error": exc.reason}), status=400, mimetype="application/json")
+        envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+        response = serializer.serialize(skill.invoke(request_envelope=envelope, context=None))
+        return Response(json.dumps(response), mimetype="application/json")
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return Response('{"status": "ok"}', mimetype="application/json")
+
+    return app

@@ -1,8 +1,7 @@
 """Load for the benchmark: target processes, simulated people over keep-alive HTTP, and the numbers.
 
-A person is a ``tests.support.alexa.Speaker`` (real Alexa request JSON from tests/fixtures, signed by
-the test CA, session attributes carried back as Alexa does) whose client is a keep-alive
-``http.client`` connection instead of Flask's test client. Only the HTTP exchange is timed; building
+A person is a ``bench.person.Person`` (the product's Alexa request builder, signed by the local CA, session
+attributes carried back as Alexa does) whose client is a keep-alive ``http.client`` connection. Only the HTTP exchange is timed; building
 and signing the request happen before the clock starts.
 """
 from __future__ import annotations
@@ -23,18 +22,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from tests.support.alexa import Speaker
-from tests.support.alexa_ca import SKILL_ID, alexa_ca, encode, launch_request
+from skill.alexa.localca import SKILL_ID, alexa_ca, encode, launch_request
+
+from .person import SCRIPT, Person  # noqa: F401  (SCRIPT: the sessions' script, for reports)
 
 REPO = Path(__file__).resolve().parents[1]
 HASH_SECRET = "bench-hash-secret-0123456789abcdef"
 START_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 10.0
-
-# One session of one person: open the skill, start grounding (entity resolution), go on, ask to hear it
-# again (a turn that changes nothing), check in, pause. The check-in alternates green / yellow.
-SCRIPT = ("launch", "start:grounding", "next", "repeat", "checkin", "pause")
-
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -125,7 +120,7 @@ _REQUEST_ID = re.compile(rb'"requestId": "([^"]+)"')
 
 
 class HttpClient:
-    """What ``Speaker`` needs of a Flask test client (``post``), over one keep-alive connection.
+    """What a ``Person`` needs of a Flask test client (``post``), over one keep-alive connection.
 
     Each POST's wall time (send to last byte read) goes to ``record(target, seconds, status, kind)``.
     """
@@ -135,13 +130,14 @@ class HttpClient:
         self.conn: http.client.HTTPConnection | None = None
         self.kind = "?"  # what the person is saying now, set by the person before each turn
         self.session_of: dict[str, str] = {}  # request id -> session id, to count per session
-        self.speaker: Speaker | None = None
+        self.person: Person | None = None
 
     def post(self, path: str, data: bytes, headers: dict[str, str], content_type: str) -> _Reply:
         headers = {**headers, "Content-Type": content_type, "Content-Length": str(len(data))}
         match = _REQUEST_ID.search(data)
-        if match and self.speaker is not None and self.speaker.session_id:
-            self.session_of[match.group(1).decode()] = self.speaker.session_id
+        session_id = self.person.conversation.session_id if self.person is not None else None
+        if match and session_id:
+            self.session_of[match.group(1).decode()] = session_id
         for attempt in (1, 2):  # a keep-alive connection the server closed: reconnect once, untimed
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT_S)
@@ -170,32 +166,6 @@ class HttpClient:
             self.conn = None
 
 
-class Person:
-    """One simulated person at one device, talking to one target, one scripted session after another."""
-
-    def __init__(self, number: int, client: HttpClient, api_endpoint: str):
-        self.client = client
-        self.speaker = Speaker(client, user_id=f"amzn1.ask.account.BENCH{number:05d}",
-                               device_id=f"amzn1.ask.device.BENCH{number:05d}",
-                               api_endpoint=api_endpoint, sign=alexa_ca().signed_headers)
-        client.speaker = self.speaker
-        self.step = 0
-        self.sessions = 0
-
-    def turn(self) -> None:
-        what = SCRIPT[self.step % len(SCRIPT)]
-        self.step += 1
-        if what == "launch":
-            self.sessions += 1
-            self.client.kind = "launch"
-            self.speaker.launch()
-            return
-        if what == "checkin":
-            what = "green" if self.sessions % 2 else "yellow"
-        self.client.kind = what.split(":")[0]
-        self.speaker.say(what)
-
-
 # --------------------------------------------------------------------------- the load, round-robin
 
 
@@ -216,10 +186,16 @@ class Load:
         self.samples = {t.name: Samples() for t in targets}
         self.recording = False
         self.people = {
-            t.name: [Person(i + 1, HttpClient(t.port, t.name, self._record), api_endpoint)
+            t.name: [self._person(i + 1, HttpClient(t.port, t.name, self._record), api_endpoint)
                      for i in range(concurrency)]
             for t in targets
         }
+
+    @staticmethod
+    def _person(number: int, client: HttpClient, api_endpoint: str) -> Person:
+        person = Person(number, client, api_endpoint)
+        client.person = person
+        return person
 
     def _record(self, target: str, seconds: float, status: int, kind: str) -> None:
         if not self.recording:
@@ -386,7 +362,7 @@ def first_answer_seconds(target: Target) -> float:
 
 def verification_cost(n: int, repeats: int = 5) -> dict:
     """Seconds per ``RequestVerifier.verify`` with a warm certificate cache, vs the same with checks off."""
-    from skill.verify import RequestVerifier
+    from skill.alexa.verify import RequestVerifier
 
     ca = alexa_ca()
     bodies = [encode(launch_request(SKILL_ID)) for _ in range(n)]

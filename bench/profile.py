@@ -17,59 +17,53 @@ import tempfile
 import time
 from pathlib import Path
 
-from .load import HASH_SECRET, SCRIPT
+from .load import HASH_SECRET
+from .person import SCRIPT, Person
 
 
 class _TimedClient:
     """Wraps Flask's test client to time each POST by the kind of turn being said."""
 
-    def __init__(self, client):
-        self.client, self.kind, self.times = client, "?", {}
+    def __init__(self, client, profiler: cProfile.Profile | None = None):
+        self.client, self.kind, self.times, self.profiler = client, "?", {}, profiler
 
     def post(self, *a, **kw):
+        if self.profiler:
+            self.profiler.enable()  # the request only: not the client's building and signing
         t0 = time.perf_counter()
         reply = self.client.post(*a, **kw)
+        if self.profiler:
+            self.profiler.disable()
         self.times.setdefault(self.kind, []).append(time.perf_counter() - t0)
         return reply
 
 
 def _app(kind: str, db: Path, api_endpoint: str):
     from skill.config import Settings
-    from skill.web import create_app
-    from skill.wiring import build
-    from tests.support.alexa_ca import SKILL_ID, alexa_ca
+    from skill.alexa.web import create_app
+    from skill.alexa.skill import build
+    from skill.alexa.localca import SKILL_ID, alexa_ca
 
-    from .baseline import build_baseline
+    from .baseline import create_baseline_app
 
     settings = Settings.from_env(dev=False, env={"SKILL_ID": SKILL_ID, "SKILL_HASH_SECRET": HASH_SECRET,
                                                  "SKILL_STORE": f"sqlite:///{db}"})
+    verifier = alexa_ca().make_verifier(SKILL_ID)
     if kind == "skill":
         skill, services = build(settings)
-    else:
-        skill, services = build_baseline(), None
-    return create_app(settings, skill, verifier=alexa_ca().make_verifier(SKILL_ID)), services
+        return create_app(settings, skill, verifier=verifier), services
+    return create_baseline_app(verifier), None
 
 
 def run_sessions(kind: str, sessions: int, people: int, db: Path, api_endpoint: str,
                  profiler: cProfile.Profile | None = None) -> dict[str, list[float]]:
-    from tests.support.alexa import Speaker
-    from tests.support.alexa_ca import alexa_ca
-
     app, _services = _app(kind, db, api_endpoint)
-    client = _TimedClient(app.test_client())
-    speakers = [Speaker(client, user_id=f"amzn1.ask.account.PROF{i:04d}", device_id=f"amzn1.ask.device.PROF{i:04d}",
-                        api_endpoint=api_endpoint, sign=alexa_ca().signed_headers) for i in range(people)]
+    client = _TimedClient(app.test_client(), profiler)
+    people_ = [Person(i, client, api_endpoint, prefix="PROF") for i in range(people)]
     for n in range(sessions):
-        speaker = speakers[n % people]
-        for what in SCRIPT:
-            if what == "checkin":
-                what = "green" if n % 2 else "yellow"
-            client.kind = what.split(":")[0]
-            if profiler:
-                profiler.enable()
-            speaker.launch() if what == "launch" else speaker.say(what)
-            if profiler:
-                profiler.disable()
+        person = people_[n % people]
+        for _ in SCRIPT:
+            person.turn()
     return client.times
 
 

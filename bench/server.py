@@ -2,7 +2,7 @@
 
 Production form: ``Settings.from_env(dev=False)`` (SKILL_ID, SKILL_HASH_SECRET and SKILL_STORE come from
 the environment), waitress, every request verified. The verifier is the test CA's (as
-``tests.support.alexa_ca.TestAlexaCA.make_verifier`` builds it), trusting the root and serving the
+``skill.alexa.localca.TestAlexaCA.make_verifier`` builds it), trusting the root and serving the
 chain that the driver wrote to DIR, because the driver signs with keys made in its own process.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from cryptography import x509
 
-from skill.verify import CertificateFetcher, RequestVerifier
-from tests.support.alexa_ca import SKILL_ID
+from skill.alexa.verify import CertificateFetcher, RequestVerifier
+from skill.alexa.localca import SKILL_ID
 
 
 def shared_verifier(ca_dir: Path) -> RequestVerifier:
@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     from waitress import serve
 
     from skill.config import Settings
-    from skill.web import create_app
-    from skill.wiring import build, configure_logging
+    from skill.alexa.web import create_app
+    from skill.alexa.skill import build
+    from skill.logs import configure_logging
 
     configure_logging()  # the same JSON-lines logging for both targets; only the skill logs turns
     settings = Settings.from_env(dev=False)
@@ -65,11 +66,14 @@ def main(argv: list[str] | None = None) -> int:
         synchronous = os.environ.get("BENCH_SQLITE_SYNCHRONOUS")
         if synchronous:  # an experiment only (python -m bench --sqlite-synchronous): not the product's setting
             _set_sqlite_synchronous(services.store, synchronous)
-    else:
-        from .baseline import build_baseline
+        app = create_app(settings, skill, verifier=shared_verifier(args.ca), audio_dir=audio_dir)
+        from skill.__main__ import settle_memory
 
-        skill, audio_dir = build_baseline(), None
-    app = create_app(settings, skill, verifier=shared_verifier(args.ca), audio_dir=audio_dir)
+        settle_memory()  # as `python -m skill serve` does
+    else:
+        from .baseline import create_baseline_app
+
+        app = create_baseline_app(shared_verifier(args.ca))
     serve(app, host="127.0.0.1", port=args.port, threads=args.threads, ident=f"bench-{args.target}")
     return 0
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from skill.config import Settings
-from skill.web import create_app
-from skill.wiring import build
+from skill.alexa.web import create_app
+from skill.alexa.skill import build
 from tests.support.alexa import Speaker
-from tests.support.alexa_ca import SKILL_ID, alexa_ca
+from skill.alexa.localca import SKILL_ID, alexa_ca
 
 SECRET = "test-hash-secret-0123456789abcdef"
 AUDIO_BASE = "https://audio.example.test/audio"

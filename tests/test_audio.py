@@ -17,16 +17,9 @@ import pytest
 from skill.audio import BED_FILE, CHIME_FILE, FILES_DIR, audio_manifest, audio_url, local_path
 from skill.audio import build as audio_build
 from skill.audio.mp3info import describe, describe_bytes
-from skill.audio.plan import (
-    SEGMENT_SECONDS,
-    TokenParts,
-    hold_segments,
-    make_token,
-    new_run_id,
-    parse_token,
-    position_at,
-    remaining_seconds,
-)
+from skill.alexa.audioplayer import TokenParts, make_token, new_run_id, parse_token
+from skill.audio import segment_file
+from skill.core.holds import SEGMENT_SECONDS, hold_segments, position_at, remaining_seconds
 from skill.audio.publish import CACHE_CONTROL, PublishError, publish
 from skill.audio.publish import main as publish_main
 
@@ -173,8 +166,8 @@ def test_beds_add_up_to_every_hold_length():
         beds, chime = segments[:-1], segments[-1]
         assert [s.index for s in segments] == list(range(len(segments))), total
         assert len(beds) == math.ceil(total / 60), total
-        assert all(s.kind == "bed" and s.file == BED_FILE for s in beds), total
-        assert (chime.kind, chime.file, chime.start_offset_ms) == ("chime", CHIME_FILE, 0), total
+        assert all(s.kind == "bed" and segment_file(s.kind) == BED_FILE for s in beds), total
+        assert (chime.kind, segment_file(chime.kind), chime.start_offset_ms) == ("chime", CHIME_FILE, 0), total
         assert sum(played_ms(segments)) == total * 1000, total
         assert 0 <= beds[0].start_offset_ms < 60_000, total
         assert all(s.start_offset_ms == 0 for s in beds[1:]), total

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.alexa import fixture, now_iso
-from tests.support.alexa_ca import SKILL_ID
+from skill.alexa.localca import SKILL_ID
 from tests.test_grounding import MARK, RED_STOP, WALK
 
 ROOT = Path(__file__).resolve().parents[1]

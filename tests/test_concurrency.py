@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from skill.flows import State
+from skill.core import State
 from skill.store.dynamodb import DynamoDBStore, create_table
 from skill.store.sqlite import SqliteStore
 from tests.conftest import SkillServer
@@ -82,7 +82,7 @@ class Pair:
         self.b = self.servers[1].speaker(user_id=USER, device_id="amzn1.ask.device.BEDROOM")
 
     def record(self):
-        from skill.identity import person_key
+        from skill.core.identity import person_key
         key = person_key(self.servers[0].settings.hash_secret, USER)
         return self.stores[0].inner.load(key)
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skill.flows import load_catalog
+from skill.core import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = load_catalog()

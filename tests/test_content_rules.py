@@ -1,6 +1,6 @@
 """The rules for words (shared/CONTENT.md), checked on every text the skill can say.
 
-Reads the content files through ``skill.flows.load_catalog()``: every step text of every exercise (say, gentle,
+Reads the content files through ``skill.core.load_catalog()``: every step text of every exercise (say, gentle,
 brief, reprompt, help, say_without_clock), every shared phrase, the day sentences and the crisis lines.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from skill.flows import load_catalog
-from skill.speech import ssml_problems, to_ssml
+from skill.core import load_catalog
+from skill.alexa.ssml import ssml_problems, to_ssml
 
 CATALOG = load_catalog()
 PHRASES = CATALOG.phrases
@@ -236,7 +236,7 @@ SPOKEN = spoken_texts()
 def test_every_text_passes_the_ssml_check(gentle):
     problems = {}
     for where, text in SPOKEN:
-        ssml = to_ssml(text, gentle=gentle)
+        ssml = to_ssml(text, CATALOG.pacing["gentle" if gentle else "normal"])
         if ssml_problems(ssml):
             problems[where] = ssml_problems(ssml)
     assert not problems, problems
@@ -244,6 +244,6 @@ def test_every_text_passes_the_ssml_check(gentle):
 
 def test_the_ssml_check_catches_a_broken_text():
     """The check above can fail: a text with markup Alexa refuses does not pass."""
-    assert ssml_problems(to_ssml("Warm & <b>bold</b>")) == []  # escaped, so fine
+    assert ssml_problems(to_ssml("Warm & <b>bold</b>", CATALOG.pacing["normal"])) == []  # escaped, so fine
     assert ssml_problems("<speak><b>bold</b></speak>")
-    assert ssml_problems(to_ssml("word " * 2000))  # over the length limit
+    assert ssml_problems(to_ssml("word " * 2000, CATALOG.pacing["normal"]))  # over the length limit

@@ -1,12 +1,17 @@
-"""Content validation: errors point at the file, the step and the field; every real exercise is a sound graph."""
+"""Content validation: errors point at the file, the step and the field; what the engine assumes is checked at load."""
 from __future__ import annotations
 
-from collections import deque
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from skill.flows.schema import ContentError, Exercise, load_catalog, load_exercise
+from skill.core.content import SCRIPTS_DIR, ContentError, load_catalog, load_exercise
+
+REPO = Path(__file__).resolve().parents[1]
 
 GOOD = '''
 id = "mini"
@@ -76,64 +81,95 @@ def test_file_level_errors_name_the_file(tmp_path):
         assert "mini.toml" in str(info.value) and f"'{field}'" in str(info.value)
 
 
-# --------------------------------------------------------------------------- the real exercises
+# --------------------------------------------------------------------------- rules that span steps
+
+# Each breaks one thing the engine assumes; the loader must refuse it, naming file, step and field.
+BROKEN_GRAPH = {
+    "unreachable-step": ('on = { yes = "done", no = "one" }', 'on = { yes = "done", no = "done", next = "done" }\n'
+                         '[[steps]]\nid = "orphan"\nsay = "Nobody comes here."', "orphan", "id"),
+    "dead-end": ('on = { yes = "done", no = "one" }', 'on = { yes = "two", no = "two", next = "two" }', "one", "on"),
+    "question-without-no": ('on = { yes = "done", no = "one" }', 'on = { yes = "done" }', "two", "on"),
+    "ending-that-does-not-end": ('say = "This is the end."', 'say = "Goodbye."', "done", "say"),
+    "today-in-gentle-without-no-clock-form": ('id = "one"\n', 'id = "one"\ngentle = "{today} Slowly."\n',
+                                              "one", "gentle_without_clock"),
+    "today-in-brief-without-no-clock-form": ('id = "one"\n', 'id = "one"\nbrief = "{today}"\n',
+                                             "one", "brief_without_clock"),
+    "today-in-a-reprompt": ('id = "one"\n', 'id = "one"\nreprompt = "{today}"\n', "one", "reprompt"),
+}
 
 
-def targets(exercise: Exercise, step_id: str) -> set[str]:
-    """The steps one answer can lead to from ``step_id`` (written independently of the engine)."""
-    ids = [s.id for s in exercise.steps]
-    i = ids.index(step_id)
-    step = exercise.steps[i]
-    out = set()
-    for target in step.on.values():
-        if target == "next":
-            assert i + 1 < len(ids), f"{exercise.id}: '{step_id}' says next after the last step"
-            out.add(ids[i + 1])
-        elif target == "back":
-            out.update(ids[max(i - 1, 0):i] or [step_id])
-        elif target == "repeat":
-            out.add(step_id)
-        elif target == "end":
-            out.add(next(s.id for s in exercise.steps if s.end))
-        else:
-            assert target in ids, f"{exercise.id}: '{step_id}' leads to unknown '{target}'"
-            out.add(target)
-    return out
+@pytest.mark.parametrize("case", BROKEN_GRAPH)
+def test_the_loader_refuses_what_the_engine_cannot_run(tmp_path, case):
+    old, new, step, field = BROKEN_GRAPH[case]
+    assert old in GOOD
+    with pytest.raises(ContentError) as info:
+        load_exercise(write(tmp_path, GOOD.replace(old, new, 1)))
+    message = str(info.value)
+    assert "mini.toml" in message and f"'{step}'" in message and f"'{field}'" in message, message
 
 
-def reachable(exercise: Exercise, start: str) -> set[str]:
-    seen, queue = {start}, deque([start])
-    while queue:
-        for nxt in targets(exercise, queue.popleft()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
+def test_a_no_clock_form_for_each_variant_is_used(tmp_path):
+    text = GOOD.replace('id = "one"\n', 'id = "one"\ngentle = "{today} Slowly."\n'
+                        'gentle_without_clock = "This is now. Slowly."\n', 1)
+    step = load_exercise(write(tmp_path, text)).step("one")
+    assert step.without_clock("gentle") == "This is now. Slowly." and step.without_clock("say") is None
 
 
-CATALOG = load_catalog()
+def copy_scripts(tmp_path: Path) -> Path:
+    folder = tmp_path / "scripts"
+    shutil.copytree(SCRIPTS_DIR, folder)
+    return folder
 
 
-@pytest.mark.parametrize("exercise_id", sorted(CATALOG.exercises))
-def test_every_step_is_reachable_and_has_a_way_out(exercise_id):
-    exercise = CATALOG.exercises[exercise_id]
-    ends = {s.id for s in exercise.steps if s.end}
-    assert ends, "no end step"
-    from_first = reachable(exercise, exercise.first.id)
-    every = {s.id for s in exercise.steps}
-    assert from_first == every, f"unreachable: {every - from_first}"
-    for step in exercise.steps:
-        if step.end:
-            assert not step.on, f"'{step.id}' ends but answers {step.on}"
-            continue
-        assert reachable(exercise, step.id) & ends, f"'{step.id}' has no way to an ending"
-        if step.asks_question:
-            assert {"yes", "no"} <= set(step.on), f"'{step.id}' asks but cannot take both answers"
+def test_the_grounding_exercise_is_found_by_its_role_not_its_name(tmp_path):
+    folder = copy_scripts(tmp_path)
+    text = (folder / "grounding.toml").read_text().replace('id = "grounding"', 'id = "come_back"', 1)
+    (folder / "grounding.toml").unlink()
+    (folder / "come_back.toml").write_text(text)
+    catalog = load_catalog(folder)
+    assert catalog.grounding.id == "come_back"
 
 
-def test_the_graph_check_catches_a_dead_end(tmp_path):
-    # A step that only loops back on itself cannot reach the ending: the check above must see that.
-    text = GOOD.replace('on = { yes = "done", no = "one" }', 'on = { yes = "two", no = "two", next = "two" }')
-    exercise = load_exercise(write(tmp_path, text))
-    assert not reachable(exercise, "two") & {"done"}
-    assert "done" not in reachable(exercise, "one")
+def test_a_catalog_without_a_grounding_role_is_refused(tmp_path):
+    folder = copy_scripts(tmp_path)
+    path = folder / "grounding.toml"
+    path.write_text(path.read_text().replace('role = "grounding"', "", 1))
+    with pytest.raises(ContentError, match="'role'"):
+        load_catalog(folder)
+
+
+def test_a_partnered_exercise_explains_the_colours_once(tmp_path):
+    folder = copy_scripts(tmp_path)
+    path = folder / "lying_together.toml"
+    text = path.read_text()
+    explained = "Green means keep going. Yellow means slow down. Red means stop"
+    assert explained in text
+    path.write_text(text.replace('Find a way to lie down near each other', explained + ". Find a way to lie down near"
+                                 " each other", 1))
+    with pytest.raises(ContentError) as info:
+        load_catalog(folder)
+    assert "lying_together.toml" in str(info.value) and "'settle'" in str(info.value)
+
+
+@pytest.mark.parametrize("command", [["content", "check"], ["model", "build"], ["model", "check"]])
+def test_start_up_and_the_cli_refuse_broken_content_naming_file_step_and_field(tmp_path, command):
+    """``python -m skill content check`` and ``model build`` load through the same loader as start-up."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "skill", repo / "skill", ignore=shutil.ignore_patterns("__pycache__", "files"))
+    shutil.copytree(REPO / "interaction_models", repo / "interaction_models")
+    (repo / "skill" / "audio" / "files").mkdir()
+    for name in ("bed-60s.mp3", "chime.mp3"):
+        shutil.copy(REPO / "skill" / "audio" / "files" / name, repo / "skill" / "audio" / "files" / name)
+    path = repo / "skill" / "audio_scripts" / "grounding.toml"
+    path.write_text(path.read_text().replace("Let's notice where you are.", "Let's notice {where}.", 1))
+    done = subprocess.run([sys.executable, "-m", "skill", *command], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(repo)}, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "grounding.toml" in done.stderr and "'orient'" in done.stderr and "'say'" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_real_content_checks_clean():
+    done = subprocess.run([sys.executable, "-m", "skill", "content", "check"], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and "content ok" in done.stdout, done.stderr

@@ -11,11 +11,12 @@ import socket
 
 import pytest
 
-from skill.audio.plan import make_token, parse_token
-from skill.flows import load_catalog
-from skill.speech import GENTLE, NORMAL, ssml_problems
+from skill.alexa.audioplayer import make_token, parse_token
+from skill.core import load_catalog
+from skill.alexa.ssml import rate_text, ssml_problems
 
 CATALOG = load_catalog()
+PACING = CATALOG.pacing
 PHRASES = CATALOG.phrases
 SF = CATALOG.exercises["sensate_focus"]
 HANDS = CATALOG.exercises["sensate_focus_hands"]
@@ -181,7 +182,7 @@ def test_a_whole_sensate_focus_session(server):
     for turn in turns:
         for ssml in (turn.ssml, turn.reprompt_ssml):
             assert not ssml or not ssml_problems(ssml)
-    assert all(rate_of(t) == NORMAL.rate for t in turns)
+    assert all(rate_of(t) == rate_text(PACING["normal"]) for t in turns)
 
 
 def test_go_first_only_answers_the_choosing_step(server):
@@ -389,8 +390,8 @@ def test_a_rise_in_distress_brings_aftercare_then_a_gentle_repeat_and_no_next_st
     alexa = person(server)
     again = alexa.say("start:sensate_focus")
     assert phrase("repeat_gently") in again.speech and opening(SF.first.gentle) in again.speech
-    assert rate_of(again) == GENTLE.rate
-    assert rate_of(alexa.say("next")) == GENTLE.rate  # the whole session is gentle
+    assert rate_of(again) == rate_text(PACING["gentle"])
+    assert rate_of(alexa.say("next")) == rate_text(PACING["gentle"])  # the whole session is gentle
     alexa.say("cancel")
     # Finished twice, but distress rose: the next step is not offered.
     offer = alexa.say("start:sensate_focus_hands")
@@ -401,7 +402,7 @@ def test_a_session_without_a_rise_starts_normally_next_time(server):
     alexa = person(server)
     rated_session(alexa, "5", "5")
     turn = alexa.say("start:sensate_focus")
-    assert phrase("repeat_gently") not in turn.speech and rate_of(turn) == NORMAL.rate
+    assert phrase("repeat_gently") not in turn.speech and rate_of(turn) == rate_text(PACING["normal"])
 
 
 def test_the_gentle_repeat_is_for_the_next_session_only(server):
@@ -410,7 +411,7 @@ def test_the_gentle_repeat_is_for_the_next_session_only(server):
     gentle = finish_session(alexa)  # the gentle repeat, finished, no numbers given
     assert "end of today's sensate focus" in gentle.speech
     turn = alexa.say("start:sensate_focus")
-    assert phrase("repeat_gently") not in turn.speech and rate_of(turn) == NORMAL.rate
+    assert phrase("repeat_gently") not in turn.speech and rate_of(turn) == rate_text(PACING["normal"])
 
 
 @pytest.mark.parametrize("locale,words", [("en-US", "nine eight eight"), ("en-GB", "Samaritans"),
@@ -501,7 +502,7 @@ def test_triggered_from_any_step_grounds_then_returns_gently(server, exercise_id
     assert back.speech.startswith(phrase("return_gently"))
     wording = step.gentle or step.say
     assert opening(wording) in back.speech, back.speech
-    assert rate_of(back) == GENTLE.rate
+    assert rate_of(back) == rate_text(PACING["gentle"])
     if step.hold:
         parts = parse_token(hold_token(back))
         assert (parts.exercise, parts.step, parts.index) == (exercise_id, step_id, 0)

@@ -3,7 +3,7 @@
 Proves at the skill level what ARCHITECTURE.md promises of the deployed store: a storage outage
 mid-exercise never ends the exercise and loses nothing already saved; progress made during the
 outage is saved once the store is back; items carry a TTL and a version and no raw Alexa id; a stale
-device follows the rule in skill/flows/state.py `reconcile`; one read per session, one write per
+device follows the rule in skill/core/merge.py `reconcile`; one read per session, one write per
 changing turn. Also `python -m skill store create` against the same kind of server.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from skill.flows import Progress, State, load_catalog
+from skill.core import Progress, State, load_catalog
 from skill.store.dynamodb import DynamoDBStore, create_table
 from tests.conftest import SkillServer
 from tests.support.dynamo_server import MotoServer, free_port, local_aws_env, moto_server  # noqa: F401

@@ -2,12 +2,13 @@
 import dataclasses
 import json
 
-from skill.flows import Progress, State, reconcile
+from skill.core import Progress, State
+from skill.core.merge import reconcile
 
 
 def full_state() -> State:
     return State(progress=Progress("sensate_focus", "debrief", ["welcome", "agreements"], True, "r3", 1200, True),
-                 pending="resume", welcomed=True, completed={"grounding": 2}, holds=3, playback_failed=True,
+                 welcomed=True, completed={"grounding": 2}, holds=3, playback_failed=True,
                  settings={"stretch_minutes": 10, "less_talking": True}, ratings={"before": 4},
                  repeat_next=["sensate_focus"], ready_next=True,
                  return_to=Progress("lying_together", "quiet"))
@@ -15,7 +16,9 @@ def full_state() -> State:
 
 def test_to_dict_matches_asdict_and_round_trips():
     state = full_state()
-    assert state.to_dict() == dataclasses.asdict(state)  # the hand-written form misses no field
+    stored = dataclasses.asdict(state)
+    del stored["pending"]  # the question just asked lives in the session only
+    assert state.to_dict() == stored  # the hand-written form misses no other field
     assert State.from_dict(json.loads(json.dumps(state.to_dict()))) == state
 
 

@@ -7,10 +7,11 @@ from collections import deque
 
 import pytest
 
-from skill.flows import load_catalog
-from skill.speech import GENTLE, NORMAL, ssml_problems
+from skill.core import load_catalog
+from skill.alexa.ssml import rate_text, ssml_problems
 
 CATALOG = load_catalog()
+PACING = CATALOG.pacing
 EXERCISES = sorted(CATALOG.exercises)
 # How each answer is said to the skill.
 SAY = {"next": ("next",), "yes": ("yes",), "no": ("no",), "first": ("GoFirstIntent",),
@@ -165,10 +166,10 @@ def test_yellow_at_every_step_gives_the_slower_variant(ready_server, exercise_id
     alexa = speaker_for(ready_server, exercise_id, step_id, "yellow")
     reach(alexa, exercise_id, step_id)
     turn = alexa.say("yellow", new_session=alexa.session_id is None)
-    assert f'rate="{GENTLE.rate}"' in turn.ssml and "slow down" in turn.speech
+    assert f'rate="{rate_text(PACING["gentle"])}"' in turn.ssml and "slow down" in turn.speech
     assert "Would you like" in turn.speech and not turn.ends_session
     again = alexa.say("yes")  # back a step, or this step again: slower either way
-    assert f'rate="{GENTLE.rate}"' in again.ssml and f'rate="{NORMAL.rate}"' not in again.ssml
+    assert f'rate="{rate_text(PACING["gentle"])}"' in again.ssml and f'rate="{rate_text(PACING["normal"])}"' not in again.ssml
     step = CATALOG.exercises[exercise_id].step(step_id)
     if step.gentle and step_id == CATALOG.exercises[exercise_id].first.id:
         assert first_words(step.gentle) in again.speech

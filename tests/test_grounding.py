@@ -12,7 +12,7 @@ import tomllib
 
 import pytest
 
-from skill.flows.schema import SCRIPTS_DIR
+from skill.core.content import SCRIPTS_DIR
 from tests.support.alexa import Speaker
 
 GROUNDING = tomllib.loads((SCRIPTS_DIR / "grounding.toml").read_text(encoding="utf-8"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from skill.audio import audio_manifest
-from skill.audio.plan import parse_token
-from skill.speech import ssml_problems
+from skill.alexa.audioplayer import parse_token
+from skill.alexa.ssml import ssml_problems
 from tests.conftest import AUDIO_BASE, SkillServer
 
 EXERCISE = "lying_together"
@@ -243,7 +243,7 @@ def test_audio_reports_reach_the_hold_of_a_recognised_voice(server):
 
 def test_serve_plays_the_hold_audio_by_its_published_name_with_range_requests(tmp_path):
     from skill.audio import FILES_DIR
-    from skill.web import create_app
+    from skill.alexa.web import create_app
     from tests.conftest import settings_for
 
     server = SkillServer(tmp_path / "s.db")

@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
 
-from skill.identity import person_key
-from skill.speech import ssml_problems
-from skill.web import MAX_BODY_BYTES, create_app, dev_verifier
+from skill.core.identity import person_key
+from skill.alexa.ssml import ssml_problems
+from skill.alexa.web import MAX_BODY_BYTES, create_app, dev_verifier
+from skill.alexa.envelopes import Conversation
 from tests.support.alexa import Speaker, fixture
-from tests.support.alexa_ca import SKILL_ID, alexa_ca
+from skill.alexa.localca import SKILL_ID, alexa_ca
 
 SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
 # Request types the SDK's model knows but this skill does not act on, and some it has never heard of.
@@ -120,19 +121,10 @@ def send(speaker: Speaker, body: bytes, headers: dict[str, str] | None = None) -
 
 
 def base_envelopes(sp: Speaker) -> dict[str, dict]:
-    """Fresh real-shaped envelopes (fresh timestamps) from tests/fixtures."""
-    out = {}
-    for name in ("launch", "session_ended"):
-        env = fixture(name)
-        sp._system(env)
-        sp._session(env, new_session=(name == "launch"))
-        out[name] = env
-    env = fixture("audio_player")
-    sp._system(env)
-    out["audio_player"] = env
-    env = fixture("skill_disabled")
-    sp._system(env)
-    out["skill_disabled"] = env
+    """Fresh real-shaped envelopes (fresh timestamps) from the request builder."""
+    out = {"launch": Conversation.launch(sp), "session_ended": Conversation.session_ended(sp),
+           "audio_player": Conversation.audio_event(sp, "AudioPlayer.PlaybackNearlyFinished", "TOKEN", 0),
+           "skill_disabled": Conversation.skill_disabled(sp)}
     out["intent_exercise"] = sp.envelope("StartExerciseIntent", {"exercise": ("grounding", "grounding")})
     out["intent_checkin"] = sp.envelope("CheckInIntent", {"color": ("yellow", "yellow")})
     out["intent_unmatched"] = sp.envelope("StartExerciseIntent", {"exercise": ("juggling", None)})
@@ -276,10 +268,7 @@ MALFORMED_BODIES = [
 
 
 def _retyped(path: list[str], value: Any) -> bytes:
-    env = fixture("launch")
-    sp = Speaker(None)
-    sp._system(env)
-    sp._session(env, new_session=True)
+    env = Conversation(SKILL_ID).launch()
     node = env
     for key in path[:-1]:
         node = node[key]
@@ -477,7 +466,7 @@ def forge_tag(srv, attributes: dict, env: dict) -> None:
     rather than refused at the tag (the test knows the hashing key; an attacker would not)."""
     sh = attributes.get("sh")
     try:
-        from skill.intents.persistence import session_tag
+        from skill.core.identity import session_tag
     except ImportError:  # an adapter without tagged sessions reads any "sh" as it is
         return
     if isinstance(sh, dict):

@@ -141,7 +141,7 @@ def test_function_runtime_size_and_timeout(cfn: dict[str, Any]) -> None:
     assert props["MemorySize"] == 512
     # Alexa gives up at about 8 s; the function must end first.
     assert props["Timeout"] == 7
-    assert props["Handler"] == "skill.lambda_function.handler"
+    assert props["Handler"] == "skill.alexa.lambda_function.handler"
     role_name, _ = _one(cfn, "AWS::IAM::Role")
     assert props["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
 

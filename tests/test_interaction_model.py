@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from skill import model as skill_model
-from skill.model import ModelError, build_models, check_models, exercise_values, load_model, write_models
-from skill.nlu import Matcher, all_utterances, normalize
+from skill.alexa import interaction_model as skill_model
+from skill.alexa.interaction_model import ModelError, build_models, check_models, exercise_values, load_model, write_models
+from skill.console.nlu import Matcher, all_utterances, normalize
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE = REPO / "skill" / "interaction_model_source.json"
+SOURCE = REPO / "skill" / "intents" / "catalogue.json"
 SCRIPTS = REPO / "skill" / "audio_scripts"
 LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 CONTRACT_INTENTS = {
@@ -24,7 +24,8 @@ CONTRACT_INTENTS = {
     "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent", "RatingIntent", "SetLengthIntent", "SettingIntent",
     "GoFirstIntent", "DeleteDataIntent", "WhatDoYouKeepIntent",
 }
-GROUNDING_TOML = 'id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\n'
+GROUNDING_TOML = ('id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\nrole = "grounding"\n'
+                  '[[steps]]\nid = "only"\nend = true\nsay = "This is the end."\n')
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def scripts_dir(tmp_path):
     d = tmp_path / "scripts"
     d.mkdir()
     (d / "grounding.toml").write_text(GROUNDING_TOML)
+    shutil.copytree(SCRIPTS / "common", d / "common")
     return d
 
 
@@ -59,7 +61,8 @@ def test_committed_locale_files_equal_a_fresh_build():
 def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
     root = tmp_path / "repo"
     (root / "skill").mkdir(parents=True)
-    shutil.copy(SOURCE, root / "skill" / "interaction_model_source.json")
+    (root / "skill" / "intents").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SOURCE, root / "skill" / "intents" / "catalogue.json")
     shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
     write_models(root)
     assert check_models(root) == []
@@ -76,7 +79,8 @@ def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
 def test_cli_check_exit_codes(monkeypatch, tmp_path, scripts_dir, capsys):
     root = tmp_path / "repo"
     (root / "skill").mkdir(parents=True)
-    shutil.copy(SOURCE, root / "skill" / "interaction_model_source.json")
+    (root / "skill" / "intents").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SOURCE, root / "skill" / "intents" / "catalogue.json")
     shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
     monkeypatch.setattr(skill_model, "REPO_ROOT", root)
     assert skill_model.main(["check"]) == 1  # nothing generated yet
@@ -98,7 +102,7 @@ def test_bad_exercise_files_are_refused(tmp_path):
         exercise_values(tmp_path)
     (tmp_path / "a.toml").write_text(GROUNDING_TOML)
     (tmp_path / "b.toml").write_text(GROUNDING_TOML)
-    with pytest.raises(ModelError, match="duplicate"):
+    with pytest.raises(ModelError, match="must match the file name"):
         exercise_values(tmp_path)
 
 
@@ -262,12 +266,9 @@ def test_committed_models_are_collision_free_with_the_real_exercises():
     test_no_plain_sample_equals_a_value_of_a_bare_slot_sample(committed)
 
 
-def test_the_model_has_every_intent_the_handlers_answer_and_none_they_dont(tmp_path):
-    from skill.intents import MODULES
-    from tests.conftest import SkillServer
+def test_the_model_has_every_intent_the_handlers_answer_and_none_they_dont():
+    from skill.alexa.handlers import INTENTS
 
-    services = SkillServer(tmp_path / "s.db").services
-    handled = {name for module in MODULES for handler in module.handlers(services)
-               for name in getattr(handler, "intents", ())}
+    handled = set(INTENTS)
     for locale in LOCALES:
         assert {i["name"] for i in lm(load_model(locale))["intents"]} == handled

@@ -14,10 +14,10 @@ import uuid
 import boto3
 import pytest
 
-from skill import lambda_function
+from skill.alexa import lambda_function
 from skill.config import ConfigError
 from tests.support.alexa import fixture, now_iso, plain
-from tests.support.alexa_ca import SKILL_ID
+from skill.alexa.localca import SKILL_ID
 from tests.support.dynamo_server import local_aws_env, moto_server  # noqa: F401  (fixture)
 
 SECRET = "lambda-test-secret-0123456789abcdef"
@@ -173,7 +173,7 @@ def test_missing_ssm_parameter_is_a_clear_config_error(ssm, monkeypatch, lambda_
 
 
 def test_a_malformed_event_is_refused_like_the_web_service_refuses_it(lambda_env):
-    from skill.request_shape import Malformed
+    from skill.alexa.request_shape import Malformed
 
     bad = event("launch")
     bad["request"]["locale"] = 12

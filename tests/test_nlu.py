@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from skill.model import build_models
-from skill.nlu import FALLBACK, Match, Matcher, SlotMatch, all_utterances, normalize
+from skill.alexa.interaction_model import build_models
+from skill.console.nlu import FALLBACK, Match, Matcher, SlotMatch, all_utterances, normalize
 
-SOURCE = Path(__file__).resolve().parents[1] / "skill" / "interaction_model_source.json"
+SOURCE = Path(__file__).resolve().parents[1] / "skill" / "intents" / "catalogue.json"
 
 
 @pytest.fixture(scope="module")
@@ -17,6 +17,7 @@ def model(tmp_path_factory):
     scripts = tmp_path_factory.mktemp("scripts")
     (scripts / "grounding.toml").write_text(
         'id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\n'
+        '[[steps]]\nid = "only"\nend = true\nsay = "This is the end."\n'
     )
     return build_models(SOURCE, scripts)["en-US"]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.identity import person_key
-from skill.intents.persistence import DEFAULT, LISTED, PEOPLE
+from skill.core.identity import person_key
+from skill.core.state import DEFAULT
+from skill.core.turn import LISTED, PEOPLE
 from tests.conftest import SECRET, SkillServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,8 +172,8 @@ def test_no_response_carries_a_card(server):
 
 
 def stored_field_names() -> set[str]:
-    from skill.flows import Progress
-    from skill.flows.schema import SETTINGS
+    from skill.core import Progress
+    from skill.core.content import SETTINGS
 
     names = {k for k in DEFAULT if k not in ("progress", "settings", "ratings")}
     names |= {f"progress.{k}" for k in Progress("x", "y").to_dict()}

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from skill.model import SOURCE_PATH
-from skill.nlu import FALLBACK, Matcher
+from skill.alexa.interaction_model import SOURCE_PATH
+from skill.console.nlu import FALLBACK, Matcher
 
 REPO = Path(__file__).resolve().parents[1]
 LOCALES = {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"}

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from skill.speech import ssml_problems
+from skill.alexa.ssml import ssml_problems
 from tests.test_grounding import LIVE_STEPS, speaker, walk_to
 
 ACTIONS = ["next", "back", "repeat", "help", "yellow", "red", "yes", "no", "fallback", "pause", "start over",

@@ -11,9 +11,9 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import skill.verify as verify_mod
-from skill.verify import CertificateFetcher, RequestVerifier, VerificationError, load_trust_roots
-from tests.support.alexa_ca import CERT_URL, SKILL_ID, alexa_ca, encode, launch_request
+import skill.alexa.verify as verify_mod
+from skill.alexa.verify import CertificateFetcher, RequestVerifier, VerificationError, load_trust_roots
+from skill.alexa.localca import CERT_URL, SKILL_ID, alexa_ca, encode, launch_request
 
 OTHER_SKILL = "amzn1.ask.skill.11111111-1111-4111-8111-111111111111"
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from skill.web import create_app
+from skill.alexa.web import create_app
 from tests.support.alexa import Speaker
-from tests.support.alexa_ca import CERT_URL, SKILL_ID, alexa_ca
+from skill.alexa.localca import CERT_URL, SKILL_ID, alexa_ca
 from tests.test_grounding import WALK, closed_port, step_of
 
 OTHER_SKILL = "amzn1.ask.skill.11111111-1111-4111-8111-111111111111"

@@ -11,12 +11,14 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["FILES_DIR", "BED_FILE", "CHIME_FILE", "LOGICAL_FILES", "audio_manifest", "audio_url", "local_path"]
+__all__ = ["FILES_DIR", "BED_FILE", "CHIME_FILE", "LOGICAL_FILES", "audio_manifest", "audio_url", "local_path",
+           "segment_file"]
 
 FILES_DIR = Path(__file__).resolve().parent / "files"
 BED_FILE = "bed-60s.mp3"
 CHIME_FILE = "chime.mp3"
 LOGICAL_FILES = (BED_FILE, CHIME_FILE)
+SEGMENT_FILES = {"bed": BED_FILE, "chime": CHIME_FILE}  # a hold segment's kind -> its file
 _HASH_CHARS = 10
 
 
@@ -51,3 +53,8 @@ def local_path(published_name: str, files_dir: Path | None = None) -> Path | Non
         if published_name == published:
             return Path(files_dir or FILES_DIR) / logical
     return None
+
+
+def segment_file(kind: str) -> str:
+    """The logical file a hold segment of ``kind`` ("bed" or "chime", see skill.core.holds) plays."""
+    return SEGMENT_FILES[kind]

@@ -1,26 +1,9 @@
-"""The voice adapter: ask-sdk-core handlers, thin, one module per concern."""
-from __future__ import annotations
+"""The platform-neutral intent catalogue: intent names, sample utterances and slots, per locale.
 
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
+``catalogue.json`` is the one source. Each adapter renders it into its own format: the Alexa interaction
+models (skill.alexa.interaction_model, ``python -m skill model build``), and the console's understanding,
+which hears exactly the model's samples.
+"""
+from pathlib import Path
 
-from . import checkin, ending, exercises, fallback, help, launch, navigation, playback, preferences, privacy
-from .persistence import LoadState, SaveState
-from .services import Services
-
-# Order matters only for the catch-alls in ``fallback``, which come last.
-MODULES = (launch, exercises, navigation, checkin, preferences, playback, help, privacy, ending, fallback)
-
-
-def build_skill(services: Services) -> CustomSkill:
-    builder = SkillBuilder()
-    for module in MODULES:
-        for handler in module.handlers(services):
-            builder.add_request_handler(handler)
-    builder.add_global_request_interceptor(LoadState(services))
-    builder.add_global_response_interceptor(SaveState(services))
-    builder.add_exception_handler(fallback.CalmErrorHandler())
-    return builder.create()
-
-
-__all__ = ["Services", "build_skill"]
+CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.json"

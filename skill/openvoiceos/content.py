@@ -11,8 +11,7 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from ..flows import Catalog, ContentError, load_catalog
-from ..flows.schema import PHRASE_KEYS, SCRIPTS_DIR, check_markup
+from ..core.content import PHRASE_KEYS, SCRIPTS_DIR, Catalog, ContentError, check_markup, load_catalog
 
 PLATFORM_FILE = "platform_openvoiceos.toml"
 PLACEHOLDERS = {"exercises", "minutes", "exercise", "low", "high", "days"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import simplematch
 from ovos_number_parser import extract_number
 
-from ..flows import Ev, Event
+from ..core import Ev, Event
 from .resources import SLOTS_FILE
 
 FILLERS = ("please", "now", "thanks", "thank you", "i think", "okay", "ok")

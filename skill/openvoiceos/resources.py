@@ -1,4 +1,5 @@
-"""The OVOS intent and entity files, generated from the same source as the Alexa interaction model.
+"""The OVOS intent and entity files, generated from the intent catalogue (skill/intents/catalogue.json), the
+same source as the Alexa interaction model.
 
 Pure Python (no OVOS import), so `python -m skill model build|check` can run without the `ovos` extra.
 
@@ -11,18 +12,19 @@ Per OVOS language folder (`locale/en-us/`, ...), one file per intent and slot:
   slot ("{exercise} please") are left out there: on a shared device they would catch other skills' requests.
 - `<slot>.entity`: the spoken names of a custom slot type's values; `slots.json`: spoken name -> value id.
 
-The reader of the source is `load_source`; when the platform-neutral intent catalogue (issue 12) lands, only it
-changes. Built-in Alexa intents carry few samples in the source (Amazon trains them); `BUILTIN_SAMPLES` stands in.
+The reader of the catalogue is `load_source`; if the catalogue's shape changes (issue 12), only it changes. Built-in Alexa intents carry few samples in the source (Amazon trains them); `BUILTIN_SAMPLES` stands in.
 """
 from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCE_PATH = REPO_ROOT / "skill" / "interaction_model_source.json"
+SOURCE_SUBDIR = Path("skill") / "intents" / "catalogue.json"  # the platform-neutral intent catalogue
+SOURCE_PATH = REPO_ROOT / SOURCE_SUBDIR
 SCRIPTS_DIR = REPO_ROOT / "skill" / "audio_scripts"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SLOTS_FILE = "slots.json"
@@ -142,7 +144,7 @@ def _paths(repo_root: Path | None) -> tuple[Path, Path, Path]:
     if repo_root is None:
         return SOURCE_PATH, SCRIPTS_DIR, LOCALE_DIR
     root = Path(repo_root)
-    return (root / "skill" / "interaction_model_source.json", root / "skill" / "audio_scripts",
+    return (root / SOURCE_SUBDIR, root / "skill" / "audio_scripts",
             root / "skill" / "openvoiceos" / "locale")
 
 
@@ -178,3 +180,19 @@ def check_files(repo_root: Path | None = None) -> list[str]:
         if path.relative_to(locale_dir).as_posix() not in files:
             drift.append(f"{path}: not generated from the source; run `python -m skill model build`")
     return drift
+
+
+def main(argv: list[str], repo_root: Path | None = None) -> int:
+    """`python -m skill model build|check`, the OVOS half: 0 when built or current, 1 on drift or a bad source."""
+    try:
+        if argv == ["build"]:
+            written = write_files(repo_root)
+            print(f"wrote {len(written)} OVOS intent and entity files under skill/openvoiceos/locale")
+            return 0
+        drift = check_files(repo_root)
+    except (ResourceError, KeyError, OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        print(f"error: OVOS intent files: {exc}", file=sys.stderr)
+        return 1
+    for line in drift:
+        print(line)
+    return 1 if drift else 0

@@ -35,22 +35,20 @@ from ovos_utils.process_utils import RuntimeRequirements
 from ovos_utils.time import now_local
 from ovos_workshop.skills.converse import ConversationalSkill
 
-from ..audio import CHIME_FILE, FILES_DIR
+from ..audio import CHIME_FILE, FILES_DIR, segment_file
 from ..audio.mp3info import describe
-from ..audio.plan import hold_segments, position_at
-from ..flows import Context, Engine, Ev, Event, Reply
-from ..flows.events import HoldPlay, HoldPosition
-from ..identity import person_key
+from ..core import Context, Engine, Ev, Event, HoldPlay, HoldPosition, Reply, TurnRequest, TurnRunner, identity_for
+from ..core.holds import hold_segments, position_at
 from ..store.sqlite import SqliteStore
 from . import SKILL_ID
 from .content import load_ovos_catalog, wake_word_name, wake_word_text
-from .interim import Identity, TurnRequest, TurnRunner
 from .matcher import Matcher
 from .render import speech_chunks
 from .resources import ANYWHERE, LOCALE_DIR
 
 log = logging.getLogger("skill.turn")
 HOLD_END = "hold-end"  # the scheduled event's name
+DEVICE_USER = "ovos-device"  # one record per device: OVOS has no accounts and no voice profiles
 SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
 ENGAGED_AFTER_S = 600  # after a turn that leaves an exercise under way, stay reachable this long
 @dataclass
@@ -183,8 +181,7 @@ class SafeHarborSkill(ConversationalSkill):
                 playing = HoldPosition(p.exercise, p.step, p.run, self.playing.elapsed_ms())
             context = Context(locale=_locale(message), new_session=new and spoken, local_time=now_local,
                               audio_player=True, playing=playing, recognised_voice=False)
-            account = person_key(self.secret, "ovos-device")
-            request = TurnRequest(Identity(speaker=account, account=account), event, context,
+            request = TurnRequest(identity_for(self.secret, DEVICE_USER), event, context,
                                   session=conversation.carry if spoken else None,
                                   session_id=conversation.id if spoken else None, hold=hold)
             try:
@@ -232,7 +229,7 @@ class SafeHarborSkill(ConversationalSkill):
     def _play_hold(self, hold: HoldPlay, message: Message) -> None:
         index, offset_ms = position_at(hold.seconds, hold.elapsed_ms)
         # No title that names the exercise: a screen would show it.
-        tracks = [MediaEntry(uri=(FILES_DIR / segment.file).as_uri(), title="Quiet time", artist="Safe Harbor",
+        tracks = [MediaEntry(uri=(FILES_DIR / segment_file(segment.kind)).as_uri(), title="Quiet time", artist="Safe Harbor",
                              skill_id=self.skill_id, playback=PlaybackType.AUDIO, media_type=MediaType.AUDIO)
                   for segment in hold_segments(hold.seconds)[index:]]
         self.audio_service.play(tracks, source_message=message)

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Record:
+    """One stored record: its key, data (JSON-safe), version (1 after the first save) and expiry (epoch s)."""
+
     key: str
     data: dict[str, Any]  # JSON-safe only: str, int, bool, None, list, dict
     version: int  # 1 after the first save; a record never saved has no Record at all
@@ -43,10 +45,13 @@ class StoreStats:
     failures: int = 0
 
     def snapshot(self) -> dict[str, int]:
+        """The counts as a plain dict."""
         return dict(self.__dict__)
 
 
 class Store(Protocol):
+    """The interface every store has (sqlite, dynamodb): load, save with an expected version, delete."""
+
     stats: StoreStats
 
     def load(self, key: str) -> Record | None:
@@ -64,4 +69,5 @@ class Store(Protocol):
 
 
 def now() -> int:
+    """The current time in whole epoch seconds, as records' expiry uses it."""
     return int(time.time())

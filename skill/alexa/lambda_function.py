@@ -13,9 +13,10 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from .config import Settings
+from ..config import Settings
+from ..logs import configure_logging
 from .request_shape import check_envelope
-from .wiring import build, configure_logging
+from .skill import build
 
 log = logging.getLogger("skill.lambda")
 serializer = DefaultSerializer()

@@ -1,6 +1,7 @@
 """Exercise content: load the data files in ``skill/audio_scripts/`` and validate them at start-up.
 
 Every error names the file, the step and the field, so a therapist adapting a script can find it.
+The fields are described in docs/writing-content.md; the rules that span steps are in ``checks``.
 """
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .speech import Pace
+
 SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "audio_scripts"
+PHRASES_FILE = "common/phrases.toml"
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_PAUSE_SECONDS = 10.0
-STEP_PLACEHOLDERS = {"today", "crisis_line", "debrief_first"}
+# The placeholders the engine fills in a step's text (a test holds the engine to this list).
+STEP_PLACEHOLDERS = frozenset({"today", "crisis_line", "debrief_first"})
+# What a step may say, and the wording each has for when the local time is unknown (for {today}).
+VARIANTS = ("say", "gentle", "brief")
+NO_CLOCK = {"say": "say_without_clock", "gentle": "gentle_without_clock", "brief": "brief_without_clock"}
 
 # What a step may answer, and the targets a transition may name besides a step id.
 # "rating": a 0-10 distress number was given; "distress": it was 8 or more, or higher than before;
@@ -25,7 +33,9 @@ RATINGS = ("before", "after")
 MOVES = ("next", "back", "repeat", "end")
 DEFAULT_ON = {"next": "next", "back": "back", "repeat": "repeat"}
 KINDS = ("solo", "partnered")
+ROLES = ("grounding",)  # what the engine looks an exercise up by: "help me ground" starts the grounding one
 
+PACES = ("normal", "gentle")
 MIN_HOLD_SECONDS = 10
 MAX_HOLD_SECONDS = 3600
 
@@ -57,18 +67,24 @@ class ContentError(ValueError):
 
 @dataclass(frozen=True)
 class Hold:
+    """A step's quiet stretch: a fixed ``seconds`` (10-3600), or the name of a length ``setting`` (SETTINGS)."""
+
     seconds: int = 0  # a fixed length, or
     setting: str | None = None  # the name of a length setting in SETTINGS
 
 
 @dataclass(frozen=True)
 class Step:
+    """One step of an exercise, as its file gives it (fields: docs/writing-content.md). Texts are markup."""
+
     id: str
     say: str
     reprompt: str | None = None
     help: str | None = None
     gentle: str | None = None  # the slower, gentler variant used after "yellow"
     say_without_clock: str | None = None  # wording for when the local day is unknown
+    gentle_without_clock: str | None = None
+    brief_without_clock: str | None = None
     hold: Hold | None = None
     end: bool = False
     on: dict[str, str] = field(default_factory=dict)
@@ -77,10 +93,20 @@ class Step:
     rating: str | None = None  # "before" / "after": the step asks for an optional 0-10 distress rating
 
     def answers(self, intent: str) -> bool:
+        """Whether the step takes ``intent`` (an answer name such as "yes") in its ``on`` table."""
         return intent in self.on
+
+    def variants(self) -> dict[str, str]:
+        """The wordings this step has, by name (say, gentle, brief), for checks and the studio."""
+        return {name: getattr(self, name) for name in VARIANTS if getattr(self, name)}
+
+    def without_clock(self, variant: str) -> str | None:
+        """The no-clock form of ``variant`` (for when the local time is unknown)."""
+        return getattr(self, NO_CLOCK[variant])
 
     @property
     def asks_question(self) -> bool:
+        """Whether the step asks a yes/no question of its own."""
         return "yes" in self.on or "no" in self.on
 
 
@@ -94,15 +120,19 @@ class Gate:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise file: its steps in order, who it is for (``kind``), its gate and role."""
+
     id: str
     title: str
     kind: str
     synonyms: tuple[str, ...]
     steps: tuple[Step, ...]
     gate: Gate | None = None
+    role: str | None = None  # "grounding": the exercise "help me ground" and "I'm triggered" start
 
     @property
     def partnered(self) -> bool:
+        """Whether the exercise is for two people."""
         return self.kind == "partnered"
 
     def __post_init__(self) -> None:
@@ -110,23 +140,30 @@ class Exercise:
 
     @property
     def first(self) -> Step:
+        """The step the exercise starts at."""
         return self.steps[0]
 
     def step(self, step_id: str) -> Step | None:
+        """The step with id ``step_id``, or None."""
         i = self._index.get(step_id)  # type: ignore[attr-defined]
         return None if i is None else self.steps[i]
 
     def following(self, step_id: str) -> Step | None:
+        """The step after ``step_id`` in file order, or None after the last (KeyError for an unknown id)."""
         i = self._index[step_id] + 1  # type: ignore[attr-defined]
         return self.steps[i] if i < len(self.steps) else None
 
     def preceding(self, step_id: str) -> Step | None:
+        """The step before ``step_id`` in file order, or None before the first (KeyError for an unknown id)."""
         i = self._index[step_id] - 1  # type: ignore[attr-defined]
         return self.steps[i] if i >= 0 else None
 
 
 @dataclass(frozen=True)
 class Phrases:
+    """The words around the exercises (common/phrases.toml): ``text`` by key, the ``today`` sentence by
+    part of day, and the crisis line by country."""
+
     text: dict[str, str]
     today: dict[str, str]
     crisis_lines: dict[str, str]
@@ -135,19 +172,30 @@ class Phrases:
         return self.text[key]
 
     def crisis_line(self, locale: str | None) -> str:
+        """The crisis-line sentence for the country of ``locale`` ("en-GB" -> GB), else the default."""
         country = (locale or "").rpartition("-")[2].upper()
         return self.crisis_lines.get(country, self.crisis_lines["default"])
 
 
 @dataclass(frozen=True)
 class Catalog:
+    """Every exercise by id, the common phrases and the paces: what the engine runs on."""
+
     exercises: dict[str, Exercise]
     phrases: Phrases
+    pacing: dict[str, Pace]  # "normal", "gentle"
 
     def get(self, exercise_id: str | None) -> Exercise | None:
+        """The exercise with id ``exercise_id``, or None (also for None)."""
         return self.exercises.get(exercise_id or "")
 
+    @property
+    def grounding(self) -> Exercise:
+        """The exercise with ``role = "grounding"`` (the loader guarantees exactly one)."""
+        return next(e for e in self.exercises.values() if e.role == "grounding")
+
     def titles(self) -> list[str]:
+        """Every exercise's spoken title, in file order."""
         return [e.title for e in self.exercises.values()]
 
 
@@ -155,6 +203,8 @@ class Catalog:
 
 
 def check_markup(text: str, file: str, step: str | None, field_name: str, allowed: set[str]) -> str:
+    """``text`` stripped, if it is valid markup: ``[pause N]`` of at most 10 s, no other brackets or tags,
+    and only ``allowed`` placeholders. ContentError naming ``file``, ``step`` and ``field_name`` otherwise."""
     text = text.strip()
     if not text:
         raise ContentError(file, step, field_name, "must not be empty")
@@ -190,19 +240,22 @@ def _step(raw: Any, file: str, position: int) -> Step:
     assert sid is not None
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", sid):
         raise ContentError(file, sid, "id", "use lowercase letters, digits and _ (at most 40)")
-    known = {"id", "say", "reprompt", "help", "gentle", "say_without_clock", "hold", "end", "on", "brief",
-             "checkin", "rating"}
+    known = {"id", "reprompt", "help", "hold", "end", "on", "checkin", "rating", *VARIANTS, *NO_CLOCK.values()}
     for key in raw:
         if key not in known:
             raise ContentError(file, sid, key, "unknown field")
     texts = {}
-    for key in ("say", "reprompt", "help", "gentle", "say_without_clock", "brief"):
+    for key in ("reprompt", "help", *VARIANTS, *NO_CLOCK.values()):
         value = _str(raw, key, file, sid, required=key == "say")
         texts[key] = None if value is None else check_markup(value, file, sid, key, STEP_PLACEHOLDERS)
-    if "{today}" in texts["say"] and not texts["say_without_clock"]:
-        raise ContentError(file, sid, "say_without_clock", "is required when 'say' uses {today}")
-    if texts["say_without_clock"] and "{today}" in texts["say_without_clock"]:
-        raise ContentError(file, sid, "say_without_clock", "must not use {today}")
+    for variant, no_clock in NO_CLOCK.items():
+        if texts[variant] and "{today}" in texts[variant] and not texts[no_clock]:
+            raise ContentError(file, sid, no_clock, f"is required when '{variant}' uses {{today}}")
+        if texts[no_clock] and "{today}" in texts[no_clock]:
+            raise ContentError(file, sid, no_clock, "must not use {today}")
+    for key in ("reprompt", "help"):
+        if texts[key] and "{today}" in texts[key]:
+            raise ContentError(file, sid, key, "must not use {today} (it has no form for an unknown time)")
     hold = _hold(raw["hold"], file, sid) if "hold" in raw else None
     flags = {}
     for key in ("end", "checkin"):
@@ -249,13 +302,15 @@ def _hold(raw: Any, file: str, sid: str) -> Hold:
 
 
 def load_exercise(path: Path) -> Exercise:
+    """One exercise file, validated with the checks that span its steps (checks.check_exercise).
+    ContentError names the file, the step and the field."""
     file = path.name
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ContentError(file, None, "(file)", f"not valid TOML: {exc}") from None
     for key in raw:
-        if key not in {"id", "title", "synonyms", "kind", "steps", "offered_after"}:
+        if key not in {"id", "title", "synonyms", "kind", "steps", "offered_after", "role"}:
             raise ContentError(file, None, key, "unknown field")
     eid = _str(raw, "id", file, None, required=True)
     title = _str(raw, "title", file, None, required=True)
@@ -264,6 +319,9 @@ def load_exercise(path: Path) -> Exercise:
     kind = raw.get("kind", "solo")
     if kind not in KINDS:
         raise ContentError(file, None, "kind", f"must be one of {', '.join(KINDS)}")
+    role = raw.get("role")
+    if role is not None and role not in ROLES:
+        raise ContentError(file, None, "role", f"must be one of {', '.join(ROLES)}")
     synonyms = raw.get("synonyms", [])
     if not isinstance(synonyms, list) or not all(isinstance(s, str) and s.strip() for s in synonyms):
         raise ContentError(file, None, "synonyms", "must be a list of text")
@@ -290,8 +348,12 @@ def load_exercise(path: Path) -> Exercise:
                 and g["times"] >= 1 and set(g) == {"exercise", "times"}):
             raise ContentError(file, None, "offered_after", "must be { exercise = ID, times = N }")
         gate = Gate(after=g["exercise"], times=g["times"])
-    return Exercise(id=eid, title=title, kind=kind, synonyms=tuple(synonyms), steps=steps,  # type: ignore[arg-type]
-                    gate=gate)
+    exercise = Exercise(id=eid, title=title, kind=kind, synonyms=tuple(synonyms), steps=steps,  # type: ignore
+                        gate=gate, role=role)
+    from .checks import check_exercise  # the checks build on the types above
+
+    check_exercise(exercise, file)
+    return exercise
 
 
 PHRASE_KEYS = (
@@ -309,7 +371,8 @@ PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
 
 def load_phrases(path: Path) -> Phrases:
-    file = f"common/{path.name}"
+    """The common phrases file; ContentError names the file and the field."""
+    file = PHRASES_FILE
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -338,16 +401,38 @@ def load_phrases(path: Path) -> Phrases:
     )
 
 
+def load_pacing(path: Path) -> dict[str, Pace]:
+    """The ``[pacing.normal]`` and ``[pacing.gentle]`` tables of the phrases file."""
+    file = PHRASES_FILE
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("pacing")
+    if not isinstance(raw, dict):
+        raise ContentError(file, None, "pacing", "missing table")
+    out = {}
+    for name in PACES:
+        table = raw.get(name)
+        if not isinstance(table, dict) or set(table) != {"rate", "pause_factor", "sentence_gap_ms"}:
+            raise ContentError(file, None, f"pacing.{name}", "needs rate, pause_factor and sentence_gap_ms")
+        rate, factor, gap = table["rate"], table["pause_factor"], table["sentence_gap_ms"]
+        if not (isinstance(rate, float) and 0.5 <= rate <= 1.5):
+            raise ContentError(file, None, f"pacing.{name}.rate", "must be a decimal from 0.5 to 1.5")
+        if not (isinstance(factor, float) and 1.0 <= factor <= 3.0):
+            raise ContentError(file, None, f"pacing.{name}.pause_factor", "must be a decimal from 1.0 to 3.0")
+        if type(gap) is not int or not 0 <= gap <= 2000:
+            raise ContentError(file, None, f"pacing.{name}.sentence_gap_ms", "must be whole ms from 0 to 2000")
+        out[name] = Pace(rate=rate, pause_factor=factor, sentence_gap_ms=gap)
+    return out
+
+
 def load_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
-    """Load and validate every exercise. Raises ContentError on the first problem."""
+    """Load and validate every exercise and the common phrases. Raises ContentError (naming the file, the
+    step and the field) on the first problem, including the rules that span files (``checks``)."""
     exercises = {}
     for path in sorted(directory.glob("*.toml")):
         exercise = load_exercise(path)
         exercises[exercise.id] = exercise
-    if not exercises:
-        raise ContentError(str(directory), None, "(folder)", "holds no exercise files")
-    for exercise in exercises.values():
-        if exercise.gate and exercise.gate.after not in exercises:
-            raise ContentError(f"{exercise.id}.toml", None, "offered_after.exercise",
-                               f"names no exercise: '{exercise.gate.after}'")
-    return Catalog(exercises=exercises, phrases=load_phrases(directory / "common" / "phrases.toml"))
+    phrases_path = directory / "common" / "phrases.toml"
+    catalog = Catalog(exercises=exercises, phrases=load_phrases(phrases_path), pacing=load_pacing(phrases_path))
+    from .checks import check_catalog
+
+    check_catalog(catalog, str(directory))
+    return catalog

@@ -1,31 +1,22 @@
 """The exercise engine: (state, event, context) -> (new state, reply). Pure Python.
 
-It knows the content schema and its own state type, and nothing of Alexa, HTTP or storage, so the
-same exercises can run behind another voice adapter.
+It knows the content schema and its own state type, and nothing of any platform, HTTP or storage, so the
+same exercises run behind every voice adapter. Events are dispatched through a table from event kind to
+handler (``Engine._ON``), and the answers to the engine's own questions through another (``Engine._ANSWER``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
 
+from .content import SETTINGS, Catalog, Exercise, Step
 from .events import AUDIO_EVENTS, Context, Ev, Event, HoldPlay, HoldPosition, Reply
-from .schema import SETTINGS, Catalog, Exercise, Step
+from .questions import Ask, Question
 from .state import MAX_TRAIL, Progress, State
 
-# The yes/no questions the engine itself asks (a step's own questions live in its "on" table).
-RESUME = "resume"
-RED_GROUNDING = "red_grounding"
-YELLOW_BACK = "yellow_back"
-YELLOW_REPEAT = "yellow_repeat"
-RETRY_STEP = "retry_step"
-RETURN = "return"  # after grounding that interrupted a partnered exercise: go back to it gently?
-GATE_BASE = "gate_base"  # the next stage is not offered yet: begin the earlier one instead?
-READY_FIRST = "ready_first"  # "do you feel ready?", asked of each partner in turn
-READY_SECOND = "ready_second"
-DELETE = "delete"
-HIGH_DISTRESS = 8
+HIGH_DISTRESS = 8  # a 0-10 rating at or above this names the crisis line
 
-GROUNDING = "grounding"
 NAVIGATION = {Ev.NEXT: "next", Ev.BACK: "back", Ev.REPEAT: "repeat"}
 # Turns that leave playing hold audio alone: a short answer, then the quiet goes on.
 KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END})
@@ -40,15 +31,19 @@ CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.
 
 @dataclass(frozen=True)
 class Outcome:
+    """The engine's answer to one event: the person's new state and what to say or play."""
+
     state: State
     reply: Reply
 
 
 def join(*parts: str | None) -> str:
+    """Markup parts joined with a one-second pause; empty parts are skipped."""
     return " [pause 1] ".join(p for p in parts if p)
 
 
 def spoken_minutes(seconds: float) -> str:
+    """A length as spoken: "less than a minute", "one minute", "12 minutes"."""
     if seconds < 60:
         return "less than a minute"
     minutes = round(seconds / 60)
@@ -56,6 +51,7 @@ def spoken_minutes(seconds: float) -> str:
 
 
 def part_of_day(hour: int) -> str:
+    """The key of ``[today]`` in the phrases for a local hour (0-23)."""
     if hour < 5:
         return "early_hours"
     if hour < 12:
@@ -68,14 +64,23 @@ def part_of_day(hour: int) -> str:
 
 
 class Engine:
+    """The exercises' logic over a loaded, validated ``Catalog``; holds no state of its own between calls."""
+
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self.phrases = catalog.phrases
+        self.grounding = catalog.grounding
 
     # ---- entry point ------------------------------------------------------------------------
 
     def handle(self, state: State, event: Event, ctx: Context) -> Outcome:
-        state = State.from_dict(state.to_dict())  # work on a copy; the caller's state stays as read
+        """Answer one ``event`` said (or reported) in ``ctx`` by a person whose state is ``state``.
+
+        ``state`` is the engine's to change: the caller hands over a state it will not reuse (the turn runner
+        builds one per turn from the stored form) and gets the new state back in the Outcome. The reply is in
+        content markup (plain text with ``[pause N]``); nothing here raises for any event or value: unknown
+        values get a calm spoken answer.
+        """
         if ctx.new_session:
             state.pending = None  # a question from an earlier session is not answered by this one
         if state.progress and not self._current(state):
@@ -89,8 +94,8 @@ class Engine:
             state.playback_failed = False
             if self._current(state):
                 return self._ask(state, self.phrases["playback_failed"], self.phrases["yellow_offer_reprompt"],
-                                 RETRY_STEP)
-        outcome = getattr(self, f"_on_{event.kind.value}")(state, event, ctx)
+                                 Question(Ask.RETRY_STEP))
+        outcome = self._ON[event.kind](self, state, event, ctx)
         if ctx.playing and outcome.reply.play is None and event.kind not in KEEP_AUDIO:
             outcome = Outcome(outcome.state, replace(outcome.reply, stop_audio=True))
         return outcome
@@ -113,7 +118,7 @@ class Engine:
             return titles[0]
         return ", ".join(titles[:-1]) + ", or " + titles[-1]
 
-    def _ask(self, state: State, speech: str, reprompt: str, pending: str | None = None,
+    def _ask(self, state: State, speech: str, reprompt: str, pending: Question | None = None,
              gentle: bool = False) -> Outcome:
         state.pending = pending
         return Outcome(state, Reply(speech=speech, reprompt=reprompt, end_session=False, gentle=gentle))
@@ -139,13 +144,14 @@ class Engine:
     def _step_text(self, state: State, exercise: Exercise, step: Step, ctx: Context) -> str:
         gentle = bool(state.progress and state.progress.gentle)
         if gentle and step.gentle:
-            text = step.gentle
+            variant = "gentle"
         elif state.settings.get("less_talking") and step.brief:
-            text = step.brief
+            variant = "brief"
         else:
-            text = step.say
+            variant = "say"
+        text = getattr(step, variant)
         if "{today}" in text and ctx.local_time() is None:
-            text = step.say_without_clock or text
+            text = step.without_clock(variant) or text  # the loader guarantees a no-clock form
         if "{debrief_first}" in text:
             # Who speaks first alternates from session to session: by how often this exercise was finished.
             key = "debrief_receiver_first" if state.completed.get(exercise.id, 0) % 2 else "debrief_toucher_first"
@@ -185,9 +191,9 @@ class Engine:
         if repeat in state.repeat_next and not self._rose(state):
             state.repeat_next.remove(repeat)  # the gentle repeat is for the next time only
         state.ratings = {}
-        if state.return_to and exercise.id == GROUNDING:
-            return self._ask(state, join(text, self.phrases["return_offer"]), self.phrases["return_offer"], RETURN,
-                             gentle=gentle)
+        if state.return_to and exercise is self.grounding:
+            return self._ask(state, join(text, self.phrases["return_offer"]), self.phrases["return_offer"],
+                             Question(Ask.RETURN), gentle=gentle)
         state.return_to = None
         return Outcome(state, Reply(speech=text, end_session=True, gentle=gentle))
 
@@ -281,7 +287,8 @@ class Engine:
     def _on_launch(self, state: State, event: Event, ctx: Context) -> Outcome:
         if self._current(state):
             # The greeting never names what was in progress: someone else may be in the room.
-            return self._ask(state, self.phrases["resume_offer"], self.phrases["resume_offer_reprompt"], RESUME)
+            return self._ask(state, self.phrases["resume_offer"], self.phrases["resume_offer_reprompt"],
+                             Question(Ask.RESUME))
         if not state.welcomed:
             state.welcomed = True
             return self._menu(state, "welcome_first")
@@ -301,27 +308,26 @@ class Engine:
         # Offered only when each partner says they feel ready, asked one at a time.
         lead = self.phrases["ready_remembered"] if state.ready_next else None
         return self._ask(state, join(lead, self.phrases["ready_first"]), self.phrases["ready_reprompt"],
-                         f"{READY_FIRST}:{exercise.id}")
+                         Question(Ask.READY_FIRST, exercise.id))
 
     def _offer_base(self, state: State, base: Exercise) -> Outcome:
         text = self.phrases["stay_with_base"].replace("{exercise}", base.title)
-        return self._ask(state, text, self.phrases["yellow_offer_reprompt"], f"{GATE_BASE}:{base.id}")
+        return self._ask(state, text, self.phrases["yellow_offer_reprompt"], Question(Ask.GATE_BASE, base.id))
 
     def _on_ground(self, state: State, event: Event, ctx: Context) -> Outcome:
         current = self._current(state)
         lead = None
-        if current and current[0].id != GROUNDING:
+        if current and current[0] is not self.grounding:
             lead = self.phrases["triggered"]
             if current[0].partnered:
                 state.return_to = state.progress  # offered back, gently, once grounding ends
-        return self._start(state, self.catalog.exercises[GROUNDING], ctx, lead=lead)
+        return self._start(state, self.grounding, ctx, lead=lead)
 
     def _navigate(self, state: State, event: Event, ctx: Context) -> Outcome:
         if not self._current(state):
             return self._menu(state, "not_in_exercise")
         return self._move(state, NAVIGATION[event.kind], ctx)
 
-    _on_next = _on_back = _on_repeat = _navigate
 
     def _on_start_over(self, state: State, event: Event, ctx: Context) -> Outcome:
         current = self._current(state)
@@ -365,61 +371,79 @@ class Engine:
         return self._reprompt_step(state, step, ctx, self._fill(step.help, ctx))
 
     def _on_yes(self, state: State, event: Event, ctx: Context) -> Outcome:
-        return self._answer(state, "yes", ctx)
+        return self._answer(state, True, ctx)
 
     def _on_no(self, state: State, event: Event, ctx: Context) -> Outcome:
-        return self._answer(state, "no", ctx)
+        return self._answer(state, False, ctx)
 
-    def _answer(self, state: State, answer: str, ctx: Context) -> Outcome:
-        pending, _, about = (state.pending or "").partition(":")  # e.g. "ready_first:<exercise id>"
-        state.pending = None
-        yes = answer == "yes"
-        if pending == RESUME:
-            if yes:
-                return self._resume(state, ctx)
-            state.progress = None
-            return self._menu(state, "fresh_start")
-        if pending == RED_GROUNDING:
-            if yes:
-                return self._start(state, self.catalog.exercises[GROUNDING], ctx)
-            return self._end(state, self.phrases["red_rest"])
-        if pending == RETURN:
-            back, state.return_to = state.return_to, None
-            if yes and back and self.catalog.get(back.exercise):
-                state.progress = replace(back, gentle=True, run=None, hold_ms=0, hold_done=False)
-                exercise, step = self._current(state)  # type: ignore[misc]
-                return self._speak_step(state, exercise, step, ctx, lead=self.phrases["return_gently"])
-            return self._end(state, self.phrases["return_declined"])
-        asked_about = self.catalog.get(about)
-        if pending in (READY_FIRST, READY_SECOND) and asked_about:
-            return self._readiness(state, pending, asked_about, yes, ctx)
-        if pending == DELETE:
-            if yes:
-                return Outcome(State(), Reply(speech=self.phrases["deleted"], end_session=True, forget=True))
-            return self._aside("not_deleted", state, ctx)
-        if pending == GATE_BASE and asked_about:
-            if yes:
-                return self._start(state, asked_about, ctx)
-            return self._menu(state, "welcome")
-        current = self._current(state)
-        if pending in (YELLOW_BACK, YELLOW_REPEAT, RETRY_STEP) and current:
-            if yes:
-                return self._move(state, "back" if pending == YELLOW_BACK else "repeat", ctx)
-            return self._reprompt_step(state, current[1], ctx, self.phrases["yellow_stay"])
-        if current:
-            return self._move(state, answer, ctx)
+    def _answer(self, state: State, yes: bool, ctx: Context) -> Outcome:
+        """A yes or no: to the engine's own question if one is pending, else to the step's ``on`` table."""
+        question, state.pending = state.pending, None
+        if question is not None:
+            outcome = self._ANSWER[question.kind](self, state, question, yes, ctx)
+            if outcome is not None:
+                return outcome
+        if self._current(state):
+            return self._move(state, "yes" if yes else "no", ctx)
         return self._menu(state, "welcome")
 
-    def _readiness(self, state: State, pending: str, gated: Exercise, yes: bool, ctx: Context) -> Outcome:
-        assert gated.gate is not None
+    # Answers to the engine's own questions. Each returns None when the question no longer applies (the
+    # exercise it was about is gone), and the answer is then taken as an answer to the step.
+
+    def _answer_resume(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
+        if yes:
+            return self._resume(state, ctx)
+        state.progress = None
+        return self._menu(state, "fresh_start")
+
+    def _answer_red_grounding(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
+        if yes:
+            return self._start(state, self.grounding, ctx)
+        return self._end(state, self.phrases["red_rest"])
+
+    def _answer_return(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
+        back, state.return_to = state.return_to, None
+        if yes and back and self.catalog.get(back.exercise):
+            state.progress = replace(back, gentle=True, run=None, hold_ms=0, hold_done=False)
+            current = self._current(state)
+            if current:
+                return self._speak_step(state, *current, ctx, lead=self.phrases["return_gently"])
+        return self._end(state, self.phrases["return_declined"])
+
+    def _answer_ready(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome | None:
+        gated = self.catalog.get(q.about)
+        if gated is None or gated.gate is None:
+            return None
         if not yes:
             state.ready_next = False
             return self._offer_base(state, self.catalog.exercises[gated.gate.after])
-        if pending == READY_FIRST:
+        if q.kind == Ask.READY_FIRST:
             return self._ask(state, self.phrases["ready_second"], self.phrases["ready_reprompt"],
-                             f"{READY_SECOND}:{gated.id}")
+                             Question(Ask.READY_SECOND, gated.id))
         state.ready_next = True
         return self._start(state, gated, ctx, lead=self.phrases["ready_both"])
+
+    def _answer_delete(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
+        if yes:
+            return Outcome(State(), Reply(speech=self.phrases["deleted"], end_session=True, forget=True))
+        return self._aside("not_deleted", state, ctx)
+
+    def _answer_gate_base(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome | None:
+        base = self.catalog.get(q.about)
+        if base is None:
+            return None
+        if yes:
+            return self._start(state, base, ctx)
+        return self._menu(state, "welcome")
+
+    def _answer_step_offer(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome | None:
+        """yellow's "go back?" / "again, more slowly?" and a failed hold's "try again?"."""
+        current = self._current(state)
+        if current is None:
+            return None
+        if yes:
+            return self._move(state, "back" if q.kind == Ask.YELLOW_BACK else "repeat", ctx)
+        return self._reprompt_step(state, current[1], ctx, self.phrases["yellow_stay"])
 
     def _on_rating(self, state: State, event: Event, ctx: Context) -> Outcome:
         current = self._current(state)
@@ -471,7 +495,8 @@ class Engine:
         return list(dict.fromkeys(names)) or list(SETTINGS)
 
     def _on_delete_data(self, state: State, event: Event, ctx: Context) -> Outcome:
-        return self._ask(state, self.phrases["delete_confirm"], self.phrases["yellow_offer_reprompt"], DELETE)
+        return self._ask(state, self.phrases["delete_confirm"], self.phrases["yellow_offer_reprompt"],
+                         Question(Ask.DELETE))
 
     def _on_what_we_keep(self, state: State, event: Event, ctx: Context) -> Outcome:
         return self._aside_text(self.phrases["what_we_keep"].replace("{days}", str(ctx.record_days)), state, ctx)
@@ -529,8 +554,8 @@ class Engine:
             has_previous = bool(state.progress.trail) or exercise.preceding(step.id) is not None
             offer = "yellow_offer_back" if has_previous else "yellow_offer_repeat"
             return self._ask(state, join(self.phrases["yellow_ack"], self.phrases[offer]),
-                             self.phrases["yellow_offer_reprompt"], YELLOW_BACK if has_previous else YELLOW_REPEAT,
-                             gentle=True)
+                             self.phrases["yellow_offer_reprompt"],
+                             Question(Ask.YELLOW_BACK if has_previous else Ask.YELLOW_REPEAT), gentle=True)
         return self._aside("fallback", state, ctx)
 
     def _red(self, state: State) -> Outcome:
@@ -538,10 +563,10 @@ class Engine:
         current = self._current(state)
         state.progress = None
         state.return_to = None
-        if current and current[0].id == GROUNDING:
+        if current and current[0] is self.grounding:
             return self._end(state, self.phrases["red_solo"])
         return self._ask(state, join(self.phrases["red_stop"], self.phrases["red_offer"]),
-                         self.phrases["red_offer_reprompt"], RED_GROUNDING)
+                         self.phrases["red_offer_reprompt"], Question(Ask.RED_GROUNDING))
 
     def _on_stop(self, state: State, event: Event, ctx: Context) -> Outcome:
         # Silent on purpose: "Alexa, stop" names nothing to whoever else is in the room.
@@ -577,3 +602,21 @@ class Engine:
     def _on_session_end(self, state: State, event: Event, ctx: Context) -> Outcome:
         state.pending = None
         return Outcome(state, Reply(end_session=True))
+
+    # ---- dispatch tables ----------------------------------------------------------------------
+
+    _ON: dict[Ev, Callable[..., Outcome]] = {
+        Ev.LAUNCH: _on_launch, Ev.START: _on_start, Ev.GROUND: _on_ground,
+        Ev.NEXT: _navigate, Ev.BACK: _navigate, Ev.REPEAT: _navigate, Ev.START_OVER: _on_start_over,
+        Ev.PAUSE: _on_pause, Ev.RESUME: _on_resume, Ev.HELP: _on_help, Ev.YES: _on_yes, Ev.NO: _on_no,
+        Ev.CHECKIN: _on_checkin, Ev.STOP: _on_stop, Ev.CANCEL: _on_cancel, Ev.FALLBACK: _on_fallback,
+        Ev.LOOP: _on_loop, Ev.SHUFFLE: _on_shuffle, Ev.SESSION_END: _on_session_end, Ev.RATING: _on_rating,
+        Ev.SETTING: _on_setting, Ev.SET_LENGTH: _on_set_length, Ev.GO_FIRST: _on_go_first,
+        Ev.DELETE_DATA: _on_delete_data, Ev.WHAT_WE_KEEP: _on_what_we_keep,
+    }
+    _ANSWER: dict[Ask, Callable[..., Outcome | None]] = {
+        Ask.RESUME: _answer_resume, Ask.RED_GROUNDING: _answer_red_grounding, Ask.RETURN: _answer_return,
+        Ask.READY_FIRST: _answer_ready, Ask.READY_SECOND: _answer_ready, Ask.DELETE: _answer_delete,
+        Ask.GATE_BASE: _answer_gate_base, Ask.YELLOW_BACK: _answer_step_offer,
+        Ask.YELLOW_REPEAT: _answer_step_offer, Ask.RETRY_STEP: _answer_step_offer,
+    }

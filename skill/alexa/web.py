@@ -21,7 +21,7 @@ from ask_sdk_model.request import Request
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from .config import Settings
+from ..config import Settings
 from .request_shape import Malformed, check_envelope
 from .verify import RequestVerifier, VerificationError
 
@@ -94,7 +94,7 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
     if audio_dir is not None:
         from flask import abort, send_file
 
-        from .audio import LOGICAL_FILES, local_path
+        from ..audio import LOGICAL_FILES, local_path
 
         @app.get("/audio/<path:name>")
         def audio(name: str) -> Response:

@@ -1,15 +1,14 @@
-"""Speech: turn the content markup into Alexa SSML, and check SSML against Alexa's rules.
-
-Knows the platform's SSML subset and limits (PLATFORM.md); knows nothing of exercises.
+"""Alexa SSML: render the core's speech plan (words and pauses at a pace) as SSML, and check SSML against
+Alexa's rules (docs/platform-alexa.md, "SSML"). Knows nothing of exercises.
 """
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
+from ..core.speech import Pace, Pause, plan
+
 MAX_BREAK_MS = 10_000
 MAX_SPEECH_CHARS = 8_000
 MAX_AUDIO_CLIPS = 5
@@ -21,32 +20,30 @@ ALLOWED_TAGS = {
 AMAZON_NS = "http://amazon.com/ssml"
 
 
-@dataclass(frozen=True)
-class Pace:
-    rate: str  # prosody rate: a slightly slower voice than Alexa's default
-    pause_factor: float  # how much longer each written pause becomes
-    gap_ms: int  # silence between sentences
-
-
-NORMAL = Pace(rate="90%", pause_factor=1.0, gap_ms=400)
-GENTLE = Pace(rate="80%", pause_factor=1.5, gap_ms=900)
+def rate_text(pace: Pace) -> str:
+    """The SSML prosody rate of a pace, e.g. "90%"."""
+    return f"{round(pace.rate * 100)}%"
 
 
 def _break(ms: int) -> str:
     return f'<break time="{min(ms, MAX_BREAK_MS)}ms"/>'
 
 
-def to_ssml(text: str, gentle: bool = False) -> str:
-    """Render markup (plain sentences with [pause N]) as one <speak> document."""
-    pace = GENTLE if gentle else NORMAL
-    out: list[str] = []
-    for i, chunk in enumerate(PAUSE.split(" ".join(text.split()))):
-        if i % 2:  # the captured number of a [pause N]
-            out.append(_break(round(float(chunk) * 1000 * pace.pause_factor)))
-        elif chunk.strip():
-            sentences = re.split(r"(?<=[.?!])\s+", chunk.strip())
-            out.append(_break(pace.gap_ms).join(escape(s) for s in sentences))
-    return f'<speak><prosody rate="{pace.rate}">{"".join(out)}</prosody></speak>'
+def to_ssml(text: str, pace: Pace) -> str:
+    """Render markup (plain sentences with [pause N]) as one <speak> document at ``pace``."""
+    parts = [_break(p.ms) if isinstance(p, Pause) else escape(p.text) for p in plan(text, pace)]
+    return f'<speak><prosody rate="{rate_text(pace)}">{"".join(parts)}</prosody></speak>'
+
+
+class SSMLRenderer:
+    """Renders markup at the content's paces: ``normal``, or ``gentle`` after yellow (``[pacing.*]`` in
+    common/phrases.toml)."""
+
+    def __init__(self, pacing: dict[str, Pace]):
+        self.normal, self.gentle = pacing["normal"], pacing["gentle"]
+
+    def render(self, text: str, gentle: bool = False) -> str:
+        return to_ssml(text, self.gentle if gentle else self.normal)
 
 
 def to_plain(ssml: str) -> str:

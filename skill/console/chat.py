@@ -13,12 +13,13 @@ import sys
 import time
 from typing import Callable, Iterable, TextIO
 
-from .audio import CHIME_FILE, FILES_DIR
-from .audio.mp3info import describe
-from .audio.plan import SEGMENT_SECONDS, elapsed_ms, hold_segments, parse_token
-from .envelopes import Conversation
+from ..alexa.audioplayer import parse_token
+from ..alexa.envelopes import Conversation
+from ..alexa.ssml import to_plain
+from ..audio import CHIME_FILE, FILES_DIR
+from ..audio.mp3info import describe
+from ..core.holds import SEGMENT_SECONDS, elapsed_ms, is_final_segment
 from .nlu import Match, Matcher
-from .speech import to_plain
 
 INTRO = ('Safe Harbor console. Type what you would say to the speaker, e.g. "open safe harbor", '
          '"ask safe harbor to help me ground", "next", "red", "pause". During a hold, "skip" plays it through '
@@ -46,7 +47,7 @@ class ConsolePlayer:
 
     def _length_ms(self, token: str) -> int:
         parts = parse_token(token)
-        if parts and parts.index == hold_segments(parts.total_seconds)[-1].index:
+        if parts and is_final_segment(parts.total_seconds, parts.index):
             return self.chime_ms
         return SEGMENT_SECONDS * 1000
 
@@ -129,19 +130,18 @@ class Console:
             return True
         match = self.matcher.match(text)
         if match.kind == "session_end":
-            if self.conversation.session is not None:
+            if self.conversation.session_id is not None:
                 self.post(self.conversation.session_ended())
             return False
         if match.one_shot or self.player.playing:
-            self.conversation.session = None  # a request while audio plays, or "ask Safe Harbor to ...", is new
+            self.conversation.session_id = None  # a request while audio plays, or "ask Safe Harbor to ...", is new
         self._send(self._envelope(match))
         return True
 
     def _envelope(self, match: Match) -> dict:
         if match.kind == "launch":
-            self.conversation.session = None
             return self.conversation.launch()
-        slots = {name: (s.raw, s.value_id, s.value_name) for name, s in match.slots.items()}
+        slots = {name: (s.raw, s.value_id) for name, s in match.slots.items()}
         builtin = frozenset(name for name, s in match.slots.items() if s.builtin)
         return self.conversation.intent(match.intent or "AMAZON.FallbackIntent", slots, builtin)
 
@@ -178,7 +178,7 @@ class Console:
 
 
 def run(app, skill_id: str, locale: str, lines: TextIO, out: TextIO, audio_player: bool = True) -> None:
-    from .model import load_model
+    from ..alexa.interaction_model import load_model
 
     client = app.test_client()
 

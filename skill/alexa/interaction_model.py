@@ -1,26 +1,27 @@
-"""The Alexa interaction model: one source, five English locales.
+"""The Alexa interaction model, written from the intent catalogue for five English locales.
 
-`skill/interaction_model_source.json` holds the intents, samples and fixed slot types. It lives
-beside this generator, not in `interaction_models/`: that folder is the skill package `ask deploy`
-uploads as it is, and it should hold only what SMAPI expects (skill.json and the per-locale models).
-The EXERCISE slot type is filled from the exercise data files (`skill/audio_scripts/*.toml`),
-so adding an exercise needs no edit here. The generated per-locale files are committed,
-because the ASK CLI deploys them as they are; `check` catches a hand edit or a stale build.
+`skill/intents/catalogue.json` holds the intents, samples and fixed slot types. The Alexa models are
+written into `interaction_models/` (the skill package `ask deploy` uploads as it is: only what SMAPI
+expects). The EXERCISE slot type is filled from the exercise files through the content loader, so adding an
+exercise needs no edit here. The generated per-locale files are committed, because the ASK CLI deploys them
+as they are; `check` catches a hand edit or a stale build. Both first check the content, as
+`python -m skill content check` does.
 
-    python -m skill.model build    # write interaction_models/interactionModels/custom/*.json
-    python -m skill.model check    # exit 1 and list drift
+    python -m skill model build    # check the content, write interaction_models/interactionModels/custom/*.json
+    python -m skill model check    # check the content; exit 1 and list drift
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from ..core.content import ContentError, load_catalog, load_exercise
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "interaction_models"
-SOURCE_SUBDIR = Path("skill") / "interaction_model_source.json"  # relative to the repository root
+SOURCE_SUBDIR = Path("skill") / "intents" / "catalogue.json"  # relative to the repository root
 SOURCE_PATH = REPO_ROOT / SOURCE_SUBDIR
 CUSTOM_SUBDIR = Path("interactionModels") / "custom"
 SCRIPTS_SUBDIR = Path("skill") / "audio_scripts"
@@ -32,24 +33,17 @@ class ModelError(ValueError):
 
 
 def exercise_values(scripts_dir: Path) -> list[dict]:
-    """EXERCISE slot values, one per exercise file, in file-name order (stable output)."""
+    """EXERCISE slot values, one per exercise file, in file-name order (stable output), read through the
+    content loader (skill.core.content), so a file the skill would refuse is refused here too."""
     values: list[dict] = []
-    seen: set[str] = set()
     for path in sorted(Path(scripts_dir).glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        ex_id, title = data.get("id"), data.get("title")
-        synonyms = data.get("synonyms", [])
-        if not isinstance(ex_id, str) or not ex_id or not isinstance(title, str) or not title:
-            raise ModelError(f"{path.name}: needs string keys 'id' and 'title'")
-        if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-            raise ModelError(f"{path.name}: 'synonyms' must be a list of strings")
-        if ex_id in seen:
-            raise ModelError(f"{path.name}: duplicate exercise id {ex_id!r}")
-        seen.add(ex_id)
+        try:
+            exercise = load_exercise(path)
+        except ContentError as exc:
+            raise ModelError(str(exc)) from None
         # A synonym equal to the title only adds noise to the console's model diff.
-        clean = list(dict.fromkeys(s.strip() for s in synonyms if s.strip() and s.strip() != title))
-        values.append({"id": ex_id, "name": {"value": title, "synonyms": clean}})
+        clean = list(dict.fromkeys(s.strip() for s in exercise.synonyms if s.strip() != exercise.title))
+        values.append({"id": exercise.id, "name": {"value": exercise.title, "synonyms": clean}})
     return values
 
 
@@ -141,7 +135,7 @@ def check_models(repo_root: Path = REPO_ROOT) -> list[str]:
         if not path.exists():
             drift.append(f"{path}: missing")
         elif path.read_text(encoding="utf-8") != _render(model):
-            drift.append(f"{path}: differs from the source; run `python -m skill.model build`")
+            drift.append(f"{path}: differs from the source; run `python -m skill model build`")
     for path in sorted(out_dir.glob("*.json")) if out_dir.exists() else []:
         if path.stem not in models:
             drift.append(f"{path}: locale not in the source")
@@ -157,24 +151,19 @@ def load_model(locale: str = "en-US") -> dict:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if args not in (["build"], ["check"]):
-        print("usage: python -m skill.model build|check", file=sys.stderr)
+        print("usage: python -m skill model build|check", file=sys.stderr)
         return 2
     try:
         source, scripts, _ = _paths(REPO_ROOT)
+        load_catalog(scripts)  # the content check: the model is only built from content the skill accepts
         for warning in warnings_for(build_models(source, scripts)):
             print(f"warning: {warning}", file=sys.stderr)
-        # The OVOS intent files come from the same source (skill/openvoiceos/resources.py; no OVOS import).
-        from .openvoiceos import resources as ovos_resources
-
         if args == ["build"]:
             for path in write_models(REPO_ROOT):
                 print(f"wrote {path.relative_to(REPO_ROOT)}")
-            written = ovos_resources.write_files(REPO_ROOT)
-            print(f"wrote {len(written)} OVOS intent and entity files under skill/openvoiceos/locale")
             return 0
-        drift = check_models(REPO_ROOT) + ovos_resources.check_files(REPO_ROOT)
-    except (ModelError, ovos_resources.ResourceError, KeyError, OSError, json.JSONDecodeError,
-            tomllib.TOMLDecodeError) as exc:
+        drift = check_models(REPO_ROOT)
+    except (ModelError, OSError, json.JSONDecodeError, ContentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for line in drift:

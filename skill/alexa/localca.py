@@ -1,4 +1,5 @@
-"""A throwaway certificate authority that signs requests the way Alexa does, for tests.
+"""A throwaway certificate authority that signs requests the way Alexa does, for trying verification end to
+end without Amazon: the tests and the benchmarks use it.
 
 root -> intermediate -> leaf (SAN echo-api.amazon.com), all RSA 2048, built so that cryptography's
 server verifier accepts the chain. Keys are slow to make, so everything is built once per process:
@@ -11,7 +12,6 @@ import datetime as dt
 import functools
 import json
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.verify import CertificateFetcher, RequestVerifier
+from .envelopes import Conversation
+from .verify import CertificateFetcher, RequestVerifier
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
@@ -37,25 +38,33 @@ def _name(cn: str) -> x509.Name:
                       x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def _ca_cert(subject: str, key, issuer: x509.Certificate | None, issuer_key, path_len: int | None):
-    now = dt.datetime.now(dt.timezone.utc)
-    builder = (
+def _key_usage(*, ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=not ca,
+                         data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                         encipher_only=False, decipher_only=False)
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, key, *, not_before: dt.datetime, not_after: dt.datetime,
+             ca: bool, path_len: int | None = None) -> x509.CertificateBuilder:
+    """What every certificate of the chain has: names, key, validity, basic constraints, usage, key id."""
+    return (
         x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(issuer.subject if issuer else _name(subject))
+        .subject_name(subject)
+        .issuer_name(issuer)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - 5 * 365 * _DAY)
-        .not_valid_after(now + 10 * 365 * _DAY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=path_len), critical=True)
-        .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                          encipher_only=False, decipher_only=False),
-            critical=True,
-        )
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len), critical=True)
+        .add_extension(_key_usage(ca=ca), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
+
+
+def _ca_cert(subject: str, key, issuer: x509.Certificate | None, issuer_key, path_len: int | None):
+    now = dt.datetime.now(dt.timezone.utc)
+    builder = _builder(_name(subject), issuer.subject if issuer else _name(subject), key,
+                       not_before=now - 5 * 365 * _DAY, not_after=now + 10 * 365 * _DAY, ca=True, path_len=path_len)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
@@ -66,23 +75,9 @@ def _ca_cert(subject: str, key, issuer: x509.Certificate | None, issuer_key, pat
 def _leaf_cert(key, issuer: x509.Certificate, issuer_key, *, dns_name: str,
                not_before: dt.datetime, not_after: dt.datetime) -> x509.Certificate:
     return (
-        x509.CertificateBuilder()
-        .subject_name(_name(dns_name))
-        .issuer_name(issuer.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                          encipher_only=False, decipher_only=False),
-            critical=True,
-        )
+        _builder(_name(dns_name), issuer.subject, key, not_before=not_before, not_after=not_after, ca=False)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
                        critical=False)
         .sign(issuer_key, hashes.SHA256())
@@ -189,37 +184,15 @@ def alexa_ca() -> TestAlexaCA:
 
 def launch_request(skill_id: str = SKILL_ID, *, timestamp: str | int | None = None,
                    request_type: str = "LaunchRequest", now: float | None = None) -> dict:
-    """An envelope shaped like a real Alexa LaunchRequest (ids are fake)."""
+    """A LaunchRequest envelope (or another ``request_type`` in its place) from the one request builder
+    (skill.alexa.envelopes), with its timestamp at ``now`` (epoch seconds) or exactly ``timestamp``."""
+    envelope = Conversation(skill_id, user_id="amzn1.ask.account.TESTUSER", device_id="amzn1.ask.device.TESTDEVICE",
+                            api_access_token="test-token").launch()
     if timestamp is None:
         stamp = dt.datetime.fromtimestamp(time.time() if now is None else now, dt.timezone.utc)
         timestamp = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    user = {"userId": "amzn1.ask.account.TESTUSER"}
-    return {
-        "version": "1.0",
-        "session": {
-            "new": True,
-            "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-            "application": {"applicationId": skill_id},
-            "attributes": {},
-            "user": user,
-        },
-        "context": {
-            "System": {
-                "application": {"applicationId": skill_id},
-                "user": user,
-                "device": {"deviceId": "amzn1.ask.device.TESTDEVICE", "supportedInterfaces": {"AudioPlayer": {}}},
-                "apiEndpoint": "https://api.amazonalexa.com",
-                "apiAccessToken": "test-token",
-            },
-        },
-        "request": {
-            "type": request_type,
-            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": timestamp,
-            "locale": "en-US",
-            "shouldLinkResultBeReturned": False,
-        },
-    }
+    envelope["request"].update(type=request_type, timestamp=timestamp)
+    return envelope
 
 
 def encode(envelope: dict) -> bytes:

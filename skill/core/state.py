@@ -1,18 +1,23 @@
-"""The per-person state the engine works on, and the rule that settles a write race.
+"""The per-person state the engine works on, and its stored form.
 
-Only what resuming needs is kept (ARCHITECTURE.md, "State"). The dict form is what the store
-keeps: JSON-safe, no floats.
+Only what resuming needs is kept (docs/architecture.md, "State"). The dict form is what the store keeps:
+JSON-safe, no floats. The question just asked (``pending``) lives in the session only, never in the store.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from .questions import Question
+
 MAX_TRAIL = 30
 
 
 @dataclass
 class Progress:
+    """Where a person is in an exercise: exercise and step ids, the steps before (for "back"), whether it is
+    gentle, and the current hold's run id and position (ms) and whether its chime has played."""
+
     exercise: str
     step: str
     trail: list[str] = field(default_factory=list)  # steps visited before this one, for "back"
@@ -22,11 +27,13 @@ class Progress:
     hold_done: bool = False  # the hold played to its chime
 
     def to_dict(self) -> dict[str, Any]:
+        """The stored form: a JSON-safe dict."""
         return {"exercise": self.exercise, "step": self.step, "trail": list(self.trail), "gentle": self.gentle,
                 "run": self.run, "hold_ms": self.hold_ms, "hold_done": self.hold_done}
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress | None:
+        """The progress from its stored form; None for anything that is not a valid one."""
         if not (isinstance(raw, dict) and isinstance(raw.get("exercise"), str) and isinstance(raw.get("step"), str)):
             return None
         trail = raw.get("trail")
@@ -40,8 +47,11 @@ class Progress:
 
 @dataclass
 class State:
+    """Everything kept for one person between turns (the stored form: ``to_dict``), plus the question just
+    asked, which lives in the session only."""
+
     progress: Progress | None = None
-    pending: str | None = None  # the yes/no question just asked, if any
+    pending: Question | None = None  # the yes/no question just asked, if any (session only)
     welcomed: bool = False  # the first-time welcome (with the disclaimer) was given
     completed: dict[str, int] = field(default_factory=dict)  # exercise id -> times finished
     holds: int = 0  # holds started, for fresh run ids
@@ -53,10 +63,10 @@ class State:
     return_to: Progress | None = None  # the partnered exercise left for grounding, to return to gently
 
     def to_dict(self) -> dict[str, Any]:
-        # By hand, not dataclasses.asdict: it runs twice a turn, and asdict deep-copies generically.
+        """The stored form: a JSON-safe dict of every field but ``pending``. Built by hand (not
+        dataclasses.asdict, which deep-copies generically): it runs once a turn."""
         return {
             "progress": self.progress.to_dict() if self.progress else None,
-            "pending": self.pending,
             "welcomed": self.welcomed,
             "completed": dict(self.completed),
             "holds": self.holds,
@@ -69,14 +79,15 @@ class State:
         }
 
     @classmethod
-    def from_dict(cls, raw: Any) -> State:
-        """Tolerant: unknown or damaged fields fall back to their defaults."""
+    def from_dict(cls, raw: Any, pending: Question | None = None) -> State:
+        """The state from its stored form (plus the session's question). Tolerant: unknown or damaged fields
+        fall back to their defaults."""
         if not isinstance(raw, dict):
-            return cls()
+            return cls(pending=pending)
         completed = raw.get("completed")
         return cls(
             progress=Progress.from_dict(raw.get("progress")),
-            pending=raw["pending"] if isinstance(raw.get("pending"), str) else None,
+            pending=pending,
             welcomed=raw.get("welcomed") is True,
             completed={k: v for k, v in completed.items() if isinstance(k, str) and type(v) is int}
             if isinstance(completed, dict) else {},
@@ -102,33 +113,14 @@ def _settings(raw: Any) -> dict[str, Any]:
     return out
 
 
-HOLD_POSITION = ("hold_ms", "hold_done")
+DEFAULT = State().to_dict()  # a new person's stored form
 
 
-def _moves_only_the_hold(before: Any, after: Any) -> bool:
-    """``after`` is ``before`` with only the hold's position changed: what an audio report writes."""
-    if not (isinstance(before, dict) and isinstance(after, dict)):
-        return False
-    return ({k: v for k, v in before.items() if k not in HOLD_POSITION}
-            == {k: v for k, v in after.items() if k not in HOLD_POSITION})
+def sparse(data: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields that differ from a new person's: the session copy stays small to parse and copy."""
+    return {k: v for k, v in data.items() if k not in DEFAULT or DEFAULT[k] != v}
 
 
-def reconcile(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
-    """Merge a turn's changes into a record another writer saved in between.
-
-    The rule, field by field (a field is a whole unit: all of ``progress`` is one field):
-    - changed only by this turn: this turn's value;
-    - changed only by the other writer: theirs;
-    - changed by both: theirs, because it was stored first and is newer than what this turn read;
-      except when theirs only moved the position of the hold this turn had left (an audio report
-      racing with "red", "next" or "cancel"): then this turn's progress, or red would not stop.
-    So newer stored progress is never silently overwritten by a stale device.
-    """
-    merged = dict(theirs)
-    for key, value in mine.items():
-        if value == base.get(key):
-            continue
-        theirs_changed = theirs.get(key) != base.get(key)
-        if not theirs_changed or (key == "progress" and _moves_only_the_hold(base.get(key), theirs.get(key))):
-            merged[key] = value
-    return merged
+def dense(data: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of ``sparse``."""
+    return {**DEFAULT, **data}

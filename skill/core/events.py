@@ -8,6 +8,8 @@ from typing import Callable
 
 
 class Ev(StrEnum):
+    """The kinds of event the engine understands; every adapter maps its platform's requests onto these."""
+
     LAUNCH = "launch"
     START = "start"  # value: exercise id, or None when the name did not match
     GROUND = "ground"  # "help me ground", "I'm triggered", "I'm having a flashback"
@@ -43,6 +45,8 @@ AUDIO_EVENTS = frozenset({Ev.HOLD_STOPPED, Ev.HOLD_FINISHED, Ev.HOLD_FAILED})
 
 @dataclass(frozen=True)
 class Event:
+    """One thing said or reported: its ``kind``, and the value it carries (see Ev) or None."""
+
     kind: Ev
     value: str | None = None
 
@@ -63,6 +67,10 @@ class HoldPosition:
 
 @dataclass(frozen=True)
 class Context:
+    """What the engine may know of the turn beyond the event: the locale, whether the session is new, the
+    device's local time (a callable, asked only when a step names the day), its abilities, the voice, how long
+    records are kept (days), and where this skill's hold audio is playing, if it is."""
+
     locale: str = "en-US"
     new_session: bool = False
     # The device's local time, asked for only when a step names the day (it may cost a network call).
@@ -89,6 +97,8 @@ class Reply:
 
 @dataclass(frozen=True)
 class HoldPlay:
+    """Play the hold of ``exercise``/``step`` (run ``run``) of ``seconds`` in all, from ``elapsed_ms`` in."""
+
     exercise: str
     step: str
     run: str

@@ -1,0 +1,327 @@
+"""The Alexa adapter's request handlers: requests in, engine events through the turn runner, responses out.
+
+Thin by design: a table maps each intent and request type to an engine event (with the slot it reads), the
+turn runner does everything a turn needs (skill.core.turn), and the reply is rendered as SSML and AudioPlayer
+directives. AudioPlayer and PlaybackController requests carry no session (PLATFORM.md); the hold they are
+about is named by the token (skill.alexa.audioplayer).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import Response
+from ask_sdk_model.interfaces.audioplayer import PlayerActivity, StopDirective
+
+from ..config import Settings
+from ..core import Context, Ev, Event, Reply, TurnRequest, TurnRunner, identity_for
+from ..core.events import HoldPosition
+from ..core.holds import is_final_segment
+from ..store import StoreError
+from .audioplayer import enqueue_directive, hold_position, parse_token, play_directive
+from .settings_api import TimeZoneLookup
+from .ssml import SSMLRenderer
+
+log = logging.getLogger("skill.turn")
+SESSION = "sh"  # the session attribute that carries TurnResult.session
+SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
+SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest"})
+
+SlotReader = Callable[[HandlerInput], "str | None"]
+
+
+def _slot(handler_input: HandlerInput, slot_name: str):
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    return (intent.slots or {}).get(slot_name) if intent else None
+
+
+def slot_text(slot_name: str) -> SlotReader:
+    """A reader of a built-in slot's value as Alexa heard it (e.g. AMAZON.NUMBER: "7"), or None."""
+    def read(handler_input: HandlerInput) -> str | None:
+        slot = _slot(handler_input, slot_name)
+        return slot.value if slot and isinstance(slot.value, str) else None
+    return read
+
+
+def resolved_value(slot_name: str) -> SlotReader:
+    """A reader of a slot's entity-resolution id, or None when it is missing or matched nothing."""
+    def read(handler_input: HandlerInput) -> str | None:
+        slot = _slot(handler_input, slot_name)
+        authorities = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
+        for authority in authorities or []:
+            code = getattr(getattr(authority.status, "code", None), "value", None)
+            value = getattr(authority.values[0], "value", None) if code == "ER_SUCCESS_MATCH" and authority.values \
+                else None
+            if value is not None and isinstance(value.id, str):
+                return value.id
+        return None
+    return read
+
+
+# Every intent of the interaction model, and the engine event it becomes (with the slot it reads).
+INTENTS: dict[str, tuple[Ev, SlotReader | None]] = {
+    "StartExerciseIntent": (Ev.START, resolved_value("exercise")),
+    "GroundMeIntent": (Ev.GROUND, None),
+    "CheckInIntent": (Ev.CHECKIN, resolved_value("color")),
+    "RatingIntent": (Ev.RATING, slot_text("rating")),
+    "SettingIntent": (Ev.SETTING, resolved_value("setting")),
+    "SetLengthIntent": (Ev.SET_LENGTH, slot_text("minutes")),
+    "GoFirstIntent": (Ev.GO_FIRST, None),
+    "DeleteDataIntent": (Ev.DELETE_DATA, None),
+    "WhatDoYouKeepIntent": (Ev.WHAT_WE_KEEP, None),
+    "AMAZON.YesIntent": (Ev.YES, None),
+    "AMAZON.NoIntent": (Ev.NO, None),
+    "AMAZON.NextIntent": (Ev.NEXT, None),
+    "AMAZON.PreviousIntent": (Ev.BACK, None),
+    "AMAZON.RepeatIntent": (Ev.REPEAT, None),
+    "AMAZON.StartOverIntent": (Ev.START_OVER, None),
+    "AMAZON.PauseIntent": (Ev.PAUSE, None),  # also a bare "Alexa, stop" while our audio plays
+    "AMAZON.ResumeIntent": (Ev.RESUME, None),
+    "AMAZON.HelpIntent": (Ev.HELP, None),
+    "AMAZON.StopIntent": (Ev.STOP, None),
+    "AMAZON.CancelIntent": (Ev.CANCEL, None),
+    "AMAZON.NavigateHomeIntent": (Ev.CANCEL, None),
+    "AMAZON.FallbackIntent": (Ev.FALLBACK, None),
+    "AMAZON.LoopOnIntent": (Ev.LOOP, None),
+    "AMAZON.LoopOffIntent": (Ev.LOOP, None),
+    "AMAZON.ShuffleOnIntent": (Ev.SHUFFLE, None),
+    "AMAZON.ShuffleOffIntent": (Ev.SHUFFLE, None),
+}
+# Request types that become events. AudioPlayer.PlaybackFinished counts only for the chime (see below).
+REQUEST_TYPES: dict[str, Ev] = {
+    "LaunchRequest": Ev.LAUNCH,
+    "SessionEndedRequest": Ev.SESSION_END,
+    "AudioPlayer.PlaybackStopped": Ev.HOLD_STOPPED,
+    "AudioPlayer.PlaybackFailed": Ev.HOLD_FAILED,
+    "AudioPlayer.PlaybackFinished": Ev.HOLD_FINISHED,
+    "PlaybackController.PlayCommandIssued": Ev.RESUME,
+    "PlaybackController.PauseCommandIssued": Ev.PAUSE,
+    "PlaybackController.NextCommandIssued": Ev.NEXT,
+    "PlaybackController.PreviousCommandIssued": Ev.BACK,
+}
+
+
+@dataclass(frozen=True)
+class Services:
+    """What every handler needs, built once per process."""
+
+    runner: TurnRunner
+    settings: Settings
+    timezone: TimeZoneLookup
+    ssml: SSMLRenderer
+
+    @property
+    def store(self):
+        return self.runner.store
+
+    @property
+    def engine(self):
+        return self.runner.engine
+
+
+def _request_type(handler_input: HandlerInput) -> str:
+    return handler_input.request_envelope.request.object_type or ""
+
+
+def log_turn(handler_input: HandlerInput, started: float, result=None, error: str | None = None) -> None:
+    """One JSON line per request: no utterance, no slot value, no raw Alexa id, no state values."""
+    request = handler_input.request_envelope.request
+    intent = getattr(request, "intent", None)
+    line = {"event": "turn", "request_id": getattr(request, "request_id", None),
+            "type": getattr(request, "object_type", None), "intent": getattr(intent, "name", None),
+            "exercise": result.exercise if result else None, "step": result.step if result else None,
+            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+            "store": {"reads": result.reads if result else 0, "writes": result.writes if result else 0,
+                      "failed": result.store_failed if result else False}}
+    if error:
+        line["error"] = error
+    log.info(json.dumps(line, separators=(",", ":")))
+
+
+class TurnHandler(AbstractRequestHandler):
+    """Every request that becomes an engine event: build the event and context, run the turn, render."""
+
+    def __init__(self, services: Services):
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        kind = _request_type(handler_input)
+        return kind in REQUEST_TYPES or kind == "IntentRequest"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        started = time.perf_counter()
+        envelope = handler_input.request_envelope
+        request, kind = envelope.request, _request_type(handler_input)
+        token = None
+        if kind.startswith("AudioPlayer."):
+            token = parse_token(getattr(request, "token", None))
+            if kind == "AudioPlayer.PlaybackFinished" and (
+                    token is None or not is_final_segment(token.total_seconds, token.index)):
+                log_turn(handler_input, started)
+                return handler_input.response_builder.response  # a bed's end is routine: only the chime counts
+        elif kind.startswith("PlaybackController.") and envelope.context.audio_player:
+            token = parse_token(envelope.context.audio_player.token)
+        system = envelope.context.system
+        identity = identity_for(self.services.settings.hash_secret, system.user.user_id if system.user else None,
+                                system.person.person_id if system.person else None)
+        session = envelope.session
+        carried = handler_input.attributes_manager.session_attributes.get(SESSION) if session else None
+        result = self.services.runner.run(TurnRequest(
+            identity=identity, event=self._event(handler_input, kind), context=self._context(handler_input, kind),
+            session=carried, session_id=(session.session_id or "") if session else None,
+            hold=token.hold if token else None))
+        if session is not None and result.session is not None:
+            handler_input.attributes_manager.session_attributes[SESSION] = result.session
+        response = self._render(handler_input, kind, result.reply)
+        log_turn(handler_input, started, result)
+        return response
+
+    @staticmethod
+    def _event(handler_input: HandlerInput, kind: str) -> Event:
+        if kind != "IntentRequest":
+            return Event(REQUEST_TYPES[kind])
+        name = handler_input.request_envelope.request.intent.name
+        ev, slot = INTENTS.get(name, (Ev.FALLBACK, None))  # an intent the model lacks: a calm fallback
+        return Event(ev, slot(handler_input) if slot else None)
+
+    def _context(self, handler_input: HandlerInput, kind: str) -> Context:
+        envelope = handler_input.request_envelope
+        system = envelope.context.system
+        device = system.device
+        timezone = self.services.timezone
+
+        def local_time():
+            return timezone.local_now(system.api_endpoint, device.device_id if device else None,
+                                      system.api_access_token)
+
+        interfaces = device.supported_interfaces if device else None
+        return Context(locale=getattr(envelope.request, "locale", None) or "en-US",
+                       new_session=bool(envelope.session and envelope.session.new),
+                       local_time=local_time,
+                       audio_player=bool(interfaces and interfaces.audio_player is not None
+                                         and self.services.settings.audio_base_url),
+                       playing=self._playing(handler_input, kind),
+                       record_days=self.services.settings.record_days)
+
+    @staticmethod
+    def _playing(handler_input: HandlerInput, kind: str) -> HoldPosition | None:
+        """Our hold audio, if the request is about it (audio reports) or it is playing now (spoken requests)."""
+        request = handler_input.request_envelope.request
+        if kind.startswith("AudioPlayer."):
+            return hold_position(getattr(request, "token", None), getattr(request, "offset_in_milliseconds", 0))
+        player = handler_input.request_envelope.context.audio_player
+        if player is None or player.player_activity not in (PlayerActivity.PLAYING, PlayerActivity.BUFFER_UNDERRUN):
+            return None
+        return hold_position(player.token, player.offset_in_milliseconds)
+
+    def _render(self, handler_input: HandlerInput, kind: str, reply: Reply) -> Response:
+        builder = handler_input.response_builder
+        if reply.play:
+            assert self.services.settings.audio_base_url is not None  # Context.audio_player requires it
+            builder.add_directive(play_directive(self.services.settings.audio_base_url, reply.play))
+        elif reply.stop_audio:
+            builder.add_directive(StopDirective())
+        if kind.startswith(("AudioPlayer.", "PlaybackController.")):
+            return builder.response  # the platform allows only AudioPlayer directives here: no speech
+        if reply.speech:
+            builder.speak(self.services.ssml.render(reply.speech, reply.gentle))
+        if not reply.end_session and reply.reprompt:
+            builder.ask(self.services.ssml.render(reply.reprompt, reply.gentle))
+        builder.set_should_end_session(reply.end_session)
+        return builder.response
+
+
+class _OneRequestType(AbstractRequestHandler):
+    """A handler of one request type that needs no turn."""
+
+    request_type = ""
+
+    def __init__(self, services: Services):
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _request_type(handler_input) == self.request_type
+
+
+class EnqueueNextSegment(_OneRequestType):
+    """PlaybackNearlyFinished: queue the hold's next segment, from the token alone (no storage read)."""
+
+    request_type = "AudioPlayer.PlaybackNearlyFinished"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        started = time.perf_counter()
+        builder = handler_input.response_builder
+        base = self.services.settings.audio_base_url
+        directive = enqueue_directive(base, getattr(handler_input.request_envelope.request, "token", None)) \
+            if base else None
+        if directive is not None:
+            builder.add_directive(directive)
+        log_turn(handler_input, started)
+        return builder.response
+
+
+class SkillDisabled(_OneRequestType):
+    """Disabling the skill deletes what it kept, unless Alexa says the person chose to keep it."""
+
+    request_type = "AlexaSkillEvent.SkillDisabled"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        # The SDK's model drops the event's body, so the raw JSON rides along as the context.
+        raw = handler_input.context if isinstance(handler_input.context, dict) else {}
+        body = (raw.get("request") or {}).get("body") if isinstance(raw.get("request"), dict) else None
+        status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
+        if status != "PERSISTED":
+            system = handler_input.request_envelope.context.system
+            account = identity_for(self.services.settings.hash_secret,
+                                   system.user.user_id if system.user else None).account
+            try:
+                deleted = self.services.runner.forget_account(account) if account else 0
+                log.info('{"event":"skill_disabled","records_deleted":%d}', deleted)
+            except StoreError:
+                log.error('{"event":"skill_disabled","error":"store unavailable"}')
+        return handler_input.response_builder.response
+
+
+class SilentHandler(AbstractRequestHandler):
+    """Request types this skill has nothing to say to (PlaybackStarted, ExceptionEncountered, other events)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log_turn(handler_input, time.perf_counter())
+        return handler_input.response_builder.response
+
+
+class CalmErrorHandler(AbstractExceptionHandler):
+    """Anything unexpected: a calm spoken apology where speech is allowed, an empty answer elsewhere."""
+
+    def __init__(self, services: Services):
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        # The exception's type only: messages can carry request data.
+        log_turn(handler_input, time.perf_counter(), error=type(exception).__name__)
+        if _request_type(handler_input) not in SPOKEN_TYPES:
+            return handler_input.response_builder.response
+        speech = self.services.ssml.render(SORRY)
+        return handler_input.response_builder.speak(speech).ask(speech).response
+
+
+def build_skill(services: Services) -> CustomSkill:
+    """The ask-sdk-core skill: one turn handler for every event, plus the handlers that need no turn."""
+    builder = SkillBuilder()
+    for handler in (EnqueueNextSegment(services), SkillDisabled(services), TurnHandler(services), SilentHandler()):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(CalmErrorHandler(services))
+    return builder.create()

@@ -1,0 +1,40 @@
+"""Who a turn is for, as keyed hashes (HMAC-SHA256) of the platform's ids: never the raw ids."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+
+def person_key(secret: bytes, user_id: str | None, person_id: str | None = None) -> str | None:
+    """The storage key (64 hex characters) of the voice profile when one was recognised, else of the account
+    user; None when neither is known."""
+    if person_id:
+        subject = "person:" + person_id
+    elif user_id:
+        subject = "user:" + user_id
+    else:
+        return None
+    return hmac.new(secret, subject.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Identity:
+    """``speaker``: the key of whoever is speaking (voice profile if recognised, else the account);
+    ``account``: the key of the account; ``recognised``: a voice profile was recognised."""
+
+    speaker: str | None
+    account: str | None
+    recognised: bool = False
+
+
+def identity_for(secret: bytes, user_id: str | None, person_id: str | None = None) -> Identity:
+    """The Identity of a request from account ``user_id``, spoken by voice profile ``person_id`` if any."""
+    return Identity(speaker=person_key(secret, user_id, person_id), account=person_key(secret, user_id),
+                    recognised=bool(person_id))
+
+
+def session_tag(secret: bytes, owner: str, session_id: str) -> str:
+    """A keyed tag binding a session to the record it carries, so a forged session attribute cannot point a
+    turn at someone else's record (32 hex characters)."""
+    return hmac.new(secret, f"owner:{owner}:{session_id}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,53 @@
+"""The yes/no questions the engine itself asks, as typed values (a step's own questions live in its ``on``).
+
+A question lives in the session only: it is asked and answered within one session, never stored. Its
+session form is a small dict, ``{"q": kind}`` plus ``"about"`` (an exercise id) where the question is about
+one; anything else reads back as no question at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Ask(StrEnum):
+    """The kinds of question the engine asks."""
+
+    RESUME = "resume"  # "pick it up where you left off?"
+    RED_GROUNDING = "red_grounding"  # after red: "would you like some grounding?"
+    YELLOW_BACK = "yellow_back"  # after yellow: "go back to the step before?"
+    YELLOW_REPEAT = "yellow_repeat"  # after yellow on a first step: "go through this again, more slowly?"
+    RETRY_STEP = "retry_step"  # the hold audio failed: "try this step again?"
+    RETURN = "return"  # grounding interrupted a partnered exercise: "go back to it gently?"
+    GATE_BASE = "gate_base"  # a later stage is not offered yet: "begin the earlier one?"  (about: its id)
+    READY_FIRST = "ready_first"  # "do you feel ready?", first partner  (about: the later stage's id)
+    READY_SECOND = "ready_second"  # the same, second partner  (about: the later stage's id)
+    DELETE = "delete"  # "do you want me to delete it?"
+
+
+ABOUT_AN_EXERCISE = frozenset({Ask.GATE_BASE, Ask.READY_FIRST, Ask.READY_SECOND})
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: Ask
+    about: str | None = None  # the exercise the question is about, for the kinds in ABOUT_AN_EXERCISE
+
+    def to_session(self) -> dict[str, str]:
+        """The question's session form (a small JSON-safe dict)."""
+        return {"q": self.kind.value, "about": self.about} if self.about else {"q": self.kind.value}
+
+    @classmethod
+    def from_session(cls, raw: Any) -> Question | None:
+        """The question in a session's form; None for anything else (a forged or damaged value)."""
+        if not isinstance(raw, dict):
+            return None
+        try:
+            kind = Ask(raw.get("q"))
+        except ValueError:
+            return None
+        about = raw.get("about")
+        if kind in ABOUT_AN_EXERCISE:
+            return cls(kind, about) if isinstance(about, str) else None
+        return cls(kind)

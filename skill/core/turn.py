@@ -1,0 +1,270 @@
+"""The turn runner: one turn's lifecycle around the engine, the same on every platform.
+
+    (store, identity, event, context) -> reply
+
+- The person's record is read once per session; what a session has seen rides in the platform's session
+  (``TurnResult.session``), bound to its owner by a keyed tag, so a forged session cannot point a turn at
+  someone else's record.
+- A session belongs to the voice that opened it: a partner who speaks up later in the same session carries
+  on the owner's progress (``Context.other_voice``).
+- The engine answers; the new state is saved once, only if it changed, with the version read (optimistic
+  concurrency). A race with another writer is settled by ``merge.reconcile`` (docs/architecture.md).
+- A confirmed "delete my data" deletes the record. A voice profile's record is listed on the account's
+  record, so that disabling the skill can delete it too.
+- A storage fault never ends a turn: it answers from the state in hand, and the unsaved state rides in the
+  session until a save succeeds.
+"""
+from __future__ import annotations
+
+import hmac
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .engine import Engine
+from .events import Context, Event, Reply
+from .identity import Identity, session_tag
+from .merge import reconcile
+from .questions import Question
+from .state import DEFAULT, State, dense, sparse
+from ..store.base import Store, StoreError, VersionConflict  # the interface only: no store is imported
+
+SAVE_ATTEMPTS = 3  # a write, then up to two merges after a race with another device
+# Fields of a stored record that are the runner's, not the engine's: an account record lists the keys of the
+# voice profiles' records on that account (so SkillDisabled can delete them), and a profile's record notes
+# that it is listed.
+PEOPLE = "people"
+LISTED = "listed"
+RUNNER_FIELDS = (PEOPLE, LISTED)
+MAX_VERSION = 2**53  # a version beyond JSON's exact integers is a damaged session
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """One turn, as an adapter hands it over. ``session``: what ``TurnResult.session`` gave on the previous
+    turn of this platform session (None on a new session, or outside one); ``session_id``: the platform's
+    session id (None for requests outside a session, e.g. audio reports); ``hold``: for audio reports, the
+    (exercise, step, run) of the hold the report is about."""
+
+    identity: Identity
+    event: Event
+    context: Context
+    session: dict[str, Any] | None = None
+    session_id: str | None = None
+    hold: tuple[str, str, str] | None = None
+
+
+@dataclass
+class TurnResult:
+    """The reply, what to carry in the session (None: nothing), and the turn's store work for the logs."""
+
+    reply: Reply
+    session: dict[str, Any] | None
+    reads: int = 0
+    writes: int = 0
+    store_failed: bool = False
+    exercise: str | None = None  # where the person is after the turn
+    step: str | None = None
+
+
+@dataclass
+class _Turn:
+    """The working record of one turn."""
+
+    key: str | None  # whose record this turn reads and writes
+    saved: dict[str, Any]  # the record as last stored (dense), or the default when none is stored
+    state: State
+    version: int  # 0: no record stored yet (or unknown, after a failed read)
+    unsaved: bool = False  # an earlier turn of this session could not be saved
+    reads: int = 0
+    writes: int = 0
+    store_failed: bool = False
+
+
+class TurnRunner:
+    """Runs turns against one ``store`` (the interface in skill/store/base.py); ``secret`` keys the session
+    tag; records expire ``record_days`` after their last save."""
+
+    def __init__(self, engine: Engine, store: Store, secret: bytes, record_days: int = 90):
+        self.engine, self.store, self.secret, self.record_days = engine, store, secret, record_days
+
+    # ---- the turn ------------------------------------------------------------------------------
+
+    def run(self, request: TurnRequest) -> TurnResult:
+        """Load, answer, merge and save one turn; never raises for a store fault (see the module docstring)."""
+        identity = request.identity
+        turn = self._from_session(request) or self._from_store(identity.speaker)
+        if request.hold is not None:
+            turn = self._hold_owner(turn, request.hold)
+        ctx = request.context
+        other = turn.key is not None and turn.key != identity.speaker
+        if ctx.other_voice != other or ctx.recognised_voice != identity.recognised:
+            ctx = replace(ctx, other_voice=other, recognised_voice=identity.recognised)
+        outcome = self.engine.handle(turn.state, request.event, ctx)
+        turn.state = outcome.state
+        current = self._stored_form(turn.state, turn.saved)
+        if turn.key is not None:
+            if outcome.reply.forget:
+                self._forget(turn)
+                current = turn.saved
+            elif current != turn.saved or turn.unsaved:
+                if self._needs_listing(turn, identity) and self._register_person(turn, identity.account):
+                    current[LISTED] = True  # saved with this turn's write, so it costs no write of its own
+                current = self._save(turn, current)
+        progress = turn.state.progress
+        return TurnResult(reply=outcome.reply, session=self._carry(turn, current, request.session_id),
+                          reads=turn.reads, writes=turn.writes, store_failed=turn.store_failed,
+                          exercise=progress.exercise if progress else None, step=progress.step if progress else None)
+
+    def forget_account(self, account: str) -> int:
+        """Delete the account's record and every voice profile's record it lists (the skill was disabled).
+        Returns how many records were deleted; raises the store's StoreError when it is unreachable."""
+        record = self.store.load(account)
+        people = [k for k in (record.data.get(PEOPLE, []) if record else []) if isinstance(k, str)]
+        for key in people:
+            self.store.delete(key)
+        self.store.delete(account)
+        return len(people) + 1
+
+    # ---- loading -------------------------------------------------------------------------------
+
+    def _from_session(self, request: TurnRequest) -> _Turn | None:
+        carried = request.session
+        if request.session_id is None or not isinstance(carried, dict):
+            return None
+        try:
+            version, saved, owner, tag = int(carried["v"]), carried["b"], carried["o"], carried["t"]
+            current = carried.get("s", saved)
+        except (KeyError, TypeError, ValueError, OverflowError):
+            return None
+        if not (isinstance(saved, dict) and isinstance(current, dict) and isinstance(owner, str)
+                and isinstance(tag, str) and 0 <= version < MAX_VERSION):
+            return None
+        if not hmac.compare_digest(tag, session_tag(self.secret, owner, request.session_id)):
+            return None  # not a session this service wrote: read from the store instead
+        state = State.from_dict(dense(current), Question.from_session(carried.get("p")))
+        return _Turn(key=owner, saved=dense(saved), state=state, version=version, unsaved="s" in carried)
+
+    def _from_store(self, key: str | None) -> _Turn:
+        turn = _Turn(key=key, saved=DEFAULT, state=State(), version=0)
+        if key is None:
+            return turn
+        turn.reads += 1
+        try:
+            record = self.store.load(key)
+        except StoreError:
+            turn.store_failed = True  # answer from a fresh state; the save will reconcile with what is stored
+            return turn
+        if record is not None:
+            turn.saved, turn.state, turn.version = record.data, State.from_dict(record.data), record.version
+        return turn
+
+    def _hold_owner(self, turn: _Turn, hold: tuple[str, str, str]) -> _Turn:
+        """The record whose hold an audio report is about. Audio reports name no voice, so a hold started by a
+        recognised voice is found among the voice profiles that the account's record lists."""
+        def playing(candidate: _Turn) -> bool:
+            p = candidate.state.progress
+            return bool(p and (p.exercise, p.step, p.run) == hold)
+
+        if playing(turn):
+            return turn
+        people = turn.saved.get(PEOPLE)
+        for key in [k for k in people if isinstance(k, str)] if isinstance(people, list) else []:
+            candidate = self._from_store(key)
+            candidate.reads += turn.reads
+            if playing(candidate):
+                return candidate
+            turn.reads = candidate.reads
+        return turn
+
+    # ---- saving --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _stored_form(state: State, saved: dict[str, Any]) -> dict[str, Any]:
+        data = state.to_dict()
+        data.update({k: saved[k] for k in RUNNER_FIELDS if saved.get(k)})
+        return data
+
+    def _expiry(self) -> int:
+        return int(time.time()) + self.record_days * 86_400
+
+    def _save(self, turn: _Turn, current: dict[str, Any]) -> dict[str, Any]:
+        """Save ``current``, merging after a race; returns what this turn's state now is (stored form)."""
+        version, data = turn.version, current
+        try:
+            for attempt in range(SAVE_ATTEMPTS):
+                try:
+                    turn.writes += 1
+                    record = self.store.save(turn.key, data, version, self._expiry())
+                    break
+                except VersionConflict:
+                    if attempt == SAVE_ATTEMPTS - 1:
+                        raise
+                    # Another device saved first: merge by the rules, then write on top of its version.
+                    turn.reads += 1
+                    theirs = self.store.load(turn.key)
+                    # This turn's changes are always those against what it read, whatever the rounds.
+                    data = reconcile(turn.saved, current, theirs.data if theirs else DEFAULT)
+                    version = theirs.version if theirs else 0
+        except StoreError:
+            turn.store_failed = True  # kept in the session; the next turn tries again
+            return current
+        if data is not current:
+            turn.state = State.from_dict(data, turn.state.pending)
+        turn.saved, turn.version, turn.unsaved = record.data, record.version, False
+        return record.data
+
+    @staticmethod
+    def _needs_listing(turn: _Turn, identity: Identity) -> bool:
+        return bool(identity.recognised and identity.account and identity.account != turn.key
+                    and not turn.saved.get(LISTED))
+
+    def _register_person(self, turn: _Turn, account: str | None) -> bool:
+        """Note a voice profile's record on the account's record, so SkillDisabled can find it.
+        Until that succeeds, every saving turn of the profile tries again."""
+        for _ in range(2):  # one retry on a race with the account's own turn
+            try:
+                turn.reads += 1
+                record = self.store.load(account)
+                data = dict(record.data) if record else {}
+                people = [k for k in data.get(PEOPLE, []) if isinstance(k, str)]
+                if turn.key in people:
+                    return True
+                data[PEOPLE] = people + [turn.key]
+                turn.writes += 1
+                self.store.save(account, data, record.version if record else 0, self._expiry())
+                return True
+            except VersionConflict:
+                continue
+            except StoreError:
+                turn.store_failed = True
+                return False
+        return False
+
+    def _forget(self, turn: _Turn) -> None:
+        """Delete by voice: this person's record goes; an account's list of other profiles' records stays."""
+        people = turn.saved.get(PEOPLE)
+        try:
+            turn.writes += 1
+            self.store.delete(turn.key)
+            if people:
+                turn.writes += 1
+                self.store.save(turn.key, {PEOPLE: people}, 0, self._expiry())
+        except StoreError:
+            turn.store_failed = True
+            return
+        turn.saved, turn.version = (dense({PEOPLE: people}), 1) if people else (DEFAULT, 0)
+        turn.unsaved = False
+
+    # ---- the session ---------------------------------------------------------------------------
+
+    def _carry(self, turn: _Turn, current: dict[str, Any], session_id: str | None) -> dict[str, Any] | None:
+        if session_id is None or turn.key is None:
+            return None
+        carried: dict[str, Any] = {"v": turn.version, "b": sparse(turn.saved), "o": turn.key,
+                                   "t": session_tag(self.secret, turn.key, session_id)}
+        if current != turn.saved:
+            carried["s"] = sparse(current)
+        if turn.state.pending:
+            carried["p"] = turn.state.pending.to_session()
+        return carried
