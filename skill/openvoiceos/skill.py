@@ -142,7 +142,10 @@ class SafeHarborSkill(ConversationalSkill):
     def stop(self) -> None:
         """Called by OVOS on shutdown (and after a stop no session claimed): a playing hold is kept as paused at
         its position, for resuming; nothing is spoken and nothing else changes."""
-        with self.lock:
+        lock = getattr(self, "lock", None)
+        if lock is None:
+            return  # never initialised (a failed load): nothing is playing, nothing to keep
+        with lock:
             playing = self.playing
         if playing is None:
             return
