@@ -77,6 +77,9 @@ def test_the_skill_is_found_through_its_entry_point_and_keeps_its_data_in_the_de
     from skill.openvoiceos import SafeHarborSkill
 
     assert find_skill_plugins()[SKILL_ID] is SafeHarborSkill
+    needs = SafeHarborSkill.runtime_requirements  # what OVOS reads before loading: fully offline
+    assert not (needs.requires_internet or needs.requires_network or needs.network_before_load
+                or needs.internet_before_load)
     assert isinstance(device.skill, SafeHarborSkill)
     device.say("help me ground")
     db = device.data_home / "data" / "mycroft" / "filesystem" / "skills" / SKILL_ID / "state.sqlite3"

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ovos_bus_client.message import Message
 from ovos_bus_client.session import SessionManager
+from ovos_utils import classproperty
 from ovos_utils.ocp import MediaEntry, MediaType, PlaybackType
 from ovos_utils.process_utils import RuntimeRequirements
 from ovos_utils.time import now_local
@@ -51,6 +52,8 @@ HOLD_END = "hold-end"  # the scheduled event's name
 DEVICE_USER = "ovos-device"  # one record per device: OVOS has no accounts and no voice profiles
 SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
 ENGAGED_AFTER_S = 600  # after a turn that leaves an exercise under way, stay reachable this long
+
+
 @dataclass
 class Conversation:
     """One TurnRunner session on one OVOS session."""
@@ -72,8 +75,9 @@ class Playing:
 class SafeHarborSkill(ConversationalSkill):
     """Loaded by OVOS from the entry point; everything is set up in `initialize`."""
 
-    @classmethod
-    def runtime_requirements(cls) -> RuntimeRequirements:  # noqa: D102 - fully offline
+    @classproperty
+    def runtime_requirements(self) -> RuntimeRequirements:
+        """Fully offline: load without waiting for a network, and never need one."""
         return RuntimeRequirements(internet_before_load=False, network_before_load=False, requires_internet=False,
                                    requires_network=False, no_internet_fallback=True, no_network_fallback=True)
 
