@@ -397,3 +397,31 @@ def test_each_exercise_says_the_same_words_as_on_alexa(device, tmp_path, exercis
         pairs.append((said_alexa, said_ovos, exercise.step(progress["step"]) if progress else None))
     differ = [(a, o) for a, o, step in pairs if a != o and not (step and "{today}" in (step.say or ""))]
     assert len(pairs) > 5 and differ == []
+
+
+@pytest.mark.parametrize("lang,line", [("en-US", "US"), ("en-GB", "GB")])
+def test_distress_after_an_exercise_leads_to_aftercare_with_the_crisis_line_for_the_locale(device, lang, line):
+    exercise = CATALOG.exercises["lying_together"]
+    start(device, "lying_together")
+    for answer in paths(exercise)["aftercare"]:
+        turn = device.say(SAY[answer], lang=lang)
+    assert words(exercise.step("aftercare").say) in turn.speech
+    assert plain_text(CATALOG.phrases.crisis_lines[line]) in turn.speech
+
+
+def test_no_network_call_anywhere_in_a_session(device, monkeypatch):
+    import socket
+
+    calls = []
+
+    def refuse(self, address):
+        calls.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    reach(device, "sensate_focus", "first_stretch")  # the store, the clock, a hold, the scheduler
+    device.say("pause")
+    assert device.say("resume").plays
+    device.say("what do you keep about me")
+    assert calls == []
