@@ -202,8 +202,8 @@ class SafeHarborSkill(ConversationalSkill):
             if spoken and not reply.end_session:
                 conversation.carry = result.session
                 self.conversations[sid] = conversation
-            else:
-                self.conversations.pop(sid, None)
+            elif spoken:
+                self.conversations.pop(sid, None)  # the session ends, as an Alexa session would
             # An exercise under way stays reachable by its words ("next", a colour) for a while; after a stop or
             # a cancel it waits for the person to open the skill again.
             engaged = result.exercise is not None and event.kind not in (Ev.STOP, Ev.CANCEL)
