@@ -425,3 +425,16 @@ def test_no_network_call_anywhere_in_a_session(device, monkeypatch):
     assert device.say("resume").plays
     device.say("what do you keep about me")
     assert calls == []
+
+
+def test_turn_logs_are_json_lines_without_what_was_said(device, caplog):
+    import json
+
+    caplog.set_level("INFO", logger="skill.turn")
+    reach(device, "grounding", "rate_before")
+    device.say("my number is seven")
+    device.say("what is the capital of peru")
+    lines = [r.getMessage() for r in caplog.records if r.name == "skill.turn"]
+    assert lines and all(json.loads(line)["platform"] == "ovos" for line in lines)
+    text = "\n".join(lines)
+    assert "seven" not in text and "peru" not in text and '"7"' not in text
