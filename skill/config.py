@@ -1,4 +1,4 @@
-"""Settings from the environment (ARCHITECTURE.md, "Contracts")."""
+"""Settings from the environment (docs/architecture.md, "Contracts other tools rely on")."""
 from __future__ import annotations
 
 import os

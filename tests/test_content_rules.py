@@ -1,4 +1,4 @@
-"""The rules for words (shared/CONTENT.md), checked on every text the skill can say.
+"""The rules for words (docs/writing-content.md), checked on every text the skill can say.
 
 Reads the content files through ``skill.core.load_catalog()``: every step text of every exercise (say, gentle,
 brief, reprompt, help, say_without_clock), every shared phrase, the day sentences and the crisis lines.
@@ -36,7 +36,8 @@ def all_texts() -> list[tuple[str, str]]:
 TEXTS = all_texts()
 assert len(TEXTS) > 150, "the content was not read"
 
-# Explicit sexual or anatomical words, and arousal talk: none, anywhere (CONTENT.md principles 4 and "Sensate focus").
+# Explicit sexual or anatomical words, and arousal talk: none, anywhere (docs/writing-content.md, principle 4
+# and "Sensate focus").
 EXPLICIT = [
     "sex", "sexes", "sexual", "sexually", "sexuality", "sexy", "genital", "genitals", "genitalia", "nipple", "nipples",
     "breast", "breasts", "orgasm", "orgasms", "orgasmic", "arousal", "aroused", "arouse", "arousing", "erection",
@@ -45,19 +46,19 @@ EXPLICIT = [
     "penetration", "masturbate", "masturbation", "turned on", "turn you on", "horny", "erotic", "sensual", "lust",
     "lustful", "ejaculate", "ejaculation", "lubricant", "condom",
 ]
-# The affair and the other person are never named (CONTENT.md, "Voice style").
+# The affair and the other person are never named (docs/writing-content.md, "Voice and style").
 AFFAIR = [
     "affair", "affairs", "cheat", "cheated", "cheating", "cheater", "betray", "betrayed", "betrayal", "porn",
     "pornography", "infidelity", "unfaithful", "adultery", "the other woman", "the other man", "the other person",
     "lover", "lovers",
     "mistress", "hookup",
 ]
-# Pressure words (CONTENT.md, "Voice style": invitational words, "not 'you should', not 'relax'").
+# Pressure words (docs/writing-content.md, "Voice and style": invite, avoid "you should" and "relax").
 PRESSURE = ["you should", "you must", "must", "relax", "relaxed", "relaxing", "calm down", "you have to",
             "you need to relax"]
 
-# The one allowed use of "betrayal": pointing to a therapist who specialises in it (CONTENT.md principle 7). It
-# names no affair and no person. Any other sentence with a word from AFFAIR fails.
+# The one allowed use of "betrayal": pointing to a therapist who specialises in it (docs/writing-content.md,
+# principle 7). It names no affair and no person. Any other sentence with a word from AFFAIR fails.
 REFERRAL = re.compile(r"[^.?!]*\btherapist\b[^.?!]*\bafter betrayal\b[^.?!]*[.?!]", re.IGNORECASE)
 
 

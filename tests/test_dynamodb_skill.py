@@ -1,6 +1,6 @@
 """The whole skill on DynamoDB: real Alexa JSON POSTed to /alexa, state in a real moto_server over loopback.
 
-Proves at the skill level what ARCHITECTURE.md promises of the deployed store: a storage outage
+Proves at the skill level what docs/architecture.md promises of the deployed store: a storage outage
 mid-exercise never ends the exercise and loses nothing already saved; progress made during the
 outage is saved once the store is back; items carry a TTL and a version and no raw Alexa id; a stale
 device follows the rule in skill/core/merge.py `reconcile`; one read per session, one write per

@@ -55,7 +55,7 @@ def test_ask_resources_is_a_skill_package_only_project(resources, package_dir):
         # would make `ask deploy` create a second Lambda without the table, secret or audio settings.
         assert set(profile) == {"skillMetadata"}, f"profile {name}: {sorted(profile)}"
         assert (REPO / profile["skillMetadata"]["src"]).resolve() == package_dir
-    assert package_dir == (REPO / "interaction_models").resolve()  # the ARCHITECTURE.md contract
+    assert package_dir == (REPO / "interaction_models").resolve()  # the docs/architecture.md contract
     assert (package_dir / "skill.json").is_file()
 
 

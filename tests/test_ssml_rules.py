@@ -19,7 +19,7 @@ ACTIONS = ["next", "back", "repeat", "help", "yellow", "red", "yes", "no", "fall
 FOLLOW_UPS = ["yes", "no", "next", "help"]
 LOCALES = ["en-US", "en-GB", "en-AU", "en-IN", "en-CA"]
 
-# PLATFORM.md, "SSML (Alexa's subset)": written out here again on purpose.
+# docs/platform-alexa.md, "SSML": written out here again on purpose.
 ALEXA_TAGS = {"speak", "p", "s", "break", "emphasis", "prosody", "say-as", "sub", "phoneme", "lang", "audio", "w",
               "voice", "amazon:effect", "amazon:emotion", "amazon:domain", "amazon:breath", "amazon:auto-breaths"}
 BREAK_TIME = re.compile(r"""<break\b[^>]*?\btime\s*=\s*["']([^"']*)["']""")

@@ -1,6 +1,6 @@
 """Store operations per turn, counted by the store itself (``stats``), through POST /alexa.
 
-ARCHITECTURE.md, "State": within a session the record is read once; a turn that changes nothing
+docs/architecture.md, "State": within a session the record is read once; a turn that changes nothing
 writes nothing; a turn that changes the state writes once. The benchmark (``python -m bench``)
 measures the same numbers under load from the JSON turn log; the last test checks that the log
 agrees with the store.

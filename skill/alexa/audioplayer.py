@@ -1,8 +1,8 @@
 """Holds on Alexa: AudioPlayer tokens, the Play / Stop directives, and where the device says a hold is.
 
-AudioPlayer requests carry no session (PLATFORM.md, "AudioPlayer"), so the token alone says which hold and
-which segment is playing: exercise, step, a run id, the segment index and the hold's length, never anything
-about the person. The arithmetic is the core's (``skill.core.holds``).
+AudioPlayer requests carry no session (docs/platform-alexa.md, "Requests without a session"), so the token
+alone says which hold and which segment is playing: exercise, step, a run id, the segment index and the hold's
+length, never anything about the person. The arithmetic is the core's (``skill.core.holds``).
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Thin by design: a table maps each intent and request type to an engine event (with the slot it reads), the
 turn runner does everything a turn needs (skill.core.turn), and the reply is rendered as SSML and AudioPlayer
-directives. AudioPlayer and PlaybackController requests carry no session (PLATFORM.md); the hold they are
+directives. AudioPlayer and PlaybackController requests carry no session (docs/platform-alexa.md); the hold they are
 about is named by the token (skill.alexa.audioplayer).
 """
 from __future__ import annotations

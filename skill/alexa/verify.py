@@ -1,7 +1,7 @@
 """Verification of requests that Alexa sends to the web service.
 
-Implements the rules Amazon documents for web-service skills (see PLATFORM.md, "Verifying requests"):
-a well-formed envelope for this skill, signed by a certificate fetched from Amazon's S3 bucket that
+Implements the rules Amazon documents for web-service skills (docs/platform-alexa.md, "Verifying requests to
+the web service"): a well-formed envelope for this skill, signed by a certificate fetched from Amazon's S3 bucket that
 chains to a trusted root and names echo-api.amazon.com, with a fresh timestamp. Built on
 `cryptography` because ask-sdk-webservice-support cannot be imported on this platform.
 

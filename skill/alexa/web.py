@@ -1,6 +1,6 @@
 """The web service: a Flask application factory with POST /alexa and GET /healthz.
 
-Every request is verified (PLATFORM.md) unless the service runs in --dev mode on loopback.
+Every request is verified (docs/platform-alexa.md) unless the service runs in --dev mode on loopback.
 A failed check answers 400 with a short reason; nothing answers with a stack trace.
 
 Before the skill sees a request, the boundary refuses a body over ``MAX_BODY_BYTES`` (413, before

@@ -1,6 +1,6 @@
 """The content rules that span steps or files, checked when the catalog loads (and by ``content check``).
 
-Each is something the engine relies on or CONTENT.md asks for and a machine can check: every step is
+Each is something the engine relies on or docs/writing-content.md asks for and a machine can check: every step is
 reachable and can reach an ending; a question takes both yes and no; a partnered exercise explains the
 colours once, at its start; every ending says it is the end; exactly one exercise plays the grounding role,
 and it is for one person. Errors name the file, the step and the field (``ContentError``).

@@ -1,7 +1,7 @@
 """The state store's small interface: load, save with an expected version, delete.
 
 A store knows nothing of exercises or Alexa. It keeps one JSON-safe dict per person under an
-opaque key (a keyed hash made by ``skill.identity``), with a version for optimistic concurrency
+opaque key (a keyed hash made by ``skill.core.identity``), with a version for optimistic concurrency
 and an expiry time in epoch seconds.
 """
 from __future__ import annotations
