@@ -320,6 +320,11 @@ def test_the_adapter_imports_nothing_of_alexa_flask_or_boto3():
     assert not bad
 
 
+def test_the_intent_file_generator_needs_no_ovos_so_model_check_runs_without_the_extra():
+    loaded = _imported_after("skill.openvoiceos.resources, skill.__main__")
+    assert not {m for m in loaded if m.startswith(("ovos", "padacioso", "simplematch"))}
+
+
 def test_the_engine_imports_nothing_of_ovos():
     loaded = _imported_after("skill.core, " + ", ".join(f"skill.core.{p.stem}" for p in
                                                         sorted((Path(__file__).parents[1] / "skill" / "core")
