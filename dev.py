@@ -4,6 +4,7 @@
     python3 dev.py run [ARGS]     set up, then run the skill locally: python -m skill serve --dev
                                   (http://127.0.0.1:8080, embedded SQLite store); ARGS go to `serve`
     python3 dev.py chat [ARGS]    set up, then talk to the skill in a text console: python -m skill chat
+    python3 dev.py studio [ARGS]  set up, then open the review studio: python -m skill studio (http://127.0.0.1:8090)
     python3 dev.py test [ARGS]    set up, then run the whole test suite: python -m pytest ARGS
     python3 dev.py bench [ARGS]   set up, then run the benchmarks: python -m bench ARGS (see bench/README.md)
 
@@ -32,10 +33,12 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", "8080"
 PYTEST_NO_TESTS = 5
 EXTRAS = "test,ovos"  # what setup installs; part of the stamp, so changing it reinstalls
 
-USAGE = """usage: python3 dev.py {run,chat,test,bench,setup} [ARGS...]
+USAGE = """usage: python3 dev.py {run,chat,studio,test,bench,setup} [ARGS...]
 
   run    run the skill locally on http://127.0.0.1:8080 (dev mode, SQLite store); ARGS go to `python -m skill serve`
   chat   a text console that plays the skill as a speaker would; ARGS go to `python -m skill chat`
+  studio the review studio on http://127.0.0.1:8090: see, hear, try and sign off every exercise;
+         ARGS go to `python -m skill studio` (e.g. --port 8091)
   test   the whole test suite; ARGS go to pytest (e.g. -x, -k store)
   bench  the benchmarks; ARGS go to `python -m bench` (see bench/README.md)
   setup  only create .venv and install the project (what the others do first)
@@ -160,6 +163,10 @@ def cmd_chat(extra):
     exec_in_venv(["-m", "skill", "chat"] + extra)
 
 
+def cmd_studio(extra):
+    exec_in_venv(["-m", "skill", "studio"] + extra)
+
+
 def cmd_test(extra):
     code = run_in_venv(["-m", "pytest"] + extra)
     if code == PYTEST_NO_TESTS:
@@ -178,7 +185,8 @@ def cmd_setup(extra):
     return 0  # main() has already set up .venv
 
 
-COMMANDS = {"run": cmd_run, "chat": cmd_chat, "test": cmd_test, "bench": cmd_bench, "setup": cmd_setup}
+COMMANDS = {"run": cmd_run, "chat": cmd_chat, "studio": cmd_studio, "test": cmd_test, "bench": cmd_bench,
+            "setup": cmd_setup}
 
 
 def main(argv):

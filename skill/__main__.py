@@ -1,4 +1,4 @@
-"""Command line: ``python -m skill serve|chat|store|content|audio|model``."""
+"""Command line: ``python -m skill serve|chat|studio|content|store|audio|model``."""
 from __future__ import annotations
 
 import argparse
@@ -80,6 +80,17 @@ def cmd_chat(args) -> int:
     return 0
 
 
+def cmd_studio(args) -> int:
+    from pathlib import Path
+
+    from .studio.server import serve
+
+    content = Path(args.content) if args.content else None
+    if content is not None and not content.is_dir():
+        sys.exit(f"safe-harbor: {content} is not a folder")
+    return serve(args.port, content) if content else serve(args.port)
+
+
 def cmd_store(args) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -102,16 +113,39 @@ def cmd_store(args) -> int:
 
 
 def cmd_content(args) -> int:
-    """Load and check every exercise file and the common phrases, as start-up does."""
-    from .core import ContentError, load_catalog
+    """Load and check every exercise file and the common phrases, as start-up does, each file on its own so
+    that every broken file is named; then warn about exercises changed since their sign-off in the studio.
+    Exit 1 on an error; warnings alone exit 0."""
+    from pathlib import Path
 
-    try:
-        catalog = load_catalog()
-    except ContentError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    from .core import ContentError, load_catalog
+    from .core.content import SCRIPTS_DIR, load_exercise
+    from .studio import approvals
+
+    folder = Path(args.content) if args.content else SCRIPTS_DIR
+    errors = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            load_exercise(path)
+        except ContentError as exc:
+            errors.append(str(exc))
+    catalog = None
+    if not errors:
+        try:
+            catalog = load_catalog(folder)  # the phrases and the rules that span files
+        except ContentError as exc:
+            errors.append(str(exc))
+    for line in errors:
+        print(f"error: {line}", file=sys.stderr)
+    if catalog is None:
         return 1
     print(f"content ok: {len(catalog.exercises)} exercises ({', '.join(sorted(catalog.exercises))}) and the "
           "common phrases")
+    for line in approvals.warnings(folder):
+        print(f"warning: {line}")
+    unapproved = approvals.unapproved(folder)
+    if unapproved:
+        print(f"not yet approved in the studio: {', '.join(unapproved)}")
     return 0
 
 
@@ -145,12 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--locale", default="en-US")
     chat.add_argument("--no-audio-player", action="store_true", help="act as a device without AudioPlayer")
     chat.set_defaults(run=cmd_chat)
+    studio = sub.add_parser("studio", help="the review studio: see, hear, try and sign off every exercise")
+    studio.add_argument("--port", type=int, default=8090, help="port on 127.0.0.1 (0: any free port)")
+    studio.add_argument("--content", default=None, help="a content folder to review (default: the skill's own)")
+    studio.set_defaults(run=cmd_studio)
     store = sub.add_parser("store", help="state store tasks")
     store.add_argument("action", choices=["create"], help="create the DynamoDB table (with TTL)")
     store.add_argument("--url", default=None, help="store URL; default SKILL_STORE")
     store.set_defaults(run=cmd_store)
-    content = sub.add_parser("content", help="content check: load and check every exercise file")
+    content = sub.add_parser("content", help="content check: load and check every exercise file; warn about "
+                                             "exercises changed since their sign-off")
     content.add_argument("action", choices=["check"])
+    content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
     content.set_defaults(run=cmd_content)
     sub.add_parser("audio", help="audio build | audio publish --bucket NAME")
     sub.add_parser("model", help="model build | model check: the interaction models (Alexa, OVOS) of every locale")

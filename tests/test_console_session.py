@@ -131,3 +131,15 @@ def test_red_during_a_hold_stops_the_audio_and_the_exercise(tmp_path):
     assert stop == hold + 1 and not any(line.startswith(CHIME_NOTE) for line in out)
     assert spoken(PHRASES["red_rest"]) in out[stop + 1]
     assert not any(opening(SF.step("first_close").say) in line for line in out)
+
+
+def test_people_s_own_words_in_the_console(tmp_path):
+    """Typed as people say them: a number slot, "keep going" at a check-in, "slower", and distress."""
+    out = said(chat(tmp_path, ["open safe harbor", "lay together", "next", "6 out of 10", "keep going",
+                               "slower", "I'm scared", "no", "quit"]))
+    assert not any("pause here" in line for line in out)  # a 6 is not a high rating: straight on, with thanks
+    assert any(line.startswith(spoken(PHRASES["rating_thanks"])) for line in out)
+    assert spoken(PHRASES["green_ack"]) in " ".join(out)  # "keep going" at the settle check-in
+    assert spoken(PHRASES["yellow_ack"]) in " ".join(out)  # "slower"
+    assert spoken(PHRASES.crisis_line("en-US")) in " ".join(out)  # "I'm scared"
+    assert spoken(PHRASES["red_rest"]) in out[-1]

@@ -335,14 +335,13 @@ def test_each_partner_is_asked_and_two_yeses_start_the_next_step(server):
 
 
 @pytest.mark.parametrize("answers", [["no"], ["yes", "no"]], ids=["first says no", "second says no"])
-def test_a_no_from_either_partner_suggests_staying_with_stage_one(server, answers):
+def test_a_no_from_either_partner_is_honoured_with_nothing_else_offered(server, answers):
     alexa = ready_couple(server)
     alexa.say("start:sensate_focus_hands")
     for answer in answers:
         turn = alexa.say(answer)
-    assert phrase("stay_with_base").replace("{exercise}", SF.title) in turn.speech
-    assert opening(HANDS.first.say) not in turn.speech
-    assert opening(SF.first.say) in alexa.say("yes").speech
+    assert opening(phrase("not_ready")) in turn.speech and turn.ends_session
+    assert opening(HANDS.first.say) not in turn.speech and SF.title not in turn.speech
     # Nothing is remembered as "ready".
     assert phrase("ready_remembered") not in person(server.restart()).say("start:sensate_focus_hands").speech
 

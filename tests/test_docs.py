@@ -122,7 +122,7 @@ def test_every_placeholder_and_markup_rule_is_in_writing_content():
 def test_every_phrases_field_is_in_writing_content():
     names = {*content.PHRASE_KEYS, *content.PARTS_OF_DAY, *content.PACES, "default",
              *(f.name for f in dataclasses.fields(Pace))}
-    tables = {"[phrases]", "[today]", "[crisis_lines]", "[pacing.normal]", "[pacing.gentle]"}
+    tables = {"[phrases]", "[today]", "[crisis_lines]", "[emergency_lines]", "[pacing.normal]", "[pacing.gentle]"}
     missing = sorted(n for n in names if not described(n)) + sorted(t for t in tables if f"`{t}`" not in WRITING)
     assert not missing, f"docs/writing-content.md does not describe: {missing}"
 

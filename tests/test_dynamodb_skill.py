@@ -219,8 +219,8 @@ def test_outage_mid_exercise_keeps_answering_and_loses_nothing(own_moto, monkeyp
     assert int(item["v"]["N"]) == saved_version + 1  # one write on top of what was stored: no conflict
     assert_item_shape(item)
 
-    # "Alexa, stop": the session ends, progress stays for later.
-    turn = alexa.say("stop")
+    # "Alexa, pause": the session ends, progress stays for later.
+    turn = alexa.say("pause")
     assert turn.status == 200 and turn.ends_session
     assert step_of(only_item(raw, table)[1]) == PATH[6]
 
@@ -229,7 +229,7 @@ def test_outage_mid_exercise_keeps_answering_and_loses_nothing(own_moto, monkeyp
     again = restarted.speaker(user_id=USER, device_id=DEVICE_A, api_endpoint=NO_SETTINGS_API)
     turn = again.launch()
     assert turn.status == 200 and RESUME_OFFER in turn.speech
-    assert "ground" not in turn.speech.lower()  # the greeting names nothing (someone else may hear it)
+    assert "You have grounding paused" in turn.speech  # the question names what it offers
     assert_calm(again.say("yes"), says(6))
     assert_calm(again.say("next"), says(7))
     assert step_of(only_item(raw, table)[1]) == PATH[7]
@@ -309,7 +309,7 @@ def test_one_read_per_session_one_write_per_changing_turn(dynamo, tmp_path):
     assert cost("repeat") == (0, 0)
     assert cost("help") == (0, 0)
     assert cost("next") == (0, 1)
-    reads, _ = cost("stop")
+    reads, _ = cost("pause")
     assert reads == 0
     # A new session reads once again, and only once.
     reads, _ = cost("launch")

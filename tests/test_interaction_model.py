@@ -1,4 +1,4 @@
-"""The interaction model: generated from one source, consistent across locales, free of collisions."""
+"""The interaction model: generated from the intent catalogue, consistent across locales, free of collisions."""
 
 import json
 import re
@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from skill.alexa import interaction_model as skill_model
-from skill.alexa.interaction_model import ModelError, build_models, check_models, exercise_values, load_model, write_models
+from skill.intents.catalogue import CatalogueError, exercise_values
+from skill.alexa.interaction_model import build_models, check_models, load_model, write_models
 from skill.console.nlu import Matcher, all_utterances, normalize
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE = REPO / "skill" / "intents" / "catalogue.json"
+SOURCE = REPO / "skill" / "intents" / "locales"
 SCRIPTS = REPO / "skill" / "audio_scripts"
 LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 CONTRACT_INTENTS = {
@@ -23,6 +24,8 @@ CONTRACT_INTENTS = {
     "AMAZON.NavigateHomeIntent", "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
     "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent", "RatingIntent", "SetLengthIntent", "SettingIntent",
     "GoFirstIntent", "DeleteDataIntent", "WhatDoYouKeepIntent",
+    "AtRiskIntent", "DistressIntent", "SlowDownIntent", "BreakIntent", "KeepGoingIntent", "NotSureIntent",
+    "WhichOneIntent",
 }
 GROUNDING_TOML = ('id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\nrole = "grounding"\n'
                   '[[steps]]\nid = "only"\nend = true\nsay = "This is the end."\n')
@@ -54,15 +57,14 @@ def test_committed_locale_files_equal_a_fresh_build():
     built = build_models(SOURCE, SCRIPTS)
     assert sorted(built) == sorted(LOCALES)
     for locale in LOCALES:
-        assert load_model(locale) == built[locale], f"{locale}: run `python -m skill.model build`"
+        assert load_model(locale) == built[locale], f"{locale}: run `python -m skill model build`"
     assert check_models(REPO) == []
 
 
 def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
     root = tmp_path / "repo"
     (root / "skill").mkdir(parents=True)
-    (root / "skill" / "intents").mkdir(parents=True, exist_ok=True)
-    shutil.copy(SOURCE, root / "skill" / "intents" / "catalogue.json")
+    shutil.copytree(SOURCE, root / "skill" / "intents" / "locales")
     shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
     write_models(root)
     assert check_models(root) == []
@@ -79,8 +81,7 @@ def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
 def test_cli_check_exit_codes(monkeypatch, tmp_path, scripts_dir, capsys):
     root = tmp_path / "repo"
     (root / "skill").mkdir(parents=True)
-    (root / "skill" / "intents").mkdir(parents=True, exist_ok=True)
-    shutil.copy(SOURCE, root / "skill" / "intents" / "catalogue.json")
+    shutil.copytree(SOURCE, root / "skill" / "intents" / "locales")
     shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
     monkeypatch.setattr(skill_model, "REPO_ROOT", root)
     assert skill_model.main(["check"]) == 1  # nothing generated yet
@@ -91,18 +92,20 @@ def test_cli_check_exit_codes(monkeypatch, tmp_path, scripts_dir, capsys):
 
 def test_exercise_values_come_from_the_toml_files(models):
     types = {t["name"]: t["values"] for t in lm(models["en-US"])["types"]}
+    # The content's synonyms, then the catalogue's extra spoken forms for that exercise.
     assert types["EXERCISE"] == [
-        {"id": "grounding", "name": {"value": "grounding", "synonyms": ["ground", "five senses"]}}
+        {"id": "grounding", "name": {"value": "grounding",
+                                     "synonyms": ["ground", "five senses", "some grounding", "the grounding"]}}
     ]
 
 
 def test_bad_exercise_files_are_refused(tmp_path):
     (tmp_path / "a.toml").write_text('title = "no id"\n')
-    with pytest.raises(ModelError, match="a.toml"):
+    with pytest.raises(CatalogueError, match="a.toml"):
         exercise_values(tmp_path)
     (tmp_path / "a.toml").write_text(GROUNDING_TOML)
     (tmp_path / "b.toml").write_text(GROUNDING_TOML)
-    with pytest.raises(ModelError, match="must match the file name"):
+    with pytest.raises(CatalogueError, match="must match the file name"):
         exercise_values(tmp_path)
 
 
@@ -122,6 +125,7 @@ def test_same_intents_and_slots_in_every_locale(models):
         assert shape(models[locale]) == reference
         assert [t["name"] for t in lm(models[locale])["types"]] == ["CHECKIN_COLOR", "EXERCISE", "SETTING"]
     assert reference["StartExerciseIntent"] == [("exercise", "EXERCISE")]
+    assert reference["RatingIntent"] == [("rating", "AMAZON.NUMBER"), ("upper", "AMAZON.NUMBER")]
     assert reference["CheckInIntent"] == [("color", "CHECKIN_COLOR")]
 
 
@@ -140,9 +144,11 @@ def test_invocation_name_and_required_built_ins(models):
 
 def test_extended_built_in_samples(models):
     by_name = intents_by_name(models["en-US"])
-    assert {"I'm okay", "I'm alright", "I feel okay"} <= set(by_name["AMAZON.YesIntent"]["samples"])
-    assert {"I'm not okay", "not really", "I'm not alright"} <= set(by_name["AMAZON.NoIntent"]["samples"])
-    assert {"I need to stop", "I want to stop"} <= set(by_name["AMAZON.StopIntent"]["samples"])
+    assert {"we're ready", "yes", "okay"} <= set(by_name["AMAZON.YesIntent"]["samples"])
+    assert {"I'm okay", "I'm alright", "keep going"} <= set(by_name["KeepGoingIntent"]["samples"])
+    assert {"no", "not really", "we're not ready"} <= set(by_name["AMAZON.NoIntent"]["samples"])
+    assert {"I'm not okay", "I'm scared"} <= set(by_name["DistressIntent"]["samples"])
+    assert {"stop", "I need to stop", "I want to stop", "please stop"} <= set(by_name["AMAZON.StopIntent"]["samples"])
     assert "go back" in by_name["AMAZON.PreviousIntent"]["samples"]
     assert len(by_name["StartExerciseIntent"]["samples"]) >= 10
 
@@ -164,11 +170,10 @@ def test_samples_use_allowed_characters_and_declared_slots(models, locale):
         assert used == declared, f"{intent['name']}: a declared slot is never sampled"
 
 
-@pytest.mark.parametrize("builtins", [False, True])
-def test_no_sample_belongs_to_two_intents(models, builtins):
+def test_no_sample_belongs_to_two_intents(models):
     for locale, model in models.items():
         owner = {}
-        for intent, sample in all_utterances(model, builtins=builtins):
+        for intent, sample in all_utterances(model):
             key = normalize(sample)
             assert owner.setdefault(key, intent) == intent, f"{locale}: {sample!r} in {owner[key]} and {intent}"
 
@@ -193,13 +198,10 @@ def test_no_plain_sample_equals_a_value_of_a_bare_slot_sample(models):
 
 def test_collision_check_would_catch_a_clash(tmp_path):
     # A colour synonym equal to a Stop sample must be noticed by the test above's rule.
-    source = json.loads(SOURCE.read_text())
-    for t in source["types"]:
-        if t["name"] == "CHECKIN_COLOR":
-            t["values"][2]["synonyms"].append("I need to stop")
-    path = tmp_path / "source.json"
-    path.write_text(json.dumps(source))
-    clashing = build_models(path, tmp_path)
+    shutil.copytree(SOURCE, tmp_path / "locales")
+    us = tmp_path / "locales" / "en-US.toml"
+    us.write_text(us.read_text() + '\n[types.colour.extra_synonyms]\nred = ["I need to stop"]\n')
+    clashing = build_models(tmp_path / "locales", tmp_path)
     with pytest.raises(AssertionError):
         test_no_plain_sample_equals_a_value_of_a_bare_slot_sample(clashing)
 
@@ -262,13 +264,13 @@ def test_ask_resources_file():
 
 def test_committed_models_are_collision_free_with_the_real_exercises():
     committed = {locale: load_model(locale) for locale in LOCALES}
-    test_no_sample_belongs_to_two_intents(committed, builtins=True)
+    test_no_sample_belongs_to_two_intents(committed)
     test_no_plain_sample_equals_a_value_of_a_bare_slot_sample(committed)
 
 
 def test_the_model_has_every_intent_the_handlers_answer_and_none_they_dont():
-    from skill.alexa.handlers import INTENTS
+    from skill.alexa.interaction_model import NEUTRAL_INTENTS
 
-    handled = set(INTENTS)
+    handled = set(NEUTRAL_INTENTS)  # the handlers answer every Alexa name of a catalogue intent
     for locale in LOCALES:
         assert {i["name"] for i in lm(load_model(locale))["intents"]} == handled

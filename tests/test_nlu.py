@@ -1,4 +1,4 @@
-"""The console's utterance matcher, against a model built from the real source and a tiny exercise file."""
+"""The console's utterance matcher, against a model built from the real catalogue and a tiny exercise file."""
 
 import re
 from pathlib import Path
@@ -9,8 +9,6 @@ from hypothesis import given, settings, strategies as st
 from skill.alexa.interaction_model import build_models
 from skill.console.nlu import FALLBACK, Match, Matcher, SlotMatch, all_utterances, normalize
 
-SOURCE = Path(__file__).resolve().parents[1] / "skill" / "intents" / "catalogue.json"
-
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
@@ -19,7 +17,7 @@ def model(tmp_path_factory):
         'id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\n'
         '[[steps]]\nid = "only"\nend = true\nsay = "This is the end."\n'
     )
-    return build_models(SOURCE, scripts)["en-US"]
+    return build_models(scripts_dir=scripts)["en-US"]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +49,9 @@ def test_console_words_end_the_session(matcher, text):
     ("start over", "AMAZON.StartOverIntent"),
     ("I need to stop", "AMAZON.StopIntent"),
     ("stop", "AMAZON.StopIntent"),
-    ("I'm okay", "AMAZON.YesIntent"),
-    ("I'm not okay", "AMAZON.NoIntent"),
+    ("I'm okay", "KeepGoingIntent"),
+    ("I'm not okay", "DistressIntent"),
+    ("I want to die", "AtRiskIntent"),
     ("help", "AMAZON.HelpIntent"),
 ])
 def test_plain_intents(matcher, text, intent):
@@ -76,6 +75,8 @@ def test_one_shot_with_slot(matcher):
     ("I'm at amber", "amber", "yellow"),
     ("Green light.", "green light", "green"),
     ("my color is RED", "red", "red"),
+    ("Red, please.", "red", "red"),
+    ("I'm at red light", "red light", "red"),
 ])
 def test_check_in_colours(matcher, text, raw, value_id):
     m = matcher.match(text)
@@ -120,7 +121,7 @@ def test_gibberish_falls_back(matcher, text):
 
 
 def test_every_model_sample_matches_its_own_intent(model, matcher):
-    fill = {"exercise": "grounding", "color": "yellow", "rating": "seven", "minutes": "20", "setting": "less talking"}
+    fill = {"exercise": "grounding", "color": "yellow", "rating": "seven", "upper": "eight", "minutes": "20", "setting": "less talking"}
     for intent, sample in all_utterances(model):
         text = re.sub(r"\{(\w+)\}", lambda g: fill[g.group(1)], sample)
         m = matcher.match(text)

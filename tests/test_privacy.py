@@ -154,12 +154,13 @@ def test_a_forged_session_cannot_point_a_turn_at_someone_elses_record(server):
     assert server.services.store.load(key(victim.user_id, PERSON)).data["progress"] is not None
 
 
-def test_alexa_stop_ends_in_silence(server):
+def test_alexa_stop_names_nothing(server):
     alexa = server.speaker()
     alexa.launch()
     alexa.say("start:sensate_focus")
     turn = alexa.say("stop")
-    assert turn.status == 200 and turn.ssml is None and turn.ends_session and "card" not in turn.response
+    assert turn.status == 200 and turn.ends_session and "card" not in turn.response
+    assert "sensate" not in turn.speech.lower() and "touch" not in turn.speech.lower()
 
 
 def test_no_response_carries_a_card(server):

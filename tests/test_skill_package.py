@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from skill.alexa.interaction_model import SOURCE_PATH
+from skill.alexa.interaction_model import CATALOGUE_SUBDIR
 from skill.console.nlu import FALLBACK, Matcher
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,8 +63,9 @@ def test_package_folder_holds_only_what_smapi_expects(package_dir):
     found = {p.relative_to(package_dir).as_posix() for p in package_dir.rglob("*") if p.is_file()}
     expected = {"skill.json"} | {f"interactionModels/custom/{loc}.json" for loc in LOCALES}
     assert found == expected, f"unexpected files in the skill package: {sorted(found - expected)}"
-    # The generator's source lives outside the uploaded folder.
-    assert SOURCE_PATH.is_file() and package_dir not in SOURCE_PATH.parents
+    # The generator's source (the intent catalogue) lives outside the uploaded folder.
+    source = REPO / CATALOGUE_SUBDIR
+    assert (source / "en.toml").is_file() and package_dir not in source.parents
 
 
 # ---- skill.json ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The Alexa adapter's request handlers: requests in, engine events through the turn runner, responses out.
 
-Thin by design: a table maps each intent and request type to an engine event (with the slot it reads), the
+Thin by design: the intent catalogue (skill.intents.catalogue) maps each intent to an engine event and reads
+its slots, a table maps each request type to an event, the
 turn runner does everything a turn needs (skill.core.turn), and the reply is rendered as SSML and AudioPlayer
 directives. AudioPlayer and PlaybackController requests carry no session (docs/platform-alexa.md); the hold they are
 about is named by the token (skill.alexa.audioplayer).
@@ -11,7 +12,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable
+from functools import lru_cache
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -24,8 +25,10 @@ from ..config import Settings
 from ..core import Context, Ev, Event, Reply, TurnRequest, TurnRunner, identity_for
 from ..core.events import HoldPosition
 from ..core.holds import is_final_segment
+from ..intents import catalogue
 from ..store import StoreError
 from .audioplayer import enqueue_directive, hold_position, parse_token, play_directive
+from .interaction_model import NEUTRAL_INTENTS
 from .settings_api import TimeZoneLookup
 from .ssml import SSMLRenderer
 
@@ -34,66 +37,51 @@ SESSION = "sh"  # the session attribute that carries TurnResult.session
 SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
 SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest"})
 
-SlotReader = Callable[[HandlerInput], "str | None"]
+DEFAULT_LOCALE = "en-US"
 
 
-def _slot(handler_input: HandlerInput, slot_name: str):
+@lru_cache(maxsize=None)
+def catalogue_for(locale: str) -> catalogue.Catalogue:
+    """The intent catalogue of a locale the skill serves; of the default locale for any other (an unknown
+    locale still gets English understanding rather than none)."""
+    return catalogue.load(locale if locale in catalogue.locales() else DEFAULT_LOCALE)
+
+
+def slot_readings(handler_input: HandlerInput) -> dict[str, tuple[str | None, str | None]]:
+    """name -> (entity-resolution id or None, words heard or None), for each slot of the request's intent.
+
+    The id is read only from an ER_SUCCESS_MATCH; the words are kept in every case, so a value is still
+    understood when resolution timed out, matched nothing, or was not sent (see Catalogue.match_value).
+    """
     intent = getattr(handler_input.request_envelope.request, "intent", None)
-    return (intent.slots or {}).get(slot_name) if intent else None
-
-
-def slot_text(slot_name: str) -> SlotReader:
-    """A reader of a built-in slot's value as Alexa heard it (e.g. AMAZON.NUMBER: "7"), or None."""
-    def read(handler_input: HandlerInput) -> str | None:
-        slot = _slot(handler_input, slot_name)
-        return slot.value if slot and isinstance(slot.value, str) else None
-    return read
-
-
-def resolved_value(slot_name: str) -> SlotReader:
-    """A reader of a slot's entity-resolution id, or None when it is missing or matched nothing."""
-    def read(handler_input: HandlerInput) -> str | None:
-        slot = _slot(handler_input, slot_name)
-        authorities = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
+    readings = {}
+    for name, slot in ((intent.slots or {}) if intent else {}).items():
+        spoken = slot.value if isinstance(slot.value, str) and slot.value.strip() else None
+        resolved = None
+        authorities = slot.resolutions.resolutions_per_authority if slot.resolutions else None
         for authority in authorities or []:
             code = getattr(getattr(authority.status, "code", None), "value", None)
-            value = getattr(authority.values[0], "value", None) if code == "ER_SUCCESS_MATCH" and authority.values \
-                else None
-            if value is not None and isinstance(value.id, str):
-                return value.id
-        return None
-    return read
+            first = authority.values[0] if code == "ER_SUCCESS_MATCH" and authority.values else None
+            value_id = getattr(getattr(first, "value", None), "id", None)
+            if isinstance(value_id, str):
+                resolved = value_id
+                break
+        readings[name] = (resolved, spoken)
+    return readings
 
 
-# Every intent of the interaction model, and the engine event it becomes (with the slot it reads).
-INTENTS: dict[str, tuple[Ev, SlotReader | None]] = {
-    "StartExerciseIntent": (Ev.START, resolved_value("exercise")),
-    "GroundMeIntent": (Ev.GROUND, None),
-    "CheckInIntent": (Ev.CHECKIN, resolved_value("color")),
-    "RatingIntent": (Ev.RATING, slot_text("rating")),
-    "SettingIntent": (Ev.SETTING, resolved_value("setting")),
-    "SetLengthIntent": (Ev.SET_LENGTH, slot_text("minutes")),
-    "GoFirstIntent": (Ev.GO_FIRST, None),
-    "DeleteDataIntent": (Ev.DELETE_DATA, None),
-    "WhatDoYouKeepIntent": (Ev.WHAT_WE_KEEP, None),
-    "AMAZON.YesIntent": (Ev.YES, None),
-    "AMAZON.NoIntent": (Ev.NO, None),
-    "AMAZON.NextIntent": (Ev.NEXT, None),
-    "AMAZON.PreviousIntent": (Ev.BACK, None),
-    "AMAZON.RepeatIntent": (Ev.REPEAT, None),
-    "AMAZON.StartOverIntent": (Ev.START_OVER, None),
-    "AMAZON.PauseIntent": (Ev.PAUSE, None),  # also a bare "Alexa, stop" while our audio plays
-    "AMAZON.ResumeIntent": (Ev.RESUME, None),
-    "AMAZON.HelpIntent": (Ev.HELP, None),
-    "AMAZON.StopIntent": (Ev.STOP, None),
-    "AMAZON.CancelIntent": (Ev.CANCEL, None),
-    "AMAZON.NavigateHomeIntent": (Ev.CANCEL, None),
-    "AMAZON.FallbackIntent": (Ev.FALLBACK, None),
-    "AMAZON.LoopOnIntent": (Ev.LOOP, None),
-    "AMAZON.LoopOffIntent": (Ev.LOOP, None),
-    "AMAZON.ShuffleOnIntent": (Ev.SHUFFLE, None),
-    "AMAZON.ShuffleOffIntent": (Ev.SHUFFLE, None),
-}
+def intent_event(handler_input: HandlerInput) -> Event:
+    """The engine event for an IntentRequest: Alexa's intent name -> the catalogue's intent -> its event.
+    An intent the model lacks is a calm fallback."""
+    request = handler_input.request_envelope.request
+    neutral = NEUTRAL_INTENTS.get(getattr(request.intent, "name", None) or "")
+    if neutral is None:
+        return Event(Ev.FALLBACK)
+    cat = catalogue_for(getattr(request, "locale", None) or DEFAULT_LOCALE)
+    kind, value = cat.event_for(neutral, slot_readings(handler_input))
+    return Event(Ev(kind), value)
+
+
 # Request types that become events. AudioPlayer.PlaybackFinished counts only for the chime (see below).
 REQUEST_TYPES: dict[str, Ev] = {
     "LaunchRequest": Ev.LAUNCH,
@@ -187,9 +175,7 @@ class TurnHandler(AbstractRequestHandler):
     def _event(handler_input: HandlerInput, kind: str) -> Event:
         if kind != "IntentRequest":
             return Event(REQUEST_TYPES[kind])
-        name = handler_input.request_envelope.request.intent.name
-        ev, slot = INTENTS.get(name, (Ev.FALLBACK, None))  # an intent the model lacks: a calm fallback
-        return Event(ev, slot(handler_input) if slot else None)
+        return intent_event(handler_input)
 
     def _context(self, handler_input: HandlerInput, kind: str) -> Context:
         envelope = handler_input.request_envelope

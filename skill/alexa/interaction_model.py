@@ -1,11 +1,12 @@
-"""The Alexa interaction model, written from the intent catalogue for five English locales.
+"""The Alexa interaction model, written from the intent catalogue (skill/intents/catalogue.py).
 
-`skill/intents/catalogue.json` holds the intents, samples and fixed slot types. The Alexa models are
-written into `interaction_models/` (the skill package `ask deploy` uploads as it is: only what SMAPI
-expects). The EXERCISE slot type is filled from the exercise files through the content loader, so adding an
-exercise needs no edit here. The generated per-locale files are committed, because the ASK CLI deploys them
-as they are; `check` catches a hand edit or a stale build. Both first check the content, as
-`python -m skill content check` does.
+The catalogue holds the intents, samples and slot types under platform-neutral names; this module is
+the Alexa-only part: the table of Alexa names (``AMAZON.YesIntent``, ``CHECKIN_COLOR``) and the
+JSON of an ASK CLI skill package. The generated per-locale files under
+`interaction_models/interactionModels/custom/` are committed, because the ASK CLI deploys them as
+they are; `check` catches a hand edit or a stale build.
+
+Both first check the content, as `python -m skill content check` does.
 
     python -m skill model build    # check the content, write interaction_models/interactionModels/custom/*.json
     python -m skill model check    # check the content; exit 1 and list drift
@@ -17,81 +18,97 @@ import json
 import sys
 from pathlib import Path
 
-from ..core.content import ContentError, load_catalog, load_exercise
+from ..core.content import ContentError, load_catalog
+from ..intents import catalogue
+from ..intents.catalogue import Catalogue, CatalogueError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "interaction_models"
-SOURCE_SUBDIR = Path("skill") / "intents" / "catalogue.json"  # relative to the repository root
-SOURCE_PATH = REPO_ROOT / SOURCE_SUBDIR
 CUSTOM_SUBDIR = Path("interactionModels") / "custom"
+CATALOGUE_SUBDIR = Path("skill") / "intents" / "locales"  # relative to the repository root
 SCRIPTS_SUBDIR = Path("skill") / "audio_scripts"
-EXERCISE_TYPE = "EXERCISE"
+
+# Neutral intent name -> Alexa intent name. Built-in intents keep Amazon's names: Alexa routes
+# "stop", "pause" and the player's buttons to them even outside the skill's own samples.
+ALEXA_INTENTS: dict[str, str] = {
+    "start_exercise": "StartExerciseIntent",
+    "ground": "GroundMeIntent",
+    "at_risk": "AtRiskIntent",
+    "distress": "DistressIntent",
+    "checkin": "CheckInIntent",
+    "slow_down": "SlowDownIntent",
+    "take_break": "BreakIntent",
+    "keep_going": "KeepGoingIntent",
+    "rating": "RatingIntent",
+    "not_sure": "NotSureIntent",
+    "which_one": "WhichOneIntent",
+    "set_length": "SetLengthIntent",
+    "setting": "SettingIntent",
+    "go_first": "GoFirstIntent",
+    "delete_data": "DeleteDataIntent",
+    "what_we_keep": "WhatDoYouKeepIntent",
+    "yes": "AMAZON.YesIntent",
+    "no": "AMAZON.NoIntent",
+    "next": "AMAZON.NextIntent",
+    "previous": "AMAZON.PreviousIntent",
+    "repeat": "AMAZON.RepeatIntent",
+    "start_over": "AMAZON.StartOverIntent",
+    "pause": "AMAZON.PauseIntent",
+    "resume": "AMAZON.ResumeIntent",
+    "help": "AMAZON.HelpIntent",
+    "stop": "AMAZON.StopIntent",
+    "cancel": "AMAZON.CancelIntent",
+    "home": "AMAZON.NavigateHomeIntent",
+    "loop_on": "AMAZON.LoopOnIntent",
+    "loop_off": "AMAZON.LoopOffIntent",
+    "shuffle_on": "AMAZON.ShuffleOnIntent",
+    "shuffle_off": "AMAZON.ShuffleOffIntent",
+    "fallback": "AMAZON.FallbackIntent",
+}
+NEUTRAL_INTENTS: dict[str, str] = {alexa: neutral for neutral, alexa in ALEXA_INTENTS.items()}
+# Neutral slot type -> Alexa slot type.
+ALEXA_TYPES: dict[str, str] = {"colour": "CHECKIN_COLOR", "exercise": "EXERCISE", "setting": "SETTING",
+                               "number": "AMAZON.NUMBER"}
 
 
 class ModelError(ValueError):
-    """The source or an exercise file cannot make a valid model."""
+    """The catalogue cannot make a valid Alexa model (e.g. an intent with no Alexa name)."""
 
 
-def exercise_values(scripts_dir: Path) -> list[dict]:
-    """EXERCISE slot values, one per exercise file, in file-name order (stable output), read through the
-    content loader (skill.core.content), so a file the skill would refuse is refused here too."""
-    values: list[dict] = []
-    for path in sorted(Path(scripts_dir).glob("*.toml")):
-        try:
-            exercise = load_exercise(path)
-        except ContentError as exc:
-            raise ModelError(str(exc)) from None
-        # A synonym equal to the title only adds noise to the console's model diff.
-        clean = list(dict.fromkeys(s.strip() for s in exercise.synonyms if s.strip() != exercise.title))
-        values.append({"id": exercise.id, "name": {"value": exercise.title, "synonyms": clean}})
-    return values
+def _alexa_intent(name: str) -> str:
+    if name not in ALEXA_INTENTS:
+        raise ModelError(f"intent {name!r} has no Alexa name in skill/alexa/interaction_model.py ALEXA_INTENTS")
+    return ALEXA_INTENTS[name]
 
 
-def _type_values(values: list[dict]) -> list[dict]:
-    return [
-        {"id": v["id"], "name": {"value": v["name"], "synonyms": list(v.get("synonyms", []))}}
-        for v in values
-    ]
+def _alexa_type(name: str) -> str:
+    if name not in ALEXA_TYPES:
+        raise ModelError(f"slot type {name!r} has no Alexa name in skill/alexa/interaction_model.py ALEXA_TYPES")
+    return ALEXA_TYPES[name]
 
 
-def _build_locale(source: dict, locale: str, exercises: list[dict]) -> dict:
-    extra = source.get("locale_samples", {}).get(locale, {})
+def model_for(cat: Catalogue) -> dict:
+    """One locale's interaction model (the JSON the ASK CLI deploys) from its catalogue."""
     intents = []
-    for intent in source["intents"]:
-        entry: dict = {"name": intent["name"]}
-        if intent.get("slots"):
-            entry["slots"] = [{"name": s["name"], "type": s["type"]} for s in intent["slots"]]
-        samples = list(intent.get("samples", [])) + list(extra.get(intent["name"], []))
-        entry["samples"] = list(dict.fromkeys(samples))  # keep order, drop repeats
+    for intent in cat.intents.values():
+        entry: dict = {"name": _alexa_intent(intent.name)}
+        if intent.slots:
+            entry["slots"] = [{"name": slot, "type": _alexa_type(t)} for slot, t in intent.slots.items()]
+        entry["samples"] = list(intent.samples)
         intents.append(entry)
-    unknown = set(extra) - {i["name"] for i in source["intents"]}
-    if unknown:
-        raise ModelError(f"locale_samples[{locale}] names unknown intents: {sorted(unknown)}")
-
-    types = []
-    for slot_type in source.get("types", []):
-        if slot_type.get("values_from") == "audio_scripts":
-            values = exercises
-        else:
-            values = _type_values(slot_type["values"])
-        types.append({"name": slot_type["name"], "values": values})
-
-    return {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": source["invocationName"],
-                "intents": intents,
-                "types": types,
-            }
-        }
-    }
+    types = [{"name": _alexa_type(t.name),
+              "values": [{"id": v.id, "name": {"value": v.name, "synonyms": list(v.synonyms)}} for v in t.values]}
+             for t in cat.types.values() if not t.builtin]
+    types.sort(key=lambda t: t["name"])
+    return {"interactionModel": {"languageModel": {"invocationName": cat.invocation, "intents": intents,
+                                                   "types": types}}}
 
 
-def build_models(source_path: Path, scripts_dir: Path) -> dict[str, dict]:
-    """Per-locale interaction models: same intents and slots everywhere, plus locale extras."""
-    source = json.loads(Path(source_path).read_text(encoding="utf-8"))
-    exercises = exercise_values(Path(scripts_dir))
-    return {loc: _build_locale(source, loc, exercises) for loc in source["locales"]}
+def build_models(catalogue_dir: Path = REPO_ROOT / CATALOGUE_SUBDIR,
+                 scripts_dir: Path = REPO_ROOT / SCRIPTS_SUBDIR) -> dict[str, dict]:
+    """Per-locale interaction models, one per catalogue locale file."""
+    return {loc: model_for(catalogue.load(loc, Path(catalogue_dir), Path(scripts_dir)))
+            for loc in catalogue.locales(Path(catalogue_dir))}
 
 
 def _render(model: dict) -> str:
@@ -100,7 +117,7 @@ def _render(model: dict) -> str:
 
 def _paths(repo_root: Path) -> tuple[Path, Path, Path]:
     repo_root = Path(repo_root)
-    return repo_root / SOURCE_SUBDIR, repo_root / SCRIPTS_SUBDIR, repo_root / "interaction_models" / CUSTOM_SUBDIR
+    return repo_root / CATALOGUE_SUBDIR, repo_root / SCRIPTS_SUBDIR, repo_root / "interaction_models" / CUSTOM_SUBDIR
 
 
 def warnings_for(models: dict[str, dict]) -> list[str]:
@@ -126,19 +143,20 @@ def write_models(repo_root: Path = REPO_ROOT) -> list[Path]:
 
 
 def check_models(repo_root: Path = REPO_ROOT) -> list[str]:
-    """Drift messages: each committed locale file must equal a fresh build, byte for byte."""
+    """Drift messages: each committed locale file must equal a fresh build, byte for byte;
+    and no text may belong to two intents."""
     source, scripts, out_dir = _paths(repo_root)
     models = build_models(source, scripts)
-    drift = []
+    drift = [c for loc in models for c in catalogue.load(loc, source, scripts).collisions()]
     for locale, model in models.items():
         path = out_dir / f"{locale}.json"
         if not path.exists():
             drift.append(f"{path}: missing")
         elif path.read_text(encoding="utf-8") != _render(model):
-            drift.append(f"{path}: differs from the source; run `python -m skill model build`")
+            drift.append(f"{path}: differs from the catalogue; run `python -m skill model build`")
     for path in sorted(out_dir.glob("*.json")) if out_dir.exists() else []:
         if path.stem not in models:
-            drift.append(f"{path}: locale not in the source")
+            drift.append(f"{path}: locale not in the catalogue")
     return drift
 
 
@@ -163,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path.relative_to(REPO_ROOT)}")
             return 0
         drift = check_models(REPO_ROOT)
-    except (ModelError, OSError, json.JSONDecodeError, ContentError) as exc:
+    except (ModelError, CatalogueError, ContentError, OSError, json.JSONDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for line in drift:

@@ -4,22 +4,24 @@ from __future__ import annotations
 from ask_sdk_core.skill import CustomSkill
 
 from ..config import Settings
-from ..core import Engine, TurnRunner, load_catalog
+from ..core import Catalog, Engine, TurnRunner, load_catalog
 from ..store import Store, open_store
 from .handlers import Services, build_skill
 from .settings_api import TimeZoneLookup
 from .ssml import SSMLRenderer
 
 
-def build_services(settings: Settings, store: Store | None = None) -> Services:
-    """Load and check the content (ContentError names the file, step and field), open the store."""
-    catalog = load_catalog()
+def build_services(settings: Settings, store: Store | None = None, catalog: Catalog | None = None) -> Services:
+    """Load and check the content (ContentError names the file, step and field), open the store.
+    ``catalog``: content already loaded (the studio's try-it passes the folder it reviews); default: the skill's."""
+    catalog = catalog or load_catalog()
     runner = TurnRunner(Engine(catalog), store or open_store(settings.store_url), settings.hash_secret,
                         settings.record_days)
     return Services(runner=runner, settings=settings, timezone=TimeZoneLookup(), ssml=SSMLRenderer(catalog.pacing))
 
 
-def build(settings: Settings, store: Store | None = None) -> tuple[CustomSkill, Services]:
-    """The ask-sdk-core skill and the services behind it."""
-    services = build_services(settings, store)
+def build(settings: Settings, store: Store | None = None,
+          catalog: Catalog | None = None) -> tuple[CustomSkill, Services]:
+    """The ask-sdk-core skill and the services behind it (``catalog``: see build_services)."""
+    services = build_services(settings, store, catalog)
     return build_skill(services), services

@@ -143,7 +143,7 @@ class Console:
             return self.conversation.launch()
         slots = {name: (s.raw, s.value_id) for name, s in match.slots.items()}
         builtin = frozenset(name for name, s in match.slots.items() if s.builtin)
-        return self.conversation.intent(match.intent or "AMAZON.FallbackIntent", slots, builtin)
+        return self.conversation.intent(match.intent or "AMAZON.FallbackIntent", slots, builtin=builtin)
 
     def _send(self, envelope: dict) -> None:
         response = self.post(envelope)

@@ -3,8 +3,8 @@
 Alexa matches speech against the interaction model with a trained model; the console cannot,
 so it matches typed text against the same sample utterances, deterministically:
 exact sample first, then `{slot}` patterns (most literal words wins), then the fallback intent.
-Built-in intents come pre-trained by Amazon and carry few samples in our model, so a small
-table of their usual phrasings stands in for Amazon's training here.
+It knows no phrasing beyond the model's own samples (which come from the intent catalogue,
+skill/intents/catalogue.py): what the console understands, Alexa's model was given.
 """
 
 from __future__ import annotations
@@ -13,32 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..intents.catalogue import normalize as _normalize_words
+
 FALLBACK = "AMAZON.FallbackIntent"
 SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "talk to", "ask", "tell")
 ONE_SHOT_VERBS = ("ask", "tell")
 # Alexa's connecting words between the invocation name and the request ("ask X to ...").
 CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
-
-# Common phrasings Amazon trains its built-in intents on (a subset; the console only).
-BUILTIN_SAMPLES: dict[str, tuple[str, ...]] = {
-    "AMAZON.YesIntent": ("yes", "yeah", "yep", "sure", "okay", "ok", "yes please"),
-    "AMAZON.NoIntent": ("no", "nope", "no thanks", "not now", "no thank you"),
-    "AMAZON.NextIntent": ("next", "skip", "next step", "skip ahead", "go forward"),
-    "AMAZON.PreviousIntent": ("previous", "back", "go back", "previous step", "last step"),
-    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again", "again", "what did you say"),
-    "AMAZON.StartOverIntent": ("start over", "restart", "start again", "begin again", "from the top"),
-    "AMAZON.PauseIntent": ("pause", "hold on", "wait", "pause please"),
-    "AMAZON.ResumeIntent": ("resume", "continue", "keep going", "unpause", "carry on"),
-    "AMAZON.HelpIntent": ("help", "help me", "what can i say", "what can i do", "i need help"),
-    "AMAZON.StopIntent": ("stop", "off", "shut up", "be quiet", "that's enough"),
-    "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it"),
-    "AMAZON.NavigateHomeIntent": ("go home", "home", "go to the home screen"),
-    "AMAZON.LoopOnIntent": ("loop on", "loop", "turn on loop", "loop this"),
-    "AMAZON.LoopOffIntent": ("loop off", "stop looping", "turn off loop"),
-    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "turn on shuffle"),
-    "AMAZON.ShuffleOffIntent": ("shuffle off", "stop shuffling", "turn off shuffle"),
-}
 
 
 @dataclass(frozen=True)
@@ -75,11 +57,9 @@ class Match:
 
 
 def normalize(text: str) -> str:
-    """Lowercase words and inner apostrophes only; a leading wake word is dropped."""
-    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    t = re.sub(r"[^a-z0-9' ]+", " ", t.replace(".", ""))
-    t = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", t)  # quotes, not contractions
-    t = " ".join(t.split())
+    """The catalogue's normalization (lower case, no punctuation, numerals as words); a leading wake
+    word is dropped."""
+    t = _normalize_words(text)
     if t == "alexa" or t.startswith("alexa "):
         t = t[len("alexa"):].strip()
     return t
@@ -89,15 +69,9 @@ def _language_model(model: dict) -> dict:
     return model.get("interactionModel", {}).get("languageModel", model)
 
 
-def all_utterances(model: dict, builtins: bool = True) -> list[tuple[str, str]]:
-    """(intent, sample) pairs: the model's samples, plus the console's built-in phrasings."""
-    pairs = []
-    for intent in _language_model(model)["intents"]:
-        name = intent["name"]
-        pairs += [(name, s) for s in intent.get("samples", [])]
-        if builtins:
-            pairs += [(name, s) for s in BUILTIN_SAMPLES.get(name, ())]
-    return pairs
+def all_utterances(model: dict) -> list[tuple[str, str]]:
+    """(intent, sample) pairs: the model's samples, all of them and nothing else."""
+    return [(intent["name"], s) for intent in _language_model(model)["intents"] for s in intent.get("samples", [])]
 
 
 @dataclass(frozen=True)
@@ -175,7 +149,8 @@ class Matcher:
             # A bare "{color}" would swallow any text; it counts only when the value resolves.
             if pattern.slot_only and resolved < len(slots):
                 continue
-            key = (pattern.literal_words, resolved)
+            # A value that resolves beats one that does not; then the most literal words.
+            key = (resolved, pattern.literal_words)
             if best_key is None or key > best_key:
                 best, best_key = (pattern.intent, slots), key
         return best if best else (FALLBACK, {})

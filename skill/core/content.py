@@ -167,6 +167,7 @@ class Phrases:
     text: dict[str, str]
     today: dict[str, str]
     crisis_lines: dict[str, str]
+    emergency_lines: dict[str, str]
 
     def __getitem__(self, key: str) -> str:
         return self.text[key]
@@ -175,6 +176,11 @@ class Phrases:
         """The crisis-line sentence for the country of ``locale`` ("en-GB" -> GB), else the default."""
         country = (locale or "").rpartition("-")[2].upper()
         return self.crisis_lines.get(country, self.crisis_lines["default"])
+
+    def emergency_line(self, locale: str | None) -> str:
+        """The sentence naming the emergency number of the locale's country (or the default)."""
+        country = (locale or "").rpartition("-")[2].upper()
+        return self.emergency_lines.get(country, self.emergency_lines["default"])
 
 
 @dataclass(frozen=True)
@@ -365,7 +371,10 @@ PHRASE_KEYS = (
     "debrief_receiver_first return_offer return_gently return_declined repeat_gently stay_with_base ready_first "
     "ready_second ready_reprompt ready_remembered ready_both rating_not_now rating_range rating_thanks less_talking "
     "more_talking length_stretch_minutes length_quiet_minutes range_stretch_minutes range_quiet_minutes "
-    "delete_confirm deleted not_deleted what_we_keep only_my_voice any_voice voice_unknown voice_refused"
+    "delete_confirm deleted not_deleted what_we_keep only_my_voice any_voice voice_unknown voice_refused "
+    "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
+    "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
+    "go_on_gently"
 ).split()
 PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
@@ -390,14 +399,18 @@ def load_phrases(path: Path) -> Phrases:
             out[key] = check_markup(value, file, None, f"{name}.{key}", allowed)
         return out
 
-    lines = raw.get("crisis_lines")
-    countries = list(lines) if isinstance(lines, dict) else []
-    if "default" not in countries:
-        raise ContentError(file, None, "crisis_lines.default", "is required text")
+    def countries_of(name: str) -> list[str]:
+        lines = raw.get(name)
+        countries = list(lines) if isinstance(lines, dict) else []
+        if "default" not in countries:
+            raise ContentError(file, None, f"{name}.default", "is required text")
+        return countries
+
     return Phrases(
         text=table("phrases", PHRASE_KEYS, {"exercises", "minutes", "exercise", "low", "high", "days"}),
         today=table("today", PARTS_OF_DAY, {"weekday"}),
-        crisis_lines=table("crisis_lines", countries, set()),
+        crisis_lines=table("crisis_lines", countries_of("crisis_lines"), set()),
+        emergency_lines=table("emergency_lines", countries_of("emergency_lines"), set()),
     )
 
 

@@ -16,17 +16,19 @@ from .questions import Ask, Question
 from .state import MAX_TRAIL, Progress, State
 
 HIGH_DISTRESS = 8  # a 0-10 rating at or above this names the crisis line
+MISSES = 3  # turns in a row not understood before the answer gets shorter and names the way out
 
 NAVIGATION = {Ev.NEXT: "next", Ev.BACK: "back", Ev.REPEAT: "repeat"}
 # Turns that leave playing hold audio alone: a short answer, then the quiet goes on.
 KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END})
 # Turns that come before any notice of failed audio: stopping always comes first.
-NO_NOTICE = frozenset({Ev.CHECKIN, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END, Ev.DELETE_DATA,
-                       Ev.WHAT_WE_KEEP})
+NO_NOTICE = frozenset({Ev.CHECKIN, Ev.DISTRESS, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END,
+                       Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})
 # With "only my voice", another voice in the owner's session may not carry an exercise on or act on the
 # owner's record. Stopping, pausing, help and grounding stay open to every voice.
 CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.YES, Ev.NO, Ev.GO_FIRST, Ev.RATING,
-                      Ev.SETTING, Ev.SET_LENGTH, Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})
+                      Ev.SETTING, Ev.SET_LENGTH, Ev.DELETE_DATA, Ev.WHAT_WE_KEEP, Ev.GO_ON, Ev.NOT_SURE,
+                      Ev.WHICH_ONE})
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,12 @@ class Engine:
             if self._current(state):
                 return self._ask(state, self.phrases["playback_failed"], self.phrases["yellow_offer_reprompt"],
                                  Question(Ask.RETRY_STEP))
+        if ctx.new_session:
+            state.misses = 0
+        missed = state.misses
         outcome = self._ON[event.kind](self, state, event, ctx)
+        if outcome.state.misses <= missed:
+            outcome.state.misses = 0  # understood: the count of misunderstandings in a row starts again
         if ctx.playing and outcome.reply.play is None and event.kind not in KEEP_AUDIO:
             outcome = Outcome(outcome.state, replace(outcome.reply, stop_audio=True))
         return outcome
@@ -285,10 +292,13 @@ class Engine:
     # ---- events -----------------------------------------------------------------------------
 
     def _on_launch(self, state: State, event: Event, ctx: Context) -> Outcome:
-        if self._current(state):
-            # The greeting never names what was in progress: someone else may be in the room.
-            return self._ask(state, self.phrases["resume_offer"], self.phrases["resume_offer_reprompt"],
-                             Question(Ask.RESUME))
+        current = self._current(state)
+        if current:
+            # Named, so the answer is an informed one; asked gently, and "no" or "start over" are as welcome.
+            title = current[0].title
+            return self._ask(state, self.phrases["resume_offer"].replace("{exercise}", title),
+                             self.phrases["resume_offer_reprompt"].replace("{exercise}", title),
+                             Question(Ask.RESUME), gentle=True)
         if not state.welcomed:
             state.welcomed = True
             return self._menu(state, "welcome_first")
@@ -297,6 +307,9 @@ class Engine:
     def _on_start(self, state: State, event: Event, ctx: Context) -> Outcome:
         exercise = self.catalog.get(event.value)
         if exercise is None:
+            if state.misses + 1 >= MISSES:
+                return self._missed(state, ctx)
+            state.misses += 1
             return self._menu(state, "unknown_exercise")
         state.return_to = None
         gate = exercise.gate
@@ -415,8 +428,9 @@ class Engine:
         if gated is None or gated.gate is None:
             return None
         if not yes:
+            # Honoured warmly, and nothing else is offered in the same breath.
             state.ready_next = False
-            return self._offer_base(state, self.catalog.exercises[gated.gate.after])
+            return self._end(state, self.phrases["not_ready"])
         if q.kind == Ask.READY_FIRST:
             return self._ask(state, self.phrases["ready_second"], self.phrases["ready_reprompt"],
                              Question(Ask.READY_SECOND, gated.id))
@@ -436,6 +450,20 @@ class Engine:
             return self._start(state, base, ctx)
         return self._menu(state, "welcome")
 
+    def _answer_high_before(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome | None:
+        """After a high rating before a partnered exercise: yes goes on, gently; no offers grounding, and the
+        exercise waits (offered back, gently, once grounding ends)."""
+        current = self._current(state)
+        if current is None:
+            return None
+        assert state.progress is not None
+        if yes:
+            state.progress = replace(state.progress, gentle=True)
+            return self._move(state, "rating", ctx, lead=self.phrases["go_on_gently"])
+        state.return_to = state.progress
+        return self._ask(state, join(self.phrases["high_before_pause"], self.phrases["red_offer"]),
+                         self.phrases["red_offer_reprompt"], Question(Ask.RED_GROUNDING), gentle=True)
+
     def _answer_step_offer(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome | None:
         """yellow's "go back?" / "again, more slowly?" and a failed hold's "try again?"."""
         current = self._current(state)
@@ -454,12 +482,19 @@ class Engine:
         except ValueError:
             number = -1
         if not 0 <= number <= 10:
+            if state.misses + 1 >= MISSES:
+                return self._missed(state, ctx)
+            state.misses += 1
             return self._reprompt_step(state, current[1], ctx, self.phrases["rating_range"])
         exercise, step = current
         state.ratings[step.rating] = number  # type: ignore[index]
         high, rose = number >= HIGH_DISTRESS, self._rose(state)
         if step.rating == "before":
             lead = join(self.phrases["rating_thanks"], self.phrases.crisis_line(ctx.locale) if high else None)
+            if high and exercise.partnered:
+                # Not straight on into closeness: pause, and ask, with grounding on offer.
+                return self._ask(state, join(lead, self.phrases["high_before"]),
+                                 self.phrases["high_before_reprompt"], Question(Ask.HIGH_BEFORE), gentle=True)
             return self._move(state, "rating", ctx, lead=lead)
         repeat = self._repeat_key(exercise)
         if rose and exercise.partnered and repeat not in state.repeat_next:
@@ -486,13 +521,15 @@ class Engine:
         current = self._current(state)
         if current and "first" in current[1].on:
             return self._move(state, "first", ctx)
-        return self._aside("fallback", state, ctx)
+        return self._missed(state, ctx)
 
     def _length_setting(self, state: State) -> list[str]:
-        """The length settings a "shorter" or "longer" is about: the current exercise's, else all of them."""
+        """The length settings a "shorter" or "longer" is about: the current exercise's (none, for an exercise
+        with no timed stretch: grounding never changes a partnered exercise), else all of them."""
         current = self._current(state)
-        names = [s.hold.setting for s in current[0].steps if s.hold and s.hold.setting] if current else []
-        return list(dict.fromkeys(names)) or list(SETTINGS)
+        if not current:
+            return list(SETTINGS)
+        return list(dict.fromkeys(s.hold.setting for s in current[0].steps if s.hold and s.hold.setting))
 
     def _on_delete_data(self, state: State, event: Event, ctx: Context) -> Outcome:
         return self._ask(state, self.phrases["delete_confirm"], self.phrases["yellow_offer_reprompt"],
@@ -514,6 +551,8 @@ class Engine:
             return self._aside("fallback", state, ctx)
         sign = 1 if event.value == "longer" else -1
         said = []
+        if not self._length_setting(state):
+            return self._aside("no_length_here", state, ctx)
         for name in self._length_setting(state):
             spec = SETTINGS[name]
             value = min(spec.high, max(spec.low, self._minutes(state, name) + sign * spec.notch))
@@ -522,6 +561,8 @@ class Engine:
         return self._aside_text(join(*said), state, ctx)
 
     def _on_set_length(self, state: State, event: Event, ctx: Context) -> Outcome:
+        if not self._length_setting(state):
+            return self._aside("no_length_here", state, ctx)
         name = self._length_setting(state)[0]
         spec = SETTINGS[name]
         try:
@@ -556,7 +597,7 @@ class Engine:
             return self._ask(state, join(self.phrases["yellow_ack"], self.phrases[offer]),
                              self.phrases["yellow_offer_reprompt"],
                              Question(Ask.YELLOW_BACK if has_previous else Ask.YELLOW_REPEAT), gentle=True)
-        return self._aside("fallback", state, ctx)
+        return self._missed(state, ctx)
 
     def _red(self, state: State) -> Outcome:
         """Stop at once, say so in one calm sentence, offer rest or grounding, never press to resume."""
@@ -568,10 +609,69 @@ class Engine:
         return self._ask(state, join(self.phrases["red_stop"], self.phrases["red_offer"]),
                          self.phrases["red_offer_reprompt"], Question(Ask.RED_GROUNDING))
 
+    def _on_distress(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """Distress in any words: stop at once, say so kindly, name the crisis line (and the emergency number
+        when life may be at risk), and offer grounding. Nothing presses to resume."""
+        lead = self.phrases["distress_stop"] if self._current(state) else self.phrases["distress_heard"]
+        state.progress = None
+        state.return_to = None
+        state.ratings = {}
+        emergency = self.phrases.emergency_line(ctx.locale) if event.value == "at_risk" else None
+        speech = join(lead, emergency, self.phrases.crisis_line(ctx.locale),
+                      self.phrases["distress_offer"])
+        return self._ask(state, speech, self.phrases["red_offer_reprompt"], Question(Ask.RED_GROUNDING), gentle=True)
+
+    def _on_go_on(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """"Keep going", "I'm okay": green at a check-in, yes to a question, otherwise on from here.
+        Never a yes to grounding after red or to deleting data: there it means no, thank you."""
+        if state.pending is not None:
+            return self._answer(state, state.pending.kind not in (Ask.RED_GROUNDING, Ask.DELETE), ctx)
+        current = self._current(state)
+        if not current:
+            return self._menu(state, "not_in_exercise")
+        step = current[1]
+        if step.checkin:
+            return self._on_checkin(state, Event(Ev.CHECKIN, "green"), ctx)
+        if step.hold:
+            if self._is_current_hold(state, ctx.playing):
+                assert state.progress is not None and ctx.playing is not None
+                state.progress.hold_ms = ctx.playing.elapsed_ms
+            return self._resume(state, ctx)
+        for answer in ("next", "yes"):
+            if answer in step.on:
+                return self._move(state, answer, ctx)
+        return self._resume(state, ctx)
+
+    def _on_not_sure(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """"I don't know": to a rating, fine (a number is optional); to a question, take your time."""
+        current = self._current(state)
+        if current and current[1].rating and not state.pending and "rating" in current[1].on:
+            return self._move(state, "rating", ctx, lead=self.phrases["not_sure_rating"])
+        if state.pending:
+            return self._ask(state, self.phrases["not_sure_question"], self.phrases["yellow_offer_reprompt"],
+                             state.pending)
+        return self._aside("not_sure", state, ctx)
+
+    def _on_which_one(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """"Which one?": the exercise in progress, by name; at the resume question, asked again."""
+        current = self._current(state)
+        if not current:
+            return self._ask(state, self._text("menu"), self._text("welcome_reprompt"))
+        text = self.phrases["which_one"].replace("{exercise}", current[0].title)
+        if state.pending is not None:
+            again = "resume_offer_reprompt" if state.pending.kind == Ask.RESUME else "yellow_offer_reprompt"
+            return self._ask(state, join(text, self.phrases[again]), self.phrases[again], state.pending)
+        return self._aside_text(text, state, ctx)
+
     def _on_stop(self, state: State, event: Event, ctx: Context) -> Outcome:
-        # Silent on purpose: "Alexa, stop" names nothing to whoever else is in the room.
-        # Progress stays, so a later launch can offer to pick it up; nothing presses to resume.
-        return self._end(state)
+        """Stop ends the exercise, with one short kind sentence that names nothing (someone else may hear).
+        Pausing is its own word. (A bare "Alexa, stop" while a hold plays reaches the skill as a pause.)"""
+        state.return_to = None
+        if not self._current(state):
+            return self._end(state)
+        state.progress = None
+        state.ratings = {}
+        return self._end(state, self.phrases["stopped"])
 
     def _on_cancel(self, state: State, event: Event, ctx: Context) -> Outcome:
         state.return_to = None
@@ -581,7 +681,16 @@ class Engine:
         return self._end(state, self.phrases["cancelled"])
 
     def _on_fallback(self, state: State, event: Event, ctx: Context) -> Outcome:
-        return self._aside("fallback", state, ctx)
+        return self._missed(state, ctx)
+
+    def _missed(self, state: State, ctx: Context, key: str = "fallback") -> Outcome:
+        """A turn not understood. The third in a row gets a shorter, different answer naming the way out."""
+        state.misses += 1
+        if state.misses < MISSES:
+            return self._aside(key, state, ctx)
+        where = "lost_in_exercise" if self._current(state) else "lost_at_menu"
+        return self._ask(state, self.phrases[where], self.phrases[where], state.pending,
+                         gentle=bool(state.progress and state.progress.gentle))
 
     def _aside(self, key: str, state: State, ctx: Context) -> Outcome:
         """Say one short sentence, then return to where the person was."""
@@ -612,11 +721,13 @@ class Engine:
         Ev.CHECKIN: _on_checkin, Ev.STOP: _on_stop, Ev.CANCEL: _on_cancel, Ev.FALLBACK: _on_fallback,
         Ev.LOOP: _on_loop, Ev.SHUFFLE: _on_shuffle, Ev.SESSION_END: _on_session_end, Ev.RATING: _on_rating,
         Ev.SETTING: _on_setting, Ev.SET_LENGTH: _on_set_length, Ev.GO_FIRST: _on_go_first,
-        Ev.DELETE_DATA: _on_delete_data, Ev.WHAT_WE_KEEP: _on_what_we_keep,
+        Ev.DELETE_DATA: _on_delete_data, Ev.WHAT_WE_KEEP: _on_what_we_keep, Ev.DISTRESS: _on_distress,
+        Ev.GO_ON: _on_go_on, Ev.NOT_SURE: _on_not_sure, Ev.WHICH_ONE: _on_which_one,
     }
     _ANSWER: dict[Ask, Callable[..., Outcome | None]] = {
         Ask.RESUME: _answer_resume, Ask.RED_GROUNDING: _answer_red_grounding, Ask.RETURN: _answer_return,
         Ask.READY_FIRST: _answer_ready, Ask.READY_SECOND: _answer_ready, Ask.DELETE: _answer_delete,
         Ask.GATE_BASE: _answer_gate_base, Ask.YELLOW_BACK: _answer_step_offer,
         Ask.YELLOW_REPEAT: _answer_step_offer, Ask.RETRY_STEP: _answer_step_offer,
+        Ask.HIGH_BEFORE: _answer_high_before,
     }

@@ -35,6 +35,10 @@ class Ev(StrEnum):
     GO_FIRST = "go_first"  # "I'll go first"
     DELETE_DATA = "delete_data"  # "delete my data": asks once, then forgets everything
     WHAT_WE_KEEP = "what_we_keep"  # "what do you keep about me?"
+    DISTRESS = "distress"  # distress in any words; value "at_risk" when life may be at risk, else None
+    GO_ON = "go_on"  # "keep going", "I'm okay": green at a check-in, yes to a question, else on
+    NOT_SURE = "not_sure"  # "I don't know": a rating is optional; a question can wait
+    WHICH_ONE = "which_one"  # "which one?": names the exercise in progress
     HOLD_STOPPED = "hold_stopped"  # the hold audio stopped; the position is in Context.playing
     HOLD_FINISHED = "hold_finished"  # the hold's last segment (the chime) finished
     HOLD_FAILED = "hold_failed"

@@ -24,6 +24,7 @@ class Ask(StrEnum):
     READY_FIRST = "ready_first"  # "do you feel ready?", first partner  (about: the later stage's id)
     READY_SECOND = "ready_second"  # the same, second partner  (about: the later stage's id)
     DELETE = "delete"  # "do you want me to delete it?"
+    HIGH_BEFORE = "high_before"  # a high rating before a partnered exercise: "would you like to go on?"
 
 
 ABOUT_AN_EXERCISE = frozenset({Ask.GATE_BASE, Ask.READY_FIRST, Ask.READY_SECOND})

@@ -52,6 +52,7 @@ class State:
 
     progress: Progress | None = None
     pending: Question | None = None  # the yes/no question just asked, if any (session only)
+    misses: int = 0  # turns in a row not understood (session only)
     welcomed: bool = False  # the first-time welcome (with the disclaimer) was given
     completed: dict[str, int] = field(default_factory=dict)  # exercise id -> times finished
     holds: int = 0  # holds started, for fresh run ids

@@ -143,6 +143,8 @@ class TurnRunner:
         if not hmac.compare_digest(tag, session_tag(self.secret, owner, request.session_id)):
             return None  # not a session this service wrote: read from the store instead
         state = State.from_dict(dense(current), Question.from_session(carried.get("p")))
+        misses = carried.get("m")
+        state.misses = misses if type(misses) is int and 0 < misses < 100 else 0
         return _Turn(key=owner, saved=dense(saved), state=state, version=version, unsaved="s" in carried)
 
     def _from_store(self, key: str | None) -> _Turn:
@@ -210,7 +212,7 @@ class TurnRunner:
             turn.store_failed = True  # kept in the session; the next turn tries again
             return current
         if data is not current:
-            turn.state = State.from_dict(data, turn.state.pending)
+            turn.state = replace(State.from_dict(data, turn.state.pending), misses=turn.state.misses)
         turn.saved, turn.version, turn.unsaved = record.data, record.version, False
         return record.data
 
@@ -267,4 +269,6 @@ class TurnRunner:
             carried["s"] = sparse(current)
         if turn.state.pending:
             carried["p"] = turn.state.pending.to_session()
+        if turn.state.misses:
+            carried["m"] = turn.state.misses
         return carried

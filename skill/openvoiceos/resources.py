@@ -1,68 +1,39 @@
-"""The OVOS intent and entity files, generated from the intent catalogue (skill/intents/catalogue.json), the
-same source as the Alexa interaction model.
+"""The OVOS intent and entity files, generated from the intent catalogue (skill/intents: `locales/*.toml`), the
+same source as the Alexa interaction model and the console.
 
 Pure Python (no OVOS import), so `python -m skill model build|check` can run without the `ovos` extra.
 
 Per OVOS language folder (`locale/en-us/`, ...), one file per intent and slot:
 
-- `<intent>.intent`: every sample of that intent (lower case, `{slot}` kept), for the skill's own matcher, which
-  runs while a Safe Harbor conversation or hold is on (OVOS `converse`). Every phrasing Alexa is given is here.
+- `<intent>.intent`: every sample of that intent (lower case, `{slot}` kept). The skill's own matcher reads the
+  catalogue itself while a Safe Harbor conversation or hold is on (OVOS `converse`); these files are what the
+  device's pipeline and OVOS tools see.
 - `<intent>.anywhere.intent`: the samples registered with the device's intent pipeline (Padatious / Padacioso), for
-  the few intents that start something from nowhere (open, start an exercise, ground me). Samples that are only a
+  the few intents that work from nowhere (open, start an exercise, ground me, distress). Samples that are only a
   slot ("{exercise} please") are left out there: on a shared device they would catch other skills' requests.
-- `<slot>.entity`: the spoken names of a custom slot type's values; `slots.json`: spoken name -> value id.
-
-The reader of the catalogue is `load_source`; if the catalogue's shape changes (issue 12), only it changes. Built-in Alexa intents carry few samples in the source (Amazon trains them); `BUILTIN_SAMPLES` stands in.
+- `<slot>.entity`: the spoken names of a catalogue slot type's values.
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCE_SUBDIR = Path("skill") / "intents" / "catalogue.json"  # the platform-neutral intent catalogue
-SOURCE_PATH = REPO_ROOT / SOURCE_SUBDIR
-SCRIPTS_DIR = REPO_ROOT / "skill" / "audio_scripts"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-SLOTS_FILE = "slots.json"
+CATALOGUE_SUBDIR = Path("skill") / "intents" / "locales"  # the intent catalogue's data (skill/intents)
+SCRIPTS_SUBDIR = Path("skill") / "audio_scripts"
 
-# Intent name (Alexa's) -> the file stem used on OVOS.
 LAUNCH = "launch"
-ANYWHERE = ("launch", "start_exercise", "ground_me")  # registered with the device's pipeline
-# Everyday phrasings of Alexa's built-in intents (Amazon's own training is not available to us).
-BUILTIN_SAMPLES: dict[str, tuple[str, ...]] = {
-    "AMAZON.YesIntent": ("yes", "yeah", "yep", "sure", "okay", "ok", "yes please"),
-    "AMAZON.NoIntent": ("no", "nope", "no thanks", "not now", "no thank you"),
-    "AMAZON.NextIntent": ("next", "next step", "skip", "skip ahead", "go forward"),
-    "AMAZON.PreviousIntent": ("previous", "back", "previous step", "last step"),
-    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again", "again", "what did you say"),
-    "AMAZON.StartOverIntent": ("start over", "restart", "start again", "begin again", "from the top"),
-    "AMAZON.PauseIntent": ("pause", "hold on", "wait", "pause please"),
-    "AMAZON.ResumeIntent": ("resume", "continue", "keep going", "unpause", "carry on"),
-    "AMAZON.HelpIntent": ("help", "what can i say", "what can i do", "i need help"),
-    "AMAZON.StopIntent": ("stop", "stop please", "please stop", "that's enough"),
-    "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it"),
-    "AMAZON.NavigateHomeIntent": ("go home",),
-    "AMAZON.LoopOnIntent": ("loop on", "turn on loop"),
-    "AMAZON.LoopOffIntent": ("loop off", "turn off loop"),
-    "AMAZON.ShuffleOnIntent": ("shuffle on", "turn on shuffle"),
-    "AMAZON.ShuffleOffIntent": ("shuffle off", "turn off shuffle"),
-    "AMAZON.FallbackIntent": (),
-}
+# Registered with the device's pipeline, so they work from nowhere: opening the skill, starting an exercise, and
+# the words of someone who needs help now (grounding, distress, at risk).
+ANYWHERE = ("launch", "start_exercise", "ground", "distress", "at_risk")
 LAUNCH_SAMPLES = ("open {name}", "start {name}", "launch {name}", "talk to {name}", "{name}")
 
 
 class ResourceError(ValueError):
-    """The source cannot make valid OVOS files."""
-
-
-def stem(intent_name: str) -> str:
-    """ "AMAZON.NextIntent" -> "next", "StartExerciseIntent" -> "start_exercise"."""
-    name = intent_name.removeprefix("AMAZON.").removesuffix("Intent")
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """The catalogue cannot make valid OVOS files."""
 
 
 def ovos_lang(locale: str) -> str:
@@ -80,72 +51,65 @@ def _only_slots(sample: str) -> bool:
     return all(w in ("please", "the", "a", "exercise") for w in words)
 
 
-def load_source(source_path: Path = SOURCE_PATH, scripts_dir: Path = SCRIPTS_DIR) -> dict:
-    """The parts of the intent source the OVOS files need: {"name", "locales", "intents": {stem: {locale:
-    [samples]}}, "slots": {slot name: {spoken: value id}}, "slot_types": {slot name: type}}."""
-    source = json.loads(Path(source_path).read_text(encoding="utf-8"))
-    types = {t["name"]: t for t in source.get("types", [])}
-    exercises: list[dict] = []
-    for path in sorted(Path(scripts_dir).glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        exercises.append({"id": data["id"], "name": data["title"], "synonyms": data.get("synonyms", [])})
-    slots: dict[str, dict[str, str]] = {}
-    slot_types: dict[str, str] = {}
+def launch_samples(invocation: str) -> list[str]:
+    """What opens the skill on a device with no invocation name: "open safe harbor", "safe harbor", ..."""
+    return [s.format(name=_clean(invocation)) for s in LAUNCH_SAMPLES]
+
+
+def load_source(catalogue_dir: Path | None = None, scripts_dir: Path | None = None) -> dict:
+    """What the OVOS files need from the intent catalogue: {"locales": [...], "intents": {name: {locale:
+    [samples]}}, "entities": {locale: {slot name: [spoken names]}}}. Raises ResourceError on a bad catalogue."""
+    from ..intents import catalogue as cat
+
+    kwargs = {}
+    if catalogue_dir is not None:
+        kwargs["directory"] = Path(catalogue_dir)
+    if scripts_dir is not None:
+        kwargs["scripts_dir"] = Path(scripts_dir)
+    locales = cat.locales(kwargs.get("directory", cat.LOCALES_DIR))
     intents: dict[str, dict[str, list[str]]] = {}
-    extra = source.get("locale_samples", {})
-    for intent in source["intents"]:
-        for slot in intent.get("slots", []):
-            slot_types[slot["name"]] = slot["type"]
-            kind = types.get(slot["type"])
-            if kind is None:
-                continue  # a built-in type (AMAZON.NUMBER): the adapter reads the number itself
-            values = exercises if kind.get("values_from") == "audio_scripts" else kind["values"]
-            table = slots.setdefault(slot["name"], {})
-            for value in values:
-                for spoken in [value["name"], *value.get("synonyms", [])]:
-                    table.setdefault(_clean(spoken), value["id"])
-        per_locale = {}
-        for locale in source["locales"]:
-            samples = [*intent.get("samples", []), *extra.get(locale, {}).get(intent["name"], []),
-                       *BUILTIN_SAMPLES.get(intent["name"], ())]
-            per_locale[locale] = list(dict.fromkeys(_clean(s) for s in samples))
-        if intent["name"].startswith("AMAZON.") and intent["name"] not in BUILTIN_SAMPLES:
-            raise ResourceError(f"no OVOS phrasings for the built-in intent {intent['name']}")
-        intents[stem(intent["name"])] = per_locale
-    name = _clean(source["invocationName"])
-    intents[LAUNCH] = {loc: [s.format(name=name) for s in LAUNCH_SAMPLES] for loc in source["locales"]}
-    return {"name": name, "locales": source["locales"], "intents": intents, "slots": slots, "slot_types": slot_types}
+    entities: dict[str, dict[str, list[str]]] = {}
+    for locale in locales:
+        try:
+            catalogue = cat.load(locale, **kwargs)
+        except (cat.CatalogueError, ValueError) as exc:
+            raise ResourceError(str(exc)) from None
+        for name, intent in catalogue.intents.items():
+            intents.setdefault(name, {})[locale] = list(dict.fromkeys(_clean(s) for s in intent.samples))
+            for slot, type_name in intent.slots.items():
+                slot_type = catalogue.types[type_name]
+                if not slot_type.builtin:
+                    names = {_clean(n) for v in slot_type.values for n in v.names}
+                    entities.setdefault(locale, {})[slot] = sorted(names)
+        intents.setdefault(LAUNCH, {})[locale] = launch_samples(catalogue.invocation)
+    return {"locales": locales, "intents": intents, "entities": entities}
 
 
-def build_files(source_path: Path = SOURCE_PATH, scripts_dir: Path = SCRIPTS_DIR) -> dict[str, str]:
+def build_files(catalogue_dir: Path | None = None, scripts_dir: Path | None = None) -> dict[str, str]:
     """Every generated file: path relative to `locale/` -> its text."""
-    src = load_source(source_path, scripts_dir)
+    src = load_source(catalogue_dir, scripts_dir)
     files: dict[str, str] = {}
     for locale in src["locales"]:
         lang = ovos_lang(locale)
         for name, per_locale in sorted(src["intents"].items()):
-            samples = per_locale[locale]
+            samples = per_locale.get(locale) or []
             if not samples:
                 continue  # the fallback intent: whatever nothing else matched
             files[f"{lang}/{name}.intent"] = "\n".join(samples) + "\n"
             if name in ANYWHERE:
                 anywhere = [s for s in samples if not _only_slots(s)]
                 files[f"{lang}/{name}.anywhere.intent"] = "\n".join(anywhere) + "\n"
-        for slot, table in sorted(src["slots"].items()):
-            files[f"{lang}/{slot}.entity"] = "\n".join(sorted(table)) + "\n"
-        files[f"{lang}/{SLOTS_FILE}"] = json.dumps({"slots": src["slots"], "slot_types": src["slot_types"]},
-                                                  indent=1, sort_keys=True) + "\n"
+        for slot, names in sorted(src["entities"].get(locale, {}).items()):
+            files[f"{lang}/{slot}.entity"] = "\n".join(names) + "\n"
     return files
 
 
-def _paths(repo_root: Path | None) -> tuple[Path, Path, Path]:
-    """(intent source, exercise scripts, locale folder) of a repository checkout (default: this one)."""
+def _paths(repo_root: Path | None) -> tuple[Path | None, Path | None, Path]:
+    """(catalogue data, exercise scripts, locale folder) of a repository checkout (default: this one)."""
     if repo_root is None:
-        return SOURCE_PATH, SCRIPTS_DIR, LOCALE_DIR
+        return None, None, LOCALE_DIR
     root = Path(repo_root)
-    return (root / SOURCE_SUBDIR, root / "skill" / "audio_scripts",
-            root / "skill" / "openvoiceos" / "locale")
+    return root / CATALOGUE_SUBDIR, root / SCRIPTS_SUBDIR, root / "skill" / "openvoiceos" / "locale"
 
 
 def write_files(repo_root: Path | None = None) -> list[Path]:

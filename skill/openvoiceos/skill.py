@@ -45,7 +45,7 @@ from . import SKILL_ID
 from .content import load_ovos_catalog, wake_word_name, wake_word_text
 from .matcher import Matcher
 from .render import speech_chunks
-from .resources import ANYWHERE, LOCALE_DIR
+from .resources import ANYWHERE
 
 log = logging.getLogger("skill.turn")
 HOLD_END = "hold-end"  # the scheduled event's name
@@ -88,7 +88,7 @@ class SafeHarborSkill(ConversationalSkill):
         self.store = SqliteStore(data / "state.sqlite3")
         self.runner = TurnRunner(Engine(load_ovos_catalog()), self.store, self.secret)
         self.wake_word = wake_word_name(self.config_core)
-        self.matcher = Matcher(LOCALE_DIR)
+        self.matcher = Matcher()
         self.chime_ms = round(describe(FILES_DIR / CHIME_FILE).duration_s * 1000)
         self.lock = threading.RLock()  # one turn at a time: bus handlers run on several threads
         self.conversations: dict[str, Conversation] = {}
@@ -107,7 +107,7 @@ class SafeHarborSkill(ConversationalSkill):
             match = self.matcher.match(utterance, _lang(message))
             if match is None or match.intent != name:  # the pipeline's own match, with our slot reading
                 match = self.matcher.named(name, message.data, _lang(message))
-            self.turn(message, self.matcher.event(match))
+            self.turn(message, self.matcher.event(match, _lang(message)))
         handler.__name__ = f"handle_{name}"
         return handler
 
@@ -124,7 +124,7 @@ class SafeHarborSkill(ConversationalSkill):
         for utterance in utterances:
             match = self.matcher.match(utterance, _lang(message))
             if match is not None:
-                self.turn(message, self.matcher.event(match))
+                self.turn(message, self.matcher.event(match, _lang(message)))
                 return True
         if self._open(message) is not None:
             self.turn(message, Event(Ev.FALLBACK))

@@ -1,0 +1,303 @@
+"""The platform-neutral intent catalogue: what people say, per intent and per locale. Pure Python.
+
+The data lives in `skill/intents/locales/*.toml`: `en.toml` holds the English samples every English
+locale shares, and `<locale>.toml` (e.g. `en-GB.toml`) names what it extends and adds its own.
+Each intent has a neutral name (``stop``, ``checkin``, ``distress``), the engine event it means,
+its slots and their types, and its samples. Exercise names come from the content files
+(`skill/audio_scripts/*.toml`), so adding an exercise needs no edit here.
+
+Every platform reads this one source: the Alexa interaction model is written from it (see
+skill/alexa/interaction_model.py), and the text console matches typed text against that model, so the console
+hears what Alexa was given, no more and no less.
+
+    cat = load("en-GB")
+    cat.intents["checkin"].samples          # ("{color}", "{color} please", ...)
+    cat.match_value("colour", None, "Red.") # "red": resolution id first, then the spoken value
+    cat.event_for("rating", {"rating": (None, "6"), "upper": (None, "7")})   # ("rating", "7")
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+from ..core.content import ContentError, load_exercise
+
+HERE = Path(__file__).resolve().parent
+LOCALES_DIR = HERE / "locales"
+SCRIPTS_DIR = HERE.parent / "audio_scripts"
+NUMBER = "number"  # the one built-in slot type: a platform's own number recogniser fills it
+# Number words used when every value of a number slot must be tried (the collision check).
+SAMPLE_NUMBERS = ("zero", "one", "five", "seven", "eight", "ten", "twenty", "twenty five")
+SAMPLE_CHARS = re.compile(r"^(?:[A-Za-z' .]|\{[a-z_]+\})+$")
+
+
+class CatalogueError(ValueError):
+    """A catalogue or exercise file cannot make a valid catalogue (the message names the file)."""
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    id: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    sounds_like: tuple[str, ...] = ()  # what a recogniser may write for it; read only from a spoken value
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
+
+
+@dataclass(frozen=True)
+class SlotType:
+    name: str
+    values: tuple[SlotValue, ...] = ()
+    builtin: bool = False  # a platform type (numbers): no value list here
+    safest: str | None = None  # the value any trace of which wins when only the spoken value is known
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    event: str  # an engine event kind (skill/flows/events.py Ev value)
+    value: str | None = None  # a fixed event value (e.g. slow_down -> checkin "yellow")
+    value_from: tuple[str, ...] = ()  # slots carrying the event value; several numbers: the highest
+    slots: Mapping[str, str] = field(default_factory=dict)  # slot name -> slot type name
+    samples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One locale's intents and slot types."""
+
+    locale: str
+    invocation: str
+    intents: Mapping[str, Intent]
+    types: Mapping[str, SlotType]
+
+    def match_value(self, type_name: str, resolved_id: str | None, spoken: str | None) -> str | None:
+        """The value id a slot means, or None.
+
+        ``resolved_id``: the platform's entity-resolution id, when it resolved (trusted first, if it is a
+        value of this type). Otherwise ``spoken``, the words heard, is matched against every name and
+        synonym, ignoring case and punctuation; then, word by word, against names and sounds-alikes.
+        For a type with ``safest`` (colours: red), any trace of that value wins over the others.
+        """
+        slot_type = self.types.get(type_name)
+        if slot_type is None or slot_type.builtin:
+            return resolved_id or (spoken if spoken else None)
+        ids = {v.id for v in slot_type.values}
+        if resolved_id in ids:
+            return resolved_id
+        heard = normalize(spoken or "")
+        if not heard:
+            return None
+        for value in slot_type.values:
+            if heard in {normalize(n) for n in (value.id, *value.names)}:
+                if slot_type.safest and value.id != slot_type.safest and self._traces(slot_type.safest, heard):
+                    return slot_type.safest
+                return value.id
+        found = [v.id for v in slot_type.values if self._traces(v.id, heard)]
+        if slot_type.safest in found:
+            return slot_type.safest
+        return found[0] if len(found) == 1 else None
+
+    def _traces(self, value_id: str, heard: str) -> bool:
+        """Whether a name, synonym or sounds-alike of ``value_id`` is said as whole words within ``heard``."""
+        value = next(v for t in self.types.values() for v in t.values if v.id == value_id)
+        padded = f" {heard} "
+        return any(f" {normalize(n)} " in padded for n in (*value.names, *value.sounds_like) if normalize(n))
+
+    def event_for(self, intent_name: str, slots: Mapping[str, tuple[str | None, str | None]]) -> tuple[str, str | None]:
+        """The engine event (kind, value) an intent means, given its slots as name -> (resolved id, spoken).
+
+        Unknown intents mean ``fallback``. A value that cannot be matched is None (the engine answers it).
+        """
+        intent = self.intents.get(intent_name)
+        if intent is None:
+            return "fallback", None
+        if intent.value is not None or not intent.value_from:
+            return intent.event, intent.value
+        values = [self.match_value(intent.slots[name], *slots.get(name, (None, None))) for name in intent.value_from]
+        present = [v for v in values if v is not None]
+        if len(present) > 1:
+            numbers = [int(v) for v in present if v.isdigit()]
+            # "six or seven": the higher of two ratings is the safer one to act on.
+            return intent.event, str(max(numbers)) if numbers else present[0]
+        return intent.event, present[0] if present else None
+
+    def expansions(self, sample: str, intent: Intent) -> Iterator[str]:
+        """Every text a sample stands for, with each slot filled by each name of its type (normalized)."""
+        parts = re.split(r"\{(\w+)\}", sample)
+        choices: list[Iterable[str]] = []
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                choices.append((part,))
+                continue
+            slot_type = self.types[intent.slots[part]]
+            names = SAMPLE_NUMBERS if slot_type.builtin else [n for v in slot_type.values for n in v.names]
+            choices.append(names)
+        for combo in product(*choices):
+            yield normalize("".join(combo))
+
+    def collisions(self) -> list[str]:
+        """Texts that two intents would both claim, with every slot value filled in (empty: none)."""
+        owner: dict[str, str] = {}
+        clashes = []
+        for intent in self.intents.values():
+            for sample in intent.samples:
+                for text in self.expansions(sample, intent):
+                    other = owner.setdefault(text, intent.name)
+                    if other != intent.name:
+                        clashes.append(f"{self.locale}: {text!r} is both {other} and {intent.name} ({sample!r})")
+        return clashes
+
+
+UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def number_words(n: int) -> str:
+    """0-99 as words ("twenty five"); larger numbers stay digits."""
+    if n < 20:
+        return UNITS[n]
+    if n < 100:
+        return TENS[n // 10] + ("" if n % 10 == 0 else " " + UNITS[n % 10])
+    return str(n)
+
+
+def normalize(text: str) -> str:
+    """Lower-case words and inner apostrophes only; numerals as words, as a recogniser writes samples.
+
+    "Red." -> "red"; "I’M at  'Yellow'!" -> "i'm at yellow"; "8 out of 10" -> "eight out of ten".
+    """
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = re.sub(r"[^a-z0-9' ]+", " ", t.replace(".", " "))
+    t = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", t)  # quotes, not contractions
+    t = re.sub(r"\d+", lambda m: number_words(int(m.group())) if len(m.group()) < 4 else m.group(), t)
+    return " ".join(t.split())
+
+
+def exercise_values(scripts_dir: Path = SCRIPTS_DIR) -> list[SlotValue]:
+    """Exercise slot values, one per content file, in file-name order: id, title, synonyms. Read through the
+    content loader (skill.core.content), so a file the skill would refuse is refused here too
+    (CatalogueError naming the file)."""
+    values: list[SlotValue] = []
+    seen: set[str] = set()
+    for path in sorted(Path(scripts_dir).glob("*.toml")):
+        try:
+            exercise = load_exercise(path)
+        except ContentError as exc:
+            raise CatalogueError(str(exc)) from None
+        if exercise.id in seen:
+            raise CatalogueError(f"{path.name}: duplicate exercise id {exercise.id!r}")
+        seen.add(exercise.id)
+        values.append(SlotValue(exercise.id, exercise.title, _clean(exercise.synonyms, exercise.title)))
+    return values
+
+
+def _clean(synonyms: Iterable[str], name: str) -> tuple[str, ...]:
+    # A synonym equal to the name only adds noise; repeats are dropped, order kept.
+    return tuple(dict.fromkeys(s.strip() for s in synonyms if s.strip() and s.strip() != name))
+
+
+def locales(directory: Path = LOCALES_DIR) -> list[str]:
+    """The locales the catalogue serves: every `<language>-<REGION>.toml` file, sorted."""
+    return sorted(p.stem for p in Path(directory).glob("*-*.toml"))
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise CatalogueError(f"{path.name}: no such catalogue file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path.name}: {exc}") from None
+
+
+def _layers(locale: str, directory: Path) -> list[tuple[str, dict]]:
+    """The locale's file and the files it extends, base first."""
+    chain, name = [], locale
+    while name:
+        if any(name == n for n, _ in chain):
+            raise CatalogueError(f"{name}.toml: extends itself")
+        data = _read(directory / f"{name}.toml")
+        chain.append((name, data))
+        name = data.get("extends")
+    return chain[::-1]
+
+
+def _merge(layers: list[tuple[str, dict]]) -> tuple[str, dict[str, dict], dict[str, dict]]:
+    invocation, intents, types = "", {}, {}
+    for file, data in layers:
+        invocation = data.get("invocation", invocation)
+        for name, spec in data.get("intents", {}).items():
+            into = intents.setdefault(name, {"samples": [], "_file": file})
+            for key, value in spec.items():
+                if key == "samples":
+                    into["samples"] += list(value)
+                else:
+                    into[key] = value
+        for name, spec in data.get("types", {}).items():
+            into = types.setdefault(name, {})
+            for key, value in spec.items():
+                if key == "extra_synonyms":
+                    merged = into.setdefault(key, {})
+                    for vid, words in value.items():
+                        merged[vid] = merged.get(vid, []) + list(words)
+                else:
+                    into[key] = value
+    return invocation, intents, types
+
+
+def _slot_type(name: str, spec: dict, scripts_dir: Path) -> SlotType:
+    if spec.get("builtin"):
+        return SlotType(name, builtin=True)
+    if spec.get("from_content"):
+        values = exercise_values(scripts_dir)
+    else:
+        values = [SlotValue(v["id"], v["name"], _clean(v.get("synonyms", []), v["name"]),
+                            tuple(v.get("sounds_like", []))) for v in spec.get("values", [])]
+    extra = spec.get("extra_synonyms", {})
+    unknown = set(extra) - {v.id for v in values}
+    if unknown and not spec.get("from_content"):  # an exercise may leave the content; its words then go too
+        raise CatalogueError(f"type {name}: extra synonyms for unknown values {sorted(unknown)}")
+    values = [SlotValue(v.id, v.name, _clean([*v.synonyms, *extra.get(v.id, [])], v.name), v.sounds_like)
+              for v in values]
+    safest = spec.get("safest")
+    if safest is not None and safest not in {v.id for v in values}:
+        raise CatalogueError(f"type {name}: safest value {safest!r} is not one of its values")
+    return SlotType(name, tuple(values), safest=safest)
+
+
+def load(locale: str, directory: Path = LOCALES_DIR, scripts_dir: Path = SCRIPTS_DIR) -> Catalogue:
+    """One locale's catalogue. Raises CatalogueError naming the file and intent for a bad entry."""
+    invocation, intent_specs, type_specs = _merge(_layers(locale, Path(directory)))
+    types = {name: _slot_type(name, spec, Path(scripts_dir)) for name, spec in type_specs.items()}
+    intents: dict[str, Intent] = {}
+    for name, spec in intent_specs.items():
+        where = f"{spec['_file']}.toml: intent {name}"
+        if not isinstance(spec.get("event"), str):
+            raise CatalogueError(f"{where}: needs an event")
+        slots = dict(spec.get("slots", {}))
+        if set(slots.values()) - set(types):
+            raise CatalogueError(f"{where}: unknown slot types {sorted(set(slots.values()) - set(types))}")
+        value_from = spec.get("value_from", ())
+        value_from = (value_from,) if isinstance(value_from, str) else tuple(value_from)
+        if set(value_from) - set(slots):
+            raise CatalogueError(f"{where}: value_from names an undeclared slot")
+        samples = tuple(dict.fromkeys(spec["samples"]))
+        for sample in samples:
+            if not SAMPLE_CHARS.match(sample) or sample != " ".join(sample.split()):
+                raise CatalogueError(f"{where}: sample {sample!r} has characters a voice model refuses")
+            if set(re.findall(r"\{(\w+)\}", sample)) - set(slots):
+                raise CatalogueError(f"{where}: sample {sample!r} names an undeclared slot")
+        intents[name] = Intent(name, spec["event"], spec.get("value"), value_from, slots, samples)
+    if not invocation:
+        raise CatalogueError(f"{locale}.toml: no invocation name")
+    return Catalogue(locale, invocation, intents, types)

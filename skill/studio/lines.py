@@ -1,0 +1,111 @@
+"""Every line of a step as it will be heard: each wording, with pauses in seconds and placeholders filled
+with examples, as segments the page shows and speaks.
+
+A segment is {"text": str}, {"example": str, "name": placeholder} or {"pause": seconds}.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import sources
+from .durations import BASE_WPM
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+EXAMPLE_WEEKDAY, EXAMPLE_HOUR, EXAMPLE_LOCALE = "Tuesday", 15, "en-US"
+
+# (field, label for people). The order is the order the page shows them in.
+VARIANTS = (
+    ("say", "Said"),
+    ("gentle", "Gentle (after yellow)"),
+    ("brief", "Brief (less talking)"),
+    ("say_without_clock", "When the local time is unknown"),
+    ("gentle_without_clock", "Gentle, when the local time is unknown"),
+    ("brief_without_clock", "Brief, when the local time is unknown"),
+    ("no_audio", "On a device without long audio"),
+    ("reprompt", "Reprompt (after silence)"),
+    ("help", "Help"),
+)
+
+
+def examples(phrases: Any, hold_seconds: int | None = None) -> dict[str, str]:
+    """Example values for each placeholder the content may use."""
+    today = phrases.today[sources.part_of_day(EXAMPLE_HOUR)].replace("{weekday}", EXAMPLE_WEEKDAY)
+    out = {"today": today, "crisis_line": phrases.crisis_line(EXAMPLE_LOCALE),
+           "debrief_first": phrases["debrief_toucher_first"]}
+    if hold_seconds is not None:
+        out["minutes"] = sources.spoken_minutes(hold_seconds)
+    return out
+
+
+def segments(markup: str, fills: dict[str, str], pause_factor: float = 1.0) -> list[dict[str, Any]]:
+    """Markup as segments: text, filled examples, and pauses in seconds (times ``pause_factor``)."""
+    out: list[dict[str, Any]] = []
+    for i, chunk in enumerate(sources.PAUSE.split(" ".join(markup.split()))):
+        if i % 2:
+            out.append({"pause": round(float(chunk) * pause_factor, 2)})
+            continue
+        for j, part in enumerate(PLACEHOLDER.split(chunk)):
+            if j % 2:
+                out.append({"example": fills.get(part, "{" + part + "}"), "name": part})
+            elif part.strip():
+                out.append({"text": part.strip()})
+    return out
+
+
+def fill(markup: str, fills: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda m: fills.get(m.group(1), m.group(0)), markup)
+
+
+def hold_default_seconds(step: Any) -> int | None:
+    if step.hold is None:
+        return None
+    return sources.SETTINGS[step.hold.setting].default * 60 if step.hold.setting else step.hold.seconds
+
+
+def spoken_markup(step: Any, phrases: Any) -> dict[str, str]:
+    """Each wording of ``step`` as markup, composed as the engine speaks it: a check-in step ends with the
+    check-in question; a hold on a device without long audio adds how long the quiet lasts."""
+    def heard(text: str | None) -> str | None:
+        if text is None:
+            return None
+        return sources.join(text, phrases["checkin_question"]) if step.checkin else text
+
+    out = {"say": heard(step.say), "gentle": heard(step.gentle), "brief": heard(step.brief),
+           "say_without_clock": heard(step.say_without_clock),
+           "gentle_without_clock": heard(step.gentle_without_clock),
+           "brief_without_clock": heard(step.brief_without_clock)}
+    if step.hold is not None:
+        out["no_audio"] = sources.join(heard(step.say), phrases["hold_no_audio"])
+    if not step.end:
+        out["reprompt"] = step.reprompt or (phrases["checkin_question"] if step.checkin
+                                            else phrases["default_reprompt"])
+        out["help"] = step.help or phrases["help_general"]
+    return {k: v for k, v in out.items() if v}
+
+
+def step_lines(step: Any, phrases: Any, pacing: dict[str, Any], exercise_titles: str) -> list[dict[str, Any]]:
+    """The wordings of ``step`` for the page: [{variant, label, gentle, rate, segments, seconds, plain}].
+    Gentle wordings are timed and paused at the gentle pace, the others at the normal one; ``rate`` is the
+    pace's speed in percent; ``seconds`` is how long it takes to say; ``plain`` has the examples filled in."""
+    fills = examples(phrases, hold_default_seconds(step))
+    fills["exercises"] = exercise_titles
+    out = []
+    for variant, label in VARIANTS:
+        markup = spoken_markup(step, phrases).get(variant)
+        if markup is None:
+            continue
+        gentle = variant.startswith("gentle")
+        pace = pacing["gentle" if gentle else "normal"]
+        filled = fill(markup, fills)
+        out.append({"variant": variant, "label": label, "gentle": gentle, "rate": round(pace.rate * 100),
+                    "segments": segments(markup, fills, pace.pause_factor),
+                    "seconds": round(sources.spoken_seconds(filled, pace, BASE_WPM), 1),
+                    "plain": " ".join(sources.PAUSE.sub(lambda m: f"({m.group(1)} s)", filled).split())})
+    return out
+
+
+def say_seconds(step: Any, phrases: Any, pacing: dict[str, Any]) -> float:
+    """Seconds to say a step's normal wording (the check-in question included), at the normal pace."""
+    markup = fill(spoken_markup(step, phrases)["say"], examples(phrases))
+    return sources.spoken_seconds(markup, pacing["normal"], BASE_WPM)

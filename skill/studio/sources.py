@@ -1,0 +1,58 @@
+"""The one place where the studio reaches into the rest of the skill.
+
+Everything the studio shows comes from here: the content loader (one file at a time), pacing as data, the
+engine's own wording helpers, and the pieces of the console (envelopes, language matching, the web app)
+that the try-it panel drives. When the skill's layout changes, only this module's imports change.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..core.content import (PAUSE, PHRASES_FILE, SCRIPTS_DIR, SETTINGS, ContentError, Exercise,  # noqa: F401
+                            Phrases, Step, load_catalog, load_exercise, load_pacing, load_phrases)
+from ..core.engine import join, part_of_day, spoken_minutes  # noqa: F401  (the engine's own wording helpers)
+from ..core.speech import Pace, Pause, Words, plan, spoken_seconds  # noqa: F401
+
+# As `python -m skill chat` does: hold audio "plays" in the console's stand-in for the device's player,
+# which only needs a URL to name the files; nothing fetches it.
+CONSOLE_AUDIO_URL = "http://127.0.0.1:8080/audio"
+
+
+def error_parts(exc: ContentError) -> dict[str, str | None]:
+    """A content error as {file, step, field, problem} for the page (the message names all of them)."""
+    text = str(exc)
+    m = re.fullmatch(r"(?P<file>.+?)(?:: step '(?P<step>[^']*)')?: field '(?P<field>[^']*)': (?P<problem>.*)",
+                     text, re.S)
+    if not m:
+        return {"file": None, "step": None, "field": None, "problem": text}
+    return m.groupdict()
+
+
+def try_app(content_dir: Path, store_url: str):
+    """The skill's own web app in dev mode, as ``python -m skill chat`` builds it, over the content in
+    ``content_dir`` and the store at ``store_url``. Returns (Flask app, skill id, settings, store).
+    Raises ContentError when the content does not load."""
+    from ..alexa.skill import build
+    from ..alexa.web import create_app
+    from ..audio import FILES_DIR
+    from ..config import Settings
+    from ..store import open_store
+
+    settings = Settings.from_env(dev=True, env={"SKILL_STORE": store_url, "SKILL_AUDIO_BASE_URL": CONSOLE_AUDIO_URL})
+    store = open_store(store_url)
+    skill, _services = build(settings, store, load_catalog(content_dir))
+    return create_app(settings, skill, audio_dir=FILES_DIR), next(iter(settings.skill_ids)), settings, store
+
+
+def console_parts():
+    """The console's pieces: (Console class, Matcher class, Conversation class, load_model, CONSOLE_USER,
+    person_key, State)."""
+    from ..alexa.envelopes import CONSOLE_USER, Conversation
+    from ..alexa.interaction_model import load_model
+    from ..console.chat import Console
+    from ..console.nlu import Matcher
+    from ..core.identity import person_key
+    from ..core.state import State
+
+    return Console, Matcher, Conversation, load_model, CONSOLE_USER, person_key, State

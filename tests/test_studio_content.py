@@ -1,0 +1,237 @@
+"""The studio's pure parts: durations against a hand-computed path, the flow graph, lines as heard,
+content hashes and sign-off, and `python -m skill content check` as a subprocess."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from skill.studio import approvals, flow, library, lines, sources
+from skill.studio.durations import BASE_WPM, END, HoldRange, durations, paths, successors
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A small exercise whose durations are counted by hand below.
+TINY = '''
+id = "tiny"
+title = "tiny"
+kind = "solo"
+
+[[steps]]
+id = "a"
+say = "One two three four five six seven eight nine. [pause 2]"
+
+[[steps]]
+id = "b"
+say = "One two three four five six seven eight nine."
+hold = { setting = "quiet_minutes" }
+
+[[steps]]
+id = "c"
+say = "Are you ready to go on to the end?"
+on = { yes = "d", no = "e" }
+
+[[steps]]
+id = "d"
+end = true
+say = "One two three four five six seven eight end. One two three four five six seven eight nine."
+
+[[steps]]
+id = "e"
+end = true
+say = "The end."
+'''
+
+
+@pytest.fixture()
+def content(tmp_path: Path) -> Path:
+    """A copy of the skill's content folder, free to change."""
+    folder = tmp_path / "content"
+    shutil.copytree(sources.SCRIPTS_DIR, folder)
+    return folder
+
+
+def test_durations_of_a_hand_counted_exercise(tmp_path: Path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY, encoding="utf-8")
+    exercise = sources.load_exercise(path)
+    phrases = sources.load_phrases(sources.SCRIPTS_DIR / sources.PHRASES_FILE)
+    pacing = sources.load_pacing(sources.SCRIPTS_DIR / sources.PHRASES_FILE)
+    pace = pacing["normal"]
+    assert BASE_WPM == 150
+    wpm = 150 * pace.rate                  # the stated rate: 150 words a minute at the voice's normal rate
+    gap = pace.sentence_gap_ms / 1000      # the silence between two sentences of one chunk
+    # By hand: a = 9 words + 2 s pause; b = 9 words + its hold; c = 9 words; d = 18 words in two sentences;
+    # e = 2 words. Paths: a-b-c-d (yes, or next) and a-b-c-e (no). quiet_minutes: 2, 5 (default), 12.
+    a, b, c = 9 * 60 / wpm + 2 * pace.pause_factor, 9 * 60 / wpm, 9 * 60 / wpm
+    d, e = 18 * 60 / wpm + gap, 2 * 60 / wpm
+    got = durations(exercise, lambda s: lines.say_seconds(s, phrases, pacing), library.hold_range)
+    assert got.shortest == pytest.approx({"low": a + b + c + e + 120, "default": a + b + c + e + 300,
+                                          "high": a + b + c + e + 720})
+    assert got.longest == pytest.approx({"low": a + b + c + d + 120, "default": a + b + c + d + 300,
+                                         "high": a + b + c + d + 720})
+    assert got.shortest_path == ("a", "b", "c", "e") and got.longest_path == ("a", "b", "c", "d")
+    assert got.paths == 2
+    # With the skill's pacing of today (90 %, pauses as written, 0.4 s gaps) that is, at the default hold:
+    if (pace.rate, pace.pause_factor, pace.sentence_gap_ms) == (0.9, 1.0, 400):
+        assert got.shortest["default"] == pytest.approx(4 + 2 + 4 + 4 + 2 * 60 / 135 + 300)
+        assert got.longest["high"] == pytest.approx(4 + 2 + 4 + 4 + 8 + 0.4 + 720)
+
+
+def test_paths_visit_no_step_twice_and_leave_back_and_repeat_out():
+    exercise = sources.load_exercise(sources.SCRIPTS_DIR / "grounding.toml")
+    found = paths(exercise)
+    assert found and all(len(p) == len(set(p)) for p in found)
+    assert all(p[0] == "arrive" and exercise.step(p[-1]).end for p in found)
+    check = exercise.step("check")
+    assert set(successors(exercise, check)) == {"close", "support"}
+    # "another round" (support -> breathe) is a loop: no path takes it
+    assert not any("support" in p and p.index("support") < len(p) - 2 for p in found)
+    assert HoldRange(1, 2, 3).at("high") == 3
+
+
+def test_every_exercise_has_a_duration_range(content: Path):
+    data = library.index(library.Library(content).current(), content)
+    assert {e["id"] for e in data["exercises"]} == {p.stem for p in content.glob("*.toml")}
+    for e in data["exercises"]:
+        d = e["durations"]
+        assert 0 < d["shortest"]["low"] <= d["shortest"]["default"] <= d["longest"]["default"] <= d["longest"]["high"]
+
+
+def test_the_flow_graph_has_one_node_per_step_and_an_edge_per_answer():
+    exercise = sources.load_exercise(sources.SCRIPTS_DIR / "grounding.toml")
+    dot = flow.dot(exercise, sources.SETTINGS)
+    for step in exercise.steps:
+        assert dot.count(f'id="step-{step.id}"') == 1
+    edges = {(a, b): answers for a, b, answers in flow.edges(exercise)}
+    assert set(edges[("check", "close")]) == {"yes", "next", "rating"}
+    assert set(edges[("check", "support")]) == {"no", "distress"}
+    assert edges[("support", "breathe")] == ("yes",)
+    assert edges[("orient", "rate_before")] == ("back",)
+    assert END not in dot  # every ending here is an end step
+    together = sources.load_exercise(sources.SCRIPTS_DIR / "lying_together.toml")
+    assert "hold 2\u201312 min (5)" in flow.dot(together, sources.SETTINGS)
+
+
+def test_lines_fill_placeholders_with_examples_and_show_pauses_in_seconds():
+    snap = library.Library(sources.SCRIPTS_DIR).current()
+    grounding = library.detail(snap, sources.SCRIPTS_DIR, "grounding")
+    orient = next(s for s in grounding["steps"] if s["id"] == "orient")
+    variants = {line["variant"]: line for line in orient["lines"]}
+    assert {"say", "say_without_clock", "reprompt", "help"} <= set(variants)
+    say = variants["say"]["segments"]
+    assert {"example": "It's Tuesday afternoon.", "name": "today"} in say
+    assert {"pause": 6.0} in say
+    assert "{" not in variants["say"]["plain"]
+    support = next(s for s in grounding["steps"] if s["id"] == "support")
+    crisis = next(seg for seg in support["lines"][0]["segments"] if seg.get("name") == "crisis_line")
+    assert "nine eight eight" in crisis["example"]
+    sensate = library.detail(snap, sources.SCRIPTS_DIR, "sensate_focus")
+    checkin = next(s for s in sensate["steps"] if s["checkin"])
+    gentle = next((line for line in checkin["lines"] if line["variant"] == "gentle"), None)
+    heard = {line["variant"]: line["plain"] for line in checkin["lines"]}
+    assert heard["say"].endswith(snap.phrases["checkin_question"])  # the check-in question is heard too
+    if gentle:  # gentle pauses are stretched as the gentle pace speaks them
+        assert gentle["rate"] == round(snap.pacing["gentle"].rate * 100)
+    hold_step = next(s for s in sensate["steps"] if s["hold"])
+    assert any(line["variant"] == "no_audio" for line in hold_step["lines"])
+
+
+def test_a_broken_file_is_listed_and_the_others_still_load(content: Path):
+    (content / "lying_together.toml").write_text('id = "lying_together"\ntitle = "x"\n[[steps]]\nid = "a"\n'
+                                                 'say = "Hello [pause 30]"\nend = true\n', encoding="utf-8")
+    lib = library.Library(content)
+    snap = lib.current()
+    assert "lying_together" not in snap.exercises and "grounding" in snap.exercises
+    assert snap.errors == [{"file": "lying_together.toml", "step": "a", "field": "say",
+                            "problem": "pause of 30 s is over 10 s"}]
+    (content / "lying_together.toml").write_text((sources.SCRIPTS_DIR / "lying_together.toml").read_text())
+    again = lib.current()
+    assert again.version == snap.version + 1 and "lying_together" in again.exercises and not again.errors
+
+
+def test_content_hash_ignores_comments_but_not_words(content: Path):
+    path = content / "grounding.toml"
+    before = approvals.content_hash(path)
+    path.write_text("# a new comment\n" + path.read_text(), encoding="utf-8")
+    assert approvals.content_hash(path) == before
+    path.write_text(path.read_text().replace("I'm here with you.", "I am here with you."), encoding="utf-8")
+    assert approvals.content_hash(path) != before
+
+
+def test_approval_then_a_changed_line_makes_content_check_warn(content: Path):
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(content)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    first = check()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "warning:" not in first.stdout and "not yet approved in the studio: grounding.toml" in first.stdout
+    path = content / "grounding.toml"
+    approvals.record(content, "grounding", "Dr. Rivera \"R\"", approvals.content_hash(path), date(2026, 11, 30))
+    assert approvals.read(content)["grounding"] == approvals.Approval("Dr. Rivera \"R\"", "2026-11-30",
+                                                                      approvals.content_hash(path))
+    assert "warning:" not in check().stdout
+    path.write_text(path.read_text().replace("I'm here with you.", "I am here with you."), encoding="utf-8")
+    warned = check()
+    assert warned.returncode == 0
+    assert ("warning: grounding.toml: changed since Dr. Rivera \"R\" approved it on 2026-11-30"
+            in warned.stdout), warned.stdout
+    assert approvals.status(approvals.read(content)["grounding"], approvals.content_hash(path)) == "changed"
+
+
+def test_content_check_fails_on_a_broken_file(content: Path):
+    (content / "grounding.toml").write_text('id = "grounding"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(content)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "error: grounding.toml: field 'title': is required" in result.stderr
+
+
+@pytest.mark.parametrize("reviewer", ["", " ", "x" * 101, "bad\x07name"])
+def test_approval_refuses_a_bad_reviewer_name(content: Path, reviewer: str):
+    with pytest.raises(approvals.ApprovalError):
+        approvals.record(content, "grounding", reviewer, approvals.content_hash(content / "grounding.toml"),
+                         date(2026, 11, 30))
+    assert approvals.read(content) == {}
+
+
+def test_the_studio_is_a_thin_adapter():
+    """Only skill/studio/sources.py reaches into the rest of the skill; the arithmetic, the graph and the
+    sign-off records are standard library only; only the server knows Flask."""
+    import ast
+
+    studio = ROOT / "skill" / "studio"
+    stdlib = set(sys.stdlib_module_names) | {"__future__"}
+    for path in sorted(studio.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                names.add("." * node.level + (node.module or ""))
+        outside = {n for n in names if n.startswith("..")}
+        assert not outside or path.name == "sources.py", f"{path.name} reaches outside the studio: {outside}"
+        third_party = {n.split(".")[0] for n in names if not n.startswith(".")} - stdlib
+        allowed = {"flask", "waitress"} if path.name == "server.py" else set()
+        assert third_party <= allowed, f"{path.name} imports {third_party - allowed}"
+        if path.name in ("durations.py", "approvals.py", "flow.py"):
+            assert not {n for n in names if n.startswith(".") and n not in (".durations",)}, path.name
+
+
+def test_browser_tests_fail_not_skip_without_chromium(tmp_path: Path):
+    """With no chromium on PATH the studio's browser tests fail, saying what to install."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PATH"} | {"PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/test_studio_browser.py", "-k", "index_lists"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "apt-get install -y chromium" in result.stdout
+    assert "skipped" not in result.stdout.splitlines()[-1]
