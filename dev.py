@@ -9,8 +9,9 @@
     python3 dev.py bench [ARGS]   set up, then run the benchmarks: python -m bench ARGS (see bench/README.md)
 
 "Set up" means: create .venv in the repository if it is missing (python -m venv), and run
-`pip install -e ".[test]"` in it whenever pyproject.toml changed since the last install
-(a stamp file inside .venv remembers what was installed). Every command runs from the repository root.
+`pip install -e ".[test,ovos]"` in it whenever pyproject.toml (or the extras below) changed since the last
+install (a stamp file inside .venv remembers what was installed). The `ovos` extra brings the pinned OpenVoiceOS
+packages that the OVOS skill's tests run on. Every command runs from the repository root.
 """
 # Keep this file parseable by old Pythons (even 2.7), so that they reach the version check in main().
 from __future__ import print_function
@@ -30,6 +31,7 @@ PYPROJECT = os.path.join(ROOT, "pyproject.toml")
 STAMP = os.path.join(VENV, ".safe-harbor-installed")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", "8080"
 PYTEST_NO_TESTS = 5
+EXTRAS = "test,ovos"  # what setup installs; part of the stamp, so changing it reinstalls
 
 USAGE = """usage: python3 dev.py {run,chat,studio,test,bench,setup} [ARGS...]
 
@@ -63,7 +65,7 @@ def check_python():
 
 def pyproject_digest():
     with open(PYPROJECT, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
+        return hashlib.sha256(fh.read() + b"\nextras=" + EXTRAS.encode()).hexdigest()
 
 
 def read_stamp():
@@ -110,9 +112,9 @@ def setup():
     digest = pyproject_digest()
     if read_stamp() == digest:
         return
-    say('installing the project and its test tools into .venv: pip install -e ".[test]" ...')
+    say('installing the project and its test tools into .venv: pip install -e ".[%s]" ...' % EXTRAS)
     code = subprocess.call([VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check",
-                            "-e", ".[test]"], cwd=ROOT)
+                            "-e", ".[%s]" % EXTRAS], cwd=ROOT)
     if code != 0:
         fail("pip install failed (exit %d); see pip's output above. Check your network or proxy and retry." % code,
              code)

@@ -195,7 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         return publish_main(argv[2:])
     if argv[:1] == ["model"] and argv[1:2] in (["build"], ["check"]):
         from .alexa.interaction_model import main as model_main
-        return model_main(argv[1:])
+        from .openvoiceos.resources import main as ovos_main  # the OVOS intent files, from the same source
+
+        code = model_main(argv[1:])
+        if code == 2 or (code != 0 and argv[1:] == ["build"]):
+            return code
+        return max(code, ovos_main(argv[1:]))
 
     parser = argparse.ArgumentParser(prog="python -m skill", description="Safe Harbor skill backend.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -234,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     audio_sub.add_parser("build", help="render the hold audio files (see: audio build --help)", add_help=False)
     audio_sub.add_parser("publish", help="upload them to S3: audio publish --bucket NAME (see: audio publish --help)",
                          add_help=False)
-    model = sub.add_parser("model", help="the interaction models of every locale: build | check")
+    model = sub.add_parser("model", help="the interaction models (Alexa, OVOS) of every locale: build | check")
     model_sub = model.add_subparsers(dest="action", required=True, metavar="{build,check}")
     model_sub.add_parser("build", help="write interaction_models/interactionModels/custom/*.json", add_help=False)
     model_sub.add_parser("check", help="exit 1 and list any drift from the source", add_help=False)

@@ -1,0 +1,56 @@
+"""The exercises as OpenVoiceOS says them: the shared content, with the few phrases that would not be true on
+this platform replaced from `audio_scripts/common/platform_openvoiceos.toml` (data, validated like phrases.toml).
+
+Step texts still tell the person to say "Alexa, next"; `wake_word_text` puts the device's own wake word there
+until the content carries a placeholder for it.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+from ..core.content import PHRASE_KEYS, SCRIPTS_DIR, Catalog, ContentError, check_markup, load_catalog
+
+PLATFORM_FILE = "platform_openvoiceos.toml"
+PLACEHOLDERS = {"exercises", "minutes", "exercise", "low", "high", "days"}
+
+
+def load_ovos_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
+    """The catalog with this platform's phrases. Raises ContentError naming the file and key on bad data."""
+    catalog = load_catalog(directory)
+    path = Path(directory) / "common" / PLATFORM_FILE
+    file = f"common/{PLATFORM_FILE}"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ContentError(file, None, "(file)", f"not readable TOML: {exc}") from None
+    table = raw.get("phrases")
+    if not isinstance(table, dict):
+        raise ContentError(file, None, "phrases", "missing table")
+    overrides = {}
+    for key, value in table.items():
+        if key not in PHRASE_KEYS:
+            raise ContentError(file, None, f"phrases.{key}", "is not a phrase of phrases.toml")
+        if not isinstance(value, str):
+            raise ContentError(file, None, f"phrases.{key}", "is required text")
+        overrides[key] = check_markup(value, file, None, f"phrases.{key}", PLACEHOLDERS)
+    return replace(catalog, phrases=replace(catalog.phrases, text={**catalog.phrases.text, **overrides}))
+
+
+ALEXA = re.compile(r"\bAlexa,\s*")
+
+
+def wake_word_text(text: str, wake_word: str) -> str:
+    """ "say: Alexa, next." -> "say: Hey Mycroft, next." (the name this device answers to)."""
+    return ALEXA.sub(f"{wake_word}, ", text)
+
+
+def wake_word_name(config: dict) -> str:
+    """The spoken name of the device's wake word from OVOS's configuration ("hey_mycroft" -> "Hey Mycroft")."""
+    listener = config.get("listener") if isinstance(config.get("listener"), dict) else {}
+    word = listener.get("wake_word") or "hey_mycroft"
+    hotword = (config.get("hotwords") or {}).get(word) or {}
+    phrase = hotword.get("phrase") if isinstance(hotword, dict) else None
+    return str(phrase or word.replace("_", " ")).strip().title()
