@@ -251,7 +251,10 @@ def test_delete_my_data_asks_once_then_forgets_everything(device):
     asked = device.say("delete my data")
     assert words(PHRASES["delete_confirm"]) in asked.speech and asked.listens
     device.say("yes")
-    assert stored(device) == {}
+    # Nothing about the person: at most the one-day tombstone saying when the delete happened
+    # (docs/architecture.md, "Merge rules"), so a second device's open session cannot write it back.
+    left = stored(device)
+    assert left in ({}, {"sync": left.get("sync")}) and not left.get("sync", {}).get("clock"), left
     assert "pick it up" not in device.say("open safe harbor").speech
 
 
