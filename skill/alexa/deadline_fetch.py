@@ -35,52 +35,38 @@ def _time_left() -> float:
     return left
 
 
-class _DeadlineSocket(socket.socket):
-    """A TCP socket whose every blocking call gets the time left until the thread's deadline."""
+class _OnDeadline:
+    """Every blocking call a socket makes gets the time left until the thread's deadline."""
 
-    def connect(self, address):
-        self.settimeout(_time_left())
-        return super().connect(address)
+    def _timed(name: str):  # noqa: N805  (builds the methods below, at class creation)
+        def call(self, *args, **kwargs):
+            self.settimeout(_time_left())
+            return getattr(super(_OnDeadline, self), name)(*args, **kwargs)
+        call.__name__ = name
+        return call
 
-    def recv_into(self, *args, **kwargs):
-        self.settimeout(_time_left())
-        return super().recv_into(*args, **kwargs)
-
-    def recv(self, *args, **kwargs):
-        self.settimeout(_time_left())
-        return super().recv(*args, **kwargs)
-
-    def sendall(self, *args, **kwargs):
-        self.settimeout(_time_left())
-        return super().sendall(*args, **kwargs)
-
-    def send(self, *args, **kwargs):
-        self.settimeout(_time_left())
-        return super().send(*args, **kwargs)
+    connect = _timed("connect")
+    recv = _timed("recv")
+    recv_into = _timed("recv_into")
+    send = _timed("send")
+    sendall = _timed("sendall")
+    del _timed
 
 
-class _DeadlineSSLSocket(ssl.SSLSocket):
-    """The TLS side of the same: each handshake, read and write gets the time left."""
+class _DeadlineSocket(_OnDeadline, socket.socket):
+    """A TCP socket on the deadline."""
+
+
+class _DeadlineSSLSocket(_OnDeadline, ssl.SSLSocket):
+    """The TLS side of the same: the handshake and TLS reads are on the deadline too."""
 
     def do_handshake(self, *args, **kwargs):
         self.settimeout(_time_left())
         return super().do_handshake(*args, **kwargs)
 
-    def recv_into(self, *args, **kwargs):
-        self.settimeout(_time_left())
-        return super().recv_into(*args, **kwargs)
-
     def read(self, *args, **kwargs):
         self.settimeout(_time_left())
         return super().read(*args, **kwargs)
-
-    def sendall(self, *args, **kwargs):
-        self.settimeout(_time_left())
-        return super().sendall(*args, **kwargs)
-
-    def send(self, *args, **kwargs):
-        self.settimeout(_time_left())
-        return super().send(*args, **kwargs)
 
 
 def _create_connection(address, timeout=None, source_address=None, *args, **kwargs):
