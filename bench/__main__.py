@@ -127,11 +127,12 @@ def print_report(report: dict) -> None:
     lat, base = report["latency"], report["latency"]["baseline"]
     print()
     print(f"{'target':<14}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'req/s':>8}"
-          f"{'p50 x':>7}{'p99 x':>7}")
+          f"{'p50 x':>7}{'p99 x':>7}{'cpu ms/req':>11}{'cpu x':>7}")
     for name, s in lat.items():
         print(f"{name:<14}{s['requests']:>9}{s['errors']:>7}{fmt(s['p50_ms']):>9}{fmt(s['p90_ms']):>9}"
               f"{fmt(s['p99_ms']):>9}{fmt(s['rps'], 0):>8}{fmt(s['p50_ms'] / base['p50_ms']):>7}"
-              f"{fmt(s['p99_ms'] / base['p99_ms']):>7}")
+              f"{fmt(s['p99_ms'] / base['p99_ms']):>7}{fmt(s['cpu_ms_per_request']):>11}"
+              f"{fmt(s['cpu_ms_per_request'] / base['cpu_ms_per_request']):>7}")
     kinds = sorted({k for s in lat.values() for k in s["by_kind_p50_ms"]})
     print("\np50 ms by turn: " + "  ".join(f"{k:>8}" for k in kinds))
     for name, s in lat.items():
@@ -168,8 +169,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8, help="waitress threads, every target (default 8)")
     parser.add_argument("--cold", type=int, default=5, help="cold-start repetitions per target (default 5)")
     parser.add_argument("--verify-n", type=int, default=300, help="bodies for the verification timing")
-    parser.add_argument("--sqlite-synchronous", metavar="MODE",
-                        help="experiment: add a target 'skill-sqlite-MODE' with PRAGMA synchronous=MODE")
     parser.add_argument("--no-dynamodb", action="store_true", help="skip the DynamoDB (moto) target")
     parser.add_argument("--json", type=Path, help="write every number here")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (server logs)")
@@ -195,12 +194,6 @@ def main(argv: list[str] | None = None) -> int:
                                   work / "baseline.log", args.threads))
             targets.append(Target("skill-sqlite", "skill", common_env(f"sqlite:///{work / 'state.sqlite3'}"),
                                   ca_dir, work / "skill-sqlite.log", args.threads))
-            if args.sqlite_synchronous:
-                mode = args.sqlite_synchronous.lower()
-                targets.append(Target(f"skill-sqlite-{mode}", "skill",
-                                      {**common_env(f"sqlite:///{work / 'state-exp.sqlite3'}"),
-                                       "BENCH_SQLITE_SYNCHRONOUS": mode}, ca_dir, work / f"skill-sqlite-{mode}.log",
-                                      args.threads))
             if not args.no_dynamodb:
                 say("starting moto_server and creating the table")
                 moto = MotoServer()

@@ -175,6 +175,7 @@ class Samples:
     by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     busy_seconds: float = 0.0  # wall time during which this target was under load
+    cpu_seconds: float = 0.0  # CPU time its server process spent meanwhile (user + system; nan if unknown)
 
 
 class Load:
@@ -234,7 +235,9 @@ class Load:
         for r in range(rounds):
             order = self.targets[r % len(self.targets):] + self.targets[:r % len(self.targets)]
             for target in order:
+                cpu = process_cpu_seconds(target.proc)
                 self.samples[target.name].busy_seconds += self._drive(target, per_round)
+                self.samples[target.name].cpu_seconds += process_cpu_seconds(target.proc) - cpu
             if (r + 1) % max(1, rounds // 5) == 0:
                 progress(f"  round {r + 1}/{rounds}")
         self.recording = False
@@ -249,6 +252,16 @@ class Load:
         for person in self.people[target]:
             merged.update(person.client.session_of)
         return merged
+
+
+def process_cpu_seconds(proc: subprocess.Popen | None) -> float:
+    """CPU time (user + system, seconds) a running process has used so far, from /proc (Linux), at the
+    kernel's clock-tick resolution (10 ms); nan where /proc is not there."""
+    try:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (AttributeError, OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -268,6 +281,7 @@ def summary(s: Samples) -> dict:
         "p50_ms": percentile(ms, 0.50), "p90_ms": percentile(ms, 0.90), "p99_ms": percentile(ms, 0.99),
         "mean_ms": statistics.fmean(ms) if ms else float("nan"),
         "rps": len(ms) / s.busy_seconds if s.busy_seconds else float("nan"),
+        "cpu_ms_per_request": 1000 * s.cpu_seconds / len(ms) if ms else float("nan"),
         "by_kind_p50_ms": {k: percentile([x * 1000 for x in v], 0.5) for k, v in sorted(s.by_kind.items())},
     }
 

@@ -8,7 +8,6 @@ chain that the driver wrote to DIR, because the driver signs with keys made in i
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,21 +23,6 @@ def shared_verifier(ca_dir: Path) -> RequestVerifier:
     chain_pem = (ca_dir / "chain.pem").read_bytes()
     fetcher = CertificateFetcher(fetch=lambda url: chain_pem, ttl_seconds=3600.0, clock=time.time)
     return RequestVerifier([SKILL_ID], fetcher=fetcher, trust_roots=[root], clock=time.time)
-
-
-def _set_sqlite_synchronous(store, value: str) -> None:
-    if value.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
-        raise SystemExit(f"bad BENCH_SQLITE_SYNCHRONOUS {value!r}")
-    connect = store._connect
-
-    def connect_then_set():
-        fresh = store._conn is None
-        conn = connect()
-        if fresh:
-            conn.execute(f"PRAGMA synchronous={value.upper()}")
-        return conn
-
-    store._connect = connect_then_set
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,12 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.target == "skill":
         from skill.audio import FILES_DIR
 
-        skill, services = build(settings)
-        audio_dir = FILES_DIR
-        synchronous = os.environ.get("BENCH_SQLITE_SYNCHRONOUS")
-        if synchronous:  # an experiment only (python -m bench --sqlite-synchronous): not the product's setting
-            _set_sqlite_synchronous(services.store, synchronous)
-        app = create_app(settings, skill, verifier=shared_verifier(args.ca), audio_dir=audio_dir)
+        skill, _services = build(settings)
+        app = create_app(settings, skill, verifier=shared_verifier(args.ca), audio_dir=FILES_DIR)
         from skill.__main__ import settle_memory
 
         settle_memory()  # as `python -m skill serve` does

@@ -5,6 +5,7 @@ import argparse
 import errno
 import ipaddress
 import json
+import signal
 import sys
 
 LOOPBACK_NAMES = {"localhost"}
@@ -34,14 +35,14 @@ def _settings(dev: bool, local_audio: str | None = None):
     return settings
 
 
-def _app(settings, quiet: bool = False):
+def _app(settings, quiet: bool = False, threaded: bool = False):
     from .audio import FILES_DIR
     from .alexa.skill import build
     from .alexa.web import create_app
     from .core import ContentError
     from .logs import configure_logging, silence_logging
 
-    silence_logging() if quiet else configure_logging()
+    silence_logging() if quiet else configure_logging(writer_thread=threaded)
     try:
         skill, _services = build(settings)
     except (ContentError, ValueError) as exc:
@@ -62,7 +63,7 @@ def cmd_serve(args) -> int:
     if args.dev and not is_loopback(args.host):
         sys.exit(f"safe-harbor: --dev turns request verification off, so it only binds to loopback, not {args.host}.")
     settings = _settings(args.dev, f"http://{args.host}:{args.port}/audio")
-    app = _app(settings)
+    app = _app(settings, threaded=True)
     from waitress.server import create_server
 
     from .alexa.web import SERVER_SETTINGS
@@ -79,6 +80,7 @@ def cmd_serve(args) -> int:
     print(json.dumps({"level": "warning" if args.dev else "info", "logger": "skill", "event": "serving",
                       "url": f"http://{args.host}:{args.port}/alexa", "mode": mode}), file=sys.stderr, flush=True)
     settle_memory()
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends it as Ctrl-C does
     try:
         server.run()
     except KeyboardInterrupt:
@@ -86,6 +88,10 @@ def cmd_serve(args) -> int:
     finally:
         server.close()
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # closes the server, then writes the log lines still queued (at exit)
 
 
 def cmd_chat(args) -> int:

@@ -7,9 +7,12 @@ DEBUG output is request and response bodies. A traceback is reduced to the excep
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import logging.handlers
 import os
+import queue
 import sys
 from typing import TextIO
 
@@ -55,13 +58,30 @@ def level_from_env() -> str:
     return level if level in logging.getLevelNamesMapping() else "INFO"
 
 
-def configure_logging(stream: TextIO | None = None, level: str | None = None) -> None:
+_writer: logging.handlers.QueueListener | None = None  # the writer thread, when there is one
+
+
+def configure_logging(stream: TextIO | None = None, level: str | None = None, writer_thread: bool = False) -> None:
     """JSON lines on ``stream`` (stderr by default), at ``level`` (SKILL_LOG_LEVEL, INFO by default).
 
     Replaces any handlers on the root logger, so that no line escapes in another format; Python
-    warnings become log records too.
+    warnings become log records too. With ``writer_thread`` (a threaded server), the calling thread
+    formats the line and a thread of its own writes it: a write lets go of the interpreter lock, and a
+    request thread that waits to win it back answers later. Lines still queued are written at exit.
     """
-    handler = logging.StreamHandler(stream or sys.stderr)
+    global _writer
+    if _writer is not None:
+        _writer.stop()  # writes what it holds
+        _writer = None
+    out = logging.StreamHandler(stream or sys.stderr)
+    if writer_thread:
+        handler: logging.Handler = logging.handlers.QueueHandler(queue.SimpleQueue())
+        out.setFormatter(logging.Formatter("%(message)s"))  # already a JSON line: QueueHandler formats
+        _writer = logging.handlers.QueueListener(handler.queue, out)
+        _writer.start()
+        atexit.register(_writer.stop)
+    else:
+        handler = out
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):

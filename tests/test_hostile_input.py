@@ -462,8 +462,9 @@ def test_fuzz_session_attributes_of_any_shape(mode_server, data, attributes, int
 
 
 def forge_tag(srv, attributes: dict, env: dict) -> None:
-    """Give a forged "sh" the owner and keyed tag this service writes, so its junk content is read
-    rather than refused at the tag (the test knows the hashing key; an attacker would not)."""
+    """Give a forged "sh" the owner and keyed tag this service writes, and send it as the service does (one
+    JSON string), so its junk content is read rather than refused at the tag (the test knows the hashing
+    key; an attacker would not)."""
     sh = attributes.get("sh")
     try:
         from skill.core.identity import session_tag
@@ -474,6 +475,7 @@ def forge_tag(srv, attributes: dict, env: dict) -> None:
         sh.setdefault("o", owner)
         if isinstance(sh["o"], str):
             sh["t"] = session_tag(srv.settings.hash_secret, sh["o"], env["session"]["sessionId"])
+        attributes["sh"] = json.dumps(sh)
 
 
 RESOLUTION = st.fixed_dictionaries({

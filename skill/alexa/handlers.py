@@ -8,6 +8,7 @@ about is named by the token (skill.alexa.audioplayer).
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from .settings_api import TimeZoneLookup
 from .ssml import SSMLRenderer
 
 log = logging.getLogger("skill.turn")
-SESSION = "sh"  # the session attribute that carries TurnResult.session
+SESSION = "sh"  # the session attribute that carries TurnResult.session, as one JSON string (see _carried)
 SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
 SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest"})
 
@@ -135,6 +136,27 @@ def log_turn(handler_input: HandlerInput, started: float, result=None, error: st
     log.info(line)
 
 
+def _carried(attribute: object) -> object:
+    """What the previous turn carried (``TurnResult.session``), from the session attribute.
+
+    It travels as one JSON string rather than a nested object: Alexa hands it back untouched either way,
+    and a string is one value to every walk a turn makes over the request and the response (the shape
+    check, the envelope builder, the SDK's copy of the session attributes and its serializer) instead of a
+    tree of a few dozen. Anything else (a forged or older form) goes to the runner as it is, which reads
+    the store instead when it is not a tagged record of this service.
+    """
+    if isinstance(attribute, str):
+        try:
+            return json.loads(attribute, parse_constant=_not_finite)
+        except (ValueError, RecursionError):  # not JSON, NaN or Infinity, or nested past the parser's depth
+            return None
+    return attribute
+
+
+def _not_finite(constant: str) -> None:
+    raise ValueError(constant)
+
+
 class TurnHandler(AbstractRequestHandler):
     """Every request that becomes an engine event: build the event and context, run the turn, render."""
 
@@ -162,13 +184,14 @@ class TurnHandler(AbstractRequestHandler):
         identity = identity_for(self.services.settings.hash_secret, system.user.user_id if system.user else None,
                                 system.person.person_id if system.person else None)
         session = envelope.session
-        carried = handler_input.attributes_manager.session_attributes.get(SESSION) if session else None
+        carried = _carried(handler_input.attributes_manager.session_attributes.get(SESSION)) if session else None
         result = self.services.runner.run(TurnRequest(
             identity=identity, event=self._event(handler_input, kind), context=self._context(handler_input, kind),
             session=carried, session_id=(session.session_id or "") if session else None,
             hold=token.hold if token else None, request_id=getattr(request, "request_id", None)))
         if session is not None and result.session is not None:
-            handler_input.attributes_manager.session_attributes[SESSION] = result.session
+            handler_input.attributes_manager.session_attributes[SESSION] = json.dumps(
+                result.session, separators=(",", ":"))
         response = self._render(handler_input, kind, result.reply)
         log_turn(handler_input, started, result)
         return response

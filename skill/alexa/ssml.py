@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from ..core.speech import Pace, Pause, plan
@@ -12,6 +13,7 @@ from ..core.speech import Pace, Pause, plan
 MAX_BREAK_MS = 10_000
 MAX_SPEECH_CHARS = 8_000
 MAX_AUDIO_CLIPS = 5
+RENDER_CACHE = 1024  # rendered sentences kept per process: every wording of every step fits
 
 ALLOWED_TAGS = {
     "speak", "p", "s", "break", "emphasis", "prosody", "say-as", "sub", "phoneme", "lang", "audio", "w", "voice",
@@ -41,8 +43,11 @@ class SSMLRenderer:
 
     def __init__(self, pacing: dict[str, Pace]):
         self.normal, self.gentle = pacing["normal"], pacing["gentle"]
+        # Most of what is said is a step's fixed wording: rendering it once per process is enough.
+        self.render = lru_cache(maxsize=RENDER_CACHE)(self._render)
 
-    def render(self, text: str, gentle: bool = False) -> str:
+    def _render(self, text: str, gentle: bool = False) -> str:
+        """``text`` (markup) as SSML at the gentle or the normal pace."""
         return to_ssml(text, self.gentle if gentle else self.normal)
 
 

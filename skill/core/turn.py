@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import hmac
 import json
 import logging
@@ -35,7 +34,7 @@ from typing import Any
 
 from .engine import Engine, Outcome
 from .events import Context, Ev, Event, Reply
-from .identity import Identity, session_tag
+from .identity import Identity, keyed_hash, session_tag
 from .merge import SYNC, applied, merge, stamp, tombstone
 from .questions import Question
 from .state import DEFAULT, State, dense, sparse
@@ -326,7 +325,7 @@ class TurnRunner:
         """A short keyed digest of the request id: enough to know a retry, useless to anyone else."""
         if not request_id:
             return None
-        return hmac.new(self.secret, f"request:{request_id}".encode(), hashlib.sha256).hexdigest()[:16]
+        return keyed_hash(self.secret, f"request:{request_id}")[:16]
 
     # ---- the session ---------------------------------------------------------------------------
 

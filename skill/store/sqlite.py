@@ -26,6 +26,9 @@ from .base import Outcomes, Record, StoreError, StoreStats, StoreTimeout, Versio
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 2.0  # without a deadline: well inside Alexa's 8 s turn
+# A call's busy wait is its time left, rounded down to this step: a connection keeps the same wait from
+# call to call (a turn starts with the same budget), so the PRAGMA that changes it is rarely needed.
+BUSY_STEP_MS = 100
 PURGE_INTERVAL_S = 3600  # expired rows are invisible anyway; purging is housekeeping
 IDLE_CONNECTIONS = 8  # kept open between calls; more are opened under load and closed after
 
@@ -57,20 +60,35 @@ def _busy(exc: BaseException) -> bool:
     return _code(exc).startswith(_BUSY)
 
 
+class _Connection(sqlite3.Connection):
+    """A pooled connection that remembers its busy wait (ms), since SQLite gives no way to read it back."""
+
+    busy_ms = int(BUSY_TIMEOUT_S * 1000)  # what ``timeout`` in connect() sets
+
+    def wait_at_most(self, seconds: float | None) -> None:
+        """Let a locked database be waited for at most ``seconds`` (None: BUSY_TIMEOUT_S), rounded down to
+        BUSY_STEP_MS and at least 1 ms."""
+        wanted = int(1000 * (BUSY_TIMEOUT_S if seconds is None else seconds)) // BUSY_STEP_MS * BUSY_STEP_MS
+        wanted = max(wanted, 1)
+        if wanted != self.busy_ms:
+            self.execute(f"PRAGMA busy_timeout = {wanted}")  # a new statement each value: not cheap
+            self.busy_ms = wanted
+
+
 class SqliteStore:
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         self.stats = StoreStats()
         self.outcomes = Outcomes("sqlite", log)
         self._lock = threading.Lock()  # held only to take or give back a connection, never during SQL
-        self._idle: list[tuple[int, sqlite3.Connection]] = []  # (generation, connection)
+        self._idle: list[tuple[int, _Connection]] = []  # (generation, connection)
         self._generation = 0  # bumped when the file must be reopened: older connections are closed
         self._opened: tuple[int, int] | None = None  # (device, inode) of the file the connections hold
         self._next_purge = 0  # purge on the first save after opening
 
     # -- connections --------------------------------------------------------------------------
 
-    def _checkout(self) -> tuple[int, sqlite3.Connection]:
+    def _checkout(self) -> tuple[int, _Connection]:
         """An open connection on the file as it is now; reopens when the file vanished or was replaced."""
         self._notice_replaced_file()
         with self._lock:
@@ -82,7 +100,7 @@ class SqliteStore:
             generation = self._generation
         return generation, self._open()
 
-    def _give_back(self, generation: int, conn: sqlite3.Connection, broken: bool = False) -> None:
+    def _give_back(self, generation: int, conn: _Connection, broken: bool = False) -> None:
         with self._lock:
             if broken:
                 self._generation += 1  # every connection of that file is suspect: reopen all
@@ -112,10 +130,11 @@ class SqliteStore:
         self.outcomes.note("data_file_missing" if current is None else "data_file_replaced",
                            folder_missing=not folder_there, action="reopen")
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self) -> _Connection:
         self._create_private_file()
         # isolation_level=None: autocommit; every statement below is atomic on its own.
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                               factory=_Connection)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             # WAL with NORMAL: a process crash loses nothing; only a power loss can drop the last turns.
@@ -164,8 +183,7 @@ class SqliteStore:
             raise self._fail(op, exc) from None
         broken = False
         try:
-            wait_ms = int(1000 * (BUSY_TIMEOUT_S if left is None else left))
-            conn.execute(f"PRAGMA busy_timeout = {max(wait_ms, 1)}")
+            conn.wait_at_most(left)
             result = work(conn)
         except (sqlite3.Error, OSError, ValueError) as exc:
             if isinstance(exc, sqlite3.IntegrityError):
