@@ -7,6 +7,7 @@ import ipaddress
 import json
 import signal
 import sys
+from pathlib import Path
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -104,6 +105,40 @@ def cmd_chat(args) -> int:
     return 0
 
 
+def cmd_model(action: str, repo_root: Path | None = None) -> int:
+    """``model build|check``: check the content, then write (build) or compare with a fresh build (check) what
+    each platform is generated from the intent catalogue: Alexa's interaction models, then OVOS's intent and
+    entity files. Returns 0 when written or current, 1 on drift or a source that does not load (the
+    message, on stderr, names the file)."""
+    from .alexa import interaction_model as alexa
+    from .openvoiceos import resources as ovos  # needs no OVOS package: plain files
+
+    root = Path(repo_root) if repo_root else alexa.REPO_ROOT
+    try:
+        for warning in alexa.check_content(root):
+            print(f"warning: {warning}", file=sys.stderr)
+    except alexa.SOURCE_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    code = 0
+    for label, write, check, errors in (
+            ("interaction models", alexa.write_models, alexa.check_models, alexa.SOURCE_ERRORS),
+            ("OVOS intent files", ovos.write_files, ovos.check_files, ovos.SOURCE_ERRORS)):
+        try:
+            if action == "build":
+                print(f"wrote {len(write(root))} {label} from the catalogue")
+                continue
+            drift = check(root)
+        except errors as exc:
+            print(f"error: {label}: {exc}", file=sys.stderr)
+            return 1
+        for line in drift:
+            print(line)
+        print(f"{label}: {'out of date' if drift else 'match the source'}")
+        code = max(code, 1 if drift else 0)
+    return code
+
+
 def _locales() -> list[str]:
     """The locales with a generated interaction model (interaction_models/interactionModels/custom)."""
     from .alexa.interaction_model import CUSTOM_SUBDIR, MODELS_DIR
@@ -199,15 +234,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:2] == ["audio", "publish"]:
         from .audio.publish import main as publish_main
         return publish_main(argv[2:])
-    if argv[:1] == ["model"] and argv[1:2] in (["build"], ["check"]):
-        from .alexa.interaction_model import main as model_main
-        from .openvoiceos.resources import main as ovos_main  # the OVOS intent files, from the same source
-
-        code = model_main(argv[1:])
-        if code == 2 or (code != 0 and argv[1:] == ["build"]):
-            return code
-        return max(code, ovos_main(argv[1:]))
-
     parser = argparse.ArgumentParser(prog="python -m skill", description="Safe Harbor skill backend.")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web service (POST /alexa, GET /healthz)")
@@ -247,8 +273,10 @@ def main(argv: list[str] | None = None) -> int:
                          add_help=False)
     model = sub.add_parser("model", help="the interaction models (Alexa, OVOS) of every locale: build | check")
     model_sub = model.add_subparsers(dest="action", required=True, metavar="{build,check}")
-    model_sub.add_parser("build", help="write interaction_models/interactionModels/custom/*.json", add_help=False)
-    model_sub.add_parser("check", help="exit 1 and list any drift from the source", add_help=False)
+    model_sub.add_parser("build", help="check the content, then write the Alexa models and the OVOS intent files "
+                         "of every locale from the intent catalogue").set_defaults(run=lambda a: cmd_model("build"))
+    model_sub.add_parser("check", help="check the content, then exit 1 and list any drift of those files from "
+                         "the source").set_defaults(run=lambda a: cmd_model("check"))
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.error(f"{args.command} needs a subcommand: see --help")

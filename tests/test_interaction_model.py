@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.__main__ import cmd_model, main as skill_main
 from skill.alexa import interaction_model as skill_model
 from skill.intents.catalogue import CatalogueError, exercise_values
 from skill.alexa.interaction_model import build_models, check_models, load_model, write_models
@@ -78,16 +79,18 @@ def test_check_reports_a_hand_edit_and_a_missing_file(tmp_path, scripts_dir):
     assert not any("en-US.json" in d for d in drift)
 
 
-def test_cli_check_exit_codes(monkeypatch, tmp_path, scripts_dir, capsys):
+def test_cli_check_exit_codes(tmp_path, scripts_dir, capsys):
     root = tmp_path / "repo"
     (root / "skill").mkdir(parents=True)
     shutil.copytree(SOURCE, root / "skill" / "intents" / "locales")
     shutil.copytree(scripts_dir, root / "skill" / "audio_scripts")
-    monkeypatch.setattr(skill_model, "REPO_ROOT", root)
-    assert skill_model.main(["check"]) == 1  # nothing generated yet
-    assert skill_model.main(["build"]) == 0
-    assert skill_model.main(["check"]) == 0
-    assert skill_model.main(["frobnicate"]) == 2
+    assert cmd_model("check", root) == 1  # nothing generated yet
+    assert cmd_model("build", root) == 0
+    assert cmd_model("check", root) == 0
+    assert "match the source" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        skill_main(["model", "frobnicate"])
+    assert exited.value.code == 2
 
 
 def test_exercise_values_come_from_the_toml_files(models):

@@ -348,17 +348,17 @@ def test_model_check_fails_when_an_ovos_file_is_stale(tmp_path):
     import sys
 
     from skill.intents.catalogue import LOCALES_DIR, SCRIPTS_DIR
-    from skill.openvoiceos.resources import main
+    from skill.__main__ import cmd_model
 
     root = tmp_path / "repo"
     (root / "skill" / "intents").mkdir(parents=True)
     shutil.copytree(LOCALES_DIR, root / "skill" / "intents" / "locales")
     shutil.copytree(SCRIPTS_DIR, root / "skill" / "audio_scripts")
-    assert main(["check"], root) == 1  # nothing generated yet
-    assert main(["build"], root) == 0 and main(["check"], root) == 0
+    assert cmd_model("check", root) == 1  # nothing generated yet
+    assert cmd_model("build", root) == 0 and cmd_model("check", root) == 0
     intent = root / "skill" / "openvoiceos" / "locale" / "en-us" / "checkin.intent"
     intent.write_text(intent.read_text().replace("i'm at {color}\n", ""))
-    assert main(["check"], root) == 1
+    assert cmd_model("check", root) == 1
     # and the command itself checks both platforms' files of this checkout
     cli = subprocess.run([sys.executable, "-m", "skill", "model", "check"], capture_output=True, text=True,
                          timeout=120)

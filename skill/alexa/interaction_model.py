@@ -15,7 +15,6 @@ Both first check the content, as `python -m skill content check` does.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from ..core.content import ContentError, load_catalog
@@ -120,6 +119,18 @@ def _paths(repo_root: Path) -> tuple[Path, Path, Path]:
     return repo_root / CATALOGUE_SUBDIR, repo_root / SCRIPTS_SUBDIR, repo_root / "interaction_models" / CUSTOM_SUBDIR
 
 
+# What a bad source raises while the models are built (the message names the file).
+SOURCE_ERRORS = (ModelError, CatalogueError, ContentError, OSError, json.JSONDecodeError)
+
+
+def check_content(repo_root: Path = REPO_ROOT) -> list[str]:
+    """Load the exercises as the skill does (raising ContentError, naming file, step and field), then build the
+    models; returns the warnings that make a model undeployable without being drift."""
+    source, scripts, _ = _paths(repo_root)
+    load_catalog(scripts)  # the model is only built from content the skill accepts
+    return warnings_for(build_models(source, scripts))
+
+
 def warnings_for(models: dict[str, dict]) -> list[str]:
     """Problems that make the model undeployable but are not drift (e.g. no exercises yet)."""
     out = []
@@ -164,37 +175,3 @@ def load_model(locale: str = "en-US") -> dict:
     """The committed interaction model of one locale."""
     path = MODELS_DIR / CUSTOM_SUBDIR / f"{locale}.json"
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else list(argv)
-    if "-h" in args or "--help" in args:
-        print("usage: python -m skill model build|check\n\n  build  write "
-              "interaction_models/interactionModels/custom/*.json\n  check  exit 1 and list any drift")
-        return 0
-    if args not in (["build"], ["check"]):
-        print("usage: python -m skill model build|check", file=sys.stderr)
-        return 2
-    try:
-        source, scripts, _ = _paths(REPO_ROOT)
-        load_catalog(scripts)  # the content check: the model is only built from content the skill accepts
-        for warning in warnings_for(build_models(source, scripts)):
-            print(f"warning: {warning}", file=sys.stderr)
-        if args == ["build"]:
-            for path in write_models(REPO_ROOT):
-                print(f"wrote {path.relative_to(REPO_ROOT)}")
-            return 0
-        drift = check_models(REPO_ROOT)
-    except (ModelError, CatalogueError, ContentError, OSError, json.JSONDecodeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for line in drift:
-        print(line)
-    if not drift:
-        locales = len(list((MODELS_DIR / CUSTOM_SUBDIR).glob("*.json")))
-        print(f"interaction models match the source ({locales} locales)")
-    return 1 if drift else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

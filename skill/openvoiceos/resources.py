@@ -16,7 +16,6 @@ Per OVOS language folder (`locale/en-us/`, ...), one file per intent and slot:
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 from pathlib import Path
 
@@ -34,6 +33,10 @@ LAUNCH_SAMPLES = ("open {name}", "start {name}", "launch {name}", "talk to {name
 
 class ResourceError(ValueError):
     """The catalogue cannot make valid OVOS files."""
+
+
+# What a bad source raises while the files are built (the message names the file or the intent).
+SOURCE_ERRORS = (ResourceError, KeyError, OSError, ValueError, tomllib.TOMLDecodeError)
 
 
 def ovos_lang(locale: str) -> str:
@@ -144,19 +147,3 @@ def check_files(repo_root: Path | None = None) -> list[str]:
         if path.relative_to(locale_dir).as_posix() not in files:
             drift.append(f"{path}: not generated from the source; run `python -m skill model build`")
     return drift
-
-
-def main(argv: list[str], repo_root: Path | None = None) -> int:
-    """`python -m skill model build|check`, the OVOS half: 0 when built or current, 1 on drift or a bad source."""
-    try:
-        if argv == ["build"]:
-            written = write_files(repo_root)
-            print(f"wrote {len(written)} OVOS intent and entity files under skill/openvoiceos/locale")
-            return 0
-        drift = check_files(repo_root)
-    except (ResourceError, KeyError, OSError, ValueError, tomllib.TOMLDecodeError) as exc:
-        print(f"error: OVOS intent files: {exc}", file=sys.stderr)
-        return 1
-    for line in drift:
-        print(line)
-    return 1 if drift else 0
