@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from skill.alexa.localca import SKILL_ID, alexa_ca, encode, launch_request
+from skill.core.identity import request_digest
 
 from .person import SCRIPT, Person  # noqa: F401  (SCRIPT: the sessions' script, for reports)
 
@@ -290,7 +291,13 @@ def summary(s: Samples) -> dict:
 
 
 def store_operations(log_path: Path, session_of: dict[str, str]) -> dict:
-    """Reads and writes per turn (by kind) and per session, from the JSON turn lines on stderr."""
+    """Reads and writes per turn (by kind) and per session, from the JSON turn lines on stderr.
+
+    ``session_of``: Alexa request id -> session id. A turn line names its request by a keyed digest of the id
+    (skill.core.identity.request_digest, for_log), which the bench can compute: it started the skill with
+    HASH_SECRET."""
+    session_by_digest = {request_digest(HASH_SECRET.encode(), rid, for_log=True): session
+                         for rid, session in session_of.items()}
     turns = []
     for line in log_path.read_text("utf-8", "replace").splitlines():
         if '"event":"turn"' not in line:  # every line is JSON; the turn lines carry this event
@@ -318,7 +325,7 @@ def store_operations(log_path: Path, session_of: dict[str, str]) -> dict:
         entry["writing_turns"] += 1 if store.get("writes", 0) else 0
         if "latency_ms" in t:
             inside_ms.append(t["latency_ms"])
-        session = session_of.get(t.get("request_id"))
+        session = session_by_digest.get(t.get("request"))
         if session is not None:
             per = sessions.setdefault(session, {"reads": 0, "writes": 0, "turns": 0})
             per["reads"] += store.get("reads", 0)

@@ -200,7 +200,6 @@ def test_outage_mid_exercise_keeps_answering_and_loses_nothing(own_moto, monkeyp
     outage = turn_logs(turn_log, mark)
     assert len(outage) == 4
     assert all(line["store"]["failed"] for line in outage), outage
-    assert [line["step"] for line in outage] == [PATH[4], PATH[5], PATH[5], PATH[5]]
     assert "sh" in alexa.attributes  # the unsaved progress rides in the session
 
     # The server comes back with the data it had (moto forgets it: recreate and reseed).

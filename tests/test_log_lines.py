@@ -10,17 +10,19 @@ import json
 import logging
 import uuid
 
-from skill.core.identity import person_key
+from skill.core.identity import person_key, request_digest
 from skill.logs import JsonFormatter
 from tests.support.alexa import Speaker
 from tests.support.dynamo_server import moto_server  # noqa: F401  (fixture)
 from tests.support.serve import running
+from tests.test_grounding import WALK
 
 USER = "amzn1.ask.account.LOGLINEUSER9Q8W7"
 PERSON = "amzn1.ask.person.LOGLINEPERSON4R5T"
 DEVICE = "amzn1.ask.device.LOGLINEDEVICE1Z2X"
 HEARD = "grounding right now please"
 SECRET_WORDS = "my private words"
+MADE_UP_INTENT = "TellThemMyPrivateWordsIntent"  # an intent name the model lacks: any text at all
 HASH_SECRET = "log-lines-hash-secret-0123456789"
 
 
@@ -64,7 +66,7 @@ def test_every_line_at_debug_is_json_and_names_nobody(tmp_path, moto_server, mon
         sp = Speaker(HttpClient(port), user_id=USER, person_id=PERSON, device_id=DEVICE,
                      api_endpoint="http://127.0.0.1:9")
         turns = [sp.launch(), sp.intent("StartExerciseIntent", {"exercise": (HEARD, "grounding")}),
-                 sp.say("next"), sp.intent("AMAZON.FallbackIntent"),
+                 sp.say("next"), sp.intent("AMAZON.FallbackIntent"), sp.intent(MADE_UP_INTENT),
                  sp.intent("CheckInIntent", {"color": ("red light", "red")}),
                  sp.intent("SomethingElseIntent", {"query": (SECRET_WORDS, None)}, new_session=True)]
         assert [t.status for t in turns] == [200] * len(turns)
@@ -74,18 +76,34 @@ def test_every_line_at_debug_is_json_and_names_nobody(tmp_path, moto_server, mon
     assert proc.returncode == 0
     lines = (tmp_path / "serve.log").read_text().splitlines()
     assert sum(json.loads(line).get("event") == "turn" for line in lines) == len(turns)
+    sent = [json.loads(body) for body in sp.sent]
+    request_ids = [envelope["request"]["requestId"] for envelope in sent]
+    session_ids = {envelope["session"]["sessionId"] for envelope in sent}
+    key = HASH_SECRET.encode()
     spoken = [t.speech for t in turns if t.speech]
-    secrets = [USER, PERSON, DEVICE, HEARD, SECRET_WORDS, "red light", "amzn1.ask.", "<speak>", sp.session_id or "",
-               person_key(HASH_SECRET.encode(), USER), person_key(HASH_SECRET.encode(), USER, PERSON)]
+    # Distinctive values: not anywhere in a line. The record's own digests of the request ids neither.
+    secrets = [USER, PERSON, DEVICE, HEARD, SECRET_WORDS, "red light", MADE_UP_INTENT, "amzn1.", "<speak>",
+               person_key(key, USER), person_key(key, USER, PERSON), *request_ids, *session_ids,
+               *(request_digest(key, rid) for rid in request_ids)]
+    # State values and slot ids, short words that may be part of longer ones ("red" in "stored"): not as a value.
+    values = ["grounding", "red", *WALK[:2]]
+    turn_lines = []
     for line in lines:
         data = json.loads(line)  # every line, whoever wrote it
         assert isinstance(data, dict) and data.get("level") and data.get("logger"), line
         for secret in filter(None, secrets):
             assert secret not in line, (secret, line)
+        for value in values:
+            assert json.dumps(value) not in line, (value, line)
         for said in spoken:
             assert said[:40] not in line, line
+        if data.get("event") == "turn":
+            turn_lines.append(data)
     levels = {json.loads(line)["level"] for line in lines}
     assert "info" in levels
+    # One line per request, named by the log digest of its id: lines of one request can still be found.
+    assert [line["request"] for line in turn_lines] == [request_digest(key, rid, for_log=True) for rid in request_ids]
+    assert [line["intent"] for line in turn_lines][3:5] == ["AMAZON.FallbackIntent", "unknown"]
 
 
 def test_library_arguments_and_tracebacks_stay_out_of_the_line():

@@ -3,15 +3,18 @@
 A certificate server on loopback that trickles its answer one byte at a time: the fetch gives up within
 its 2 s deadline for the whole exchange, a second request to the same dead URL is refused at once from
 the failure cache, and junk URLs cannot push the real certificate out of the cache. The POST /alexa
-tests reach the trickling server the way a deployment behind a proxy does: through HTTPS_PROXY.
+tests reach the trickling server the way a deployment behind a proxy does: through HTTPS_PROXY. A resolver
+that never answers is given up on within the same deadline.
 """
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
 import pytest
 
+from skill.alexa.settings_api import TimeZoneLookup
 from skill.alexa.verify import CertificateFetcher, RequestVerifier, VerificationError
 from skill.alexa.web import create_app
 from skill.alexa.skill import build
@@ -123,3 +126,71 @@ def test_junk_urls_do_not_evict_the_real_certificate(verified_server):
         assert (turn.status, turn.body) == (400, {"error": "certificate fetch failed"})
     assert launch(CERT_URL).status == 200
     assert real_fetches == [CERT_URL]  # fetched once, still cached after 200 junk URLs
+
+
+# ---- a resolver that never answers ---------------------------------------------------------------------------
+# Name resolution is on the fetch's deadline too. The stand-in for a DNS server that does not answer is
+# socket.getaddrinfo itself, held until the test ends: the system resolver reads /etc/resolv.conf, which a
+# test cannot point at a local server. Everything else (the fetcher, the opener, POST /alexa) is the real one.
+
+
+@pytest.fixture
+def stalled_resolver(monkeypatch):
+    """socket.getaddrinfo stalls until the test ends; yields the (host, port) of each call."""
+    for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    release = threading.Event()
+    calls: list[tuple] = []
+
+    def stall(host, port, *args, **kwargs):
+        calls.append((host, port))
+        release.wait(30)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", stall)
+    yield calls
+    release.set()
+    for thread in threading.enumerate():  # the stalled look-ups end now: none is left for the next test
+        if thread.name == "deadline-resolve":
+            thread.join(5)
+
+
+def test_a_certificate_fetch_gives_up_on_a_stalled_resolver_within_its_deadline(stalled_resolver):
+    failures: list[tuple[str, float]] = []
+
+    def fetch() -> None:
+        started = time.monotonic()
+        try:
+            CertificateFetcher(timeout=2.0).get(CERT_URL)  # a fetcher each: no cache shared between them
+        except VerificationError as exc:
+            failures.append((exc.reason, time.monotonic() - started))
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert [reason for reason, _ in failures] == ["certificate fetch failed"] * 4
+    assert all(seconds < 2.5 for _, seconds in failures), failures
+    # The four fetches waited on one look-up: a resolver that never answers holds one thread per name.
+    assert stalled_resolver == [("s3.amazonaws.com", 443)]
+
+
+def test_post_alexa_with_a_stalled_resolver_is_refused_in_time(tmp_path, stalled_resolver):
+    settings = settings_for(tmp_path / "state.sqlite3", dev=False)
+    skill, _services = build(settings)
+    verifier = RequestVerifier([SKILL_ID], trust_roots=[alexa_ca().root], fetcher=CertificateFetcher(timeout=2.0))
+    app = create_app(settings, skill, verifier=verifier)
+    started = time.monotonic()
+    turn = Speaker(app.test_client(), sign=alexa_ca().signed_headers).launch()
+    assert (turn.status, turn.body) == (400, {"error": "certificate fetch failed"})
+    assert time.monotonic() - started < 2.5
+    assert stalled_resolver
+
+
+def test_a_time_zone_lookup_gives_up_on_a_stalled_resolver_within_its_deadline(stalled_resolver):
+    lookup = TimeZoneLookup(timeout=0.8)
+    started = time.monotonic()
+    assert lookup.local_now("https://api.amazonalexa.com", "amzn1.ask.device.STALLED", "token") is None
+    assert time.monotonic() - started < 1.3
+    assert stalled_resolver == [("api.amazonalexa.com", 443)]

@@ -3,8 +3,13 @@
 A socket timeout bounds each read, so a server that trickles one byte a second keeps a plain urllib call
 alive as long as it likes. Here every blocking socket call (connect, handshake, send, receive) is given
 the time left until one deadline, so the exchange ends by then whatever the peer does. Built on urllib
-(proxies from the environment, TLS verification as usual); only the sockets are ours. Name resolution is
-the one step not bounded (the resolver cannot be interrupted).
+(proxies from the environment, TLS verification as usual); only the sockets are ours.
+
+Name resolution is on the same deadline. ``getaddrinfo`` cannot be given a timeout or interrupted, so it
+runs in a daemon thread and the fetch waits for it only as long as the deadline allows. A stalled look-up
+is left to finish on its own; concurrent fetches of one host and port wait on the look-up already running
+rather than starting another, so a resolver that never answers holds at most one thread per name, not one
+per request. Nothing is cached past the look-up: the system resolver (and its TTLs) decides that.
 
 Used by the certificate fetch (verify.py) and the time-zone lookup (timezone.py).
 """
@@ -69,10 +74,57 @@ class _DeadlineSSLSocket(_OnDeadline, ssl.SSLSocket):
         return super().read(*args, **kwargs)
 
 
+class _Lookup:
+    """One running getaddrinfo: its outcome once ``done`` is set."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.addresses: list | None = None
+        self.error: BaseException | None = None
+
+
+_lookups: dict[tuple[str, int], _Lookup] = {}  # the look-ups running now, by (host, port)
+_lookups_lock = threading.Lock()
+
+
+def _look_up(key: tuple[str, int], lookup: _Lookup) -> None:
+    try:
+        lookup.addresses = socket.getaddrinfo(key[0], key[1], 0, socket.SOCK_STREAM)
+    except Exception as exc:  # noqa: BLE001 - handed to whoever waits (gaierror, or UnicodeError for a bad name)
+        lookup.error = exc
+    finally:
+        with _lookups_lock:
+            _lookups.pop(key, None)  # finished: the next fetch asks the resolver afresh
+        lookup.done.set()
+
+
+def resolve(host: str, port: int) -> list[tuple]:
+    """``socket.getaddrinfo(host, port, 0, SOCK_STREAM)`` (a list of (family, type, proto, canonname,
+    sockaddr)), waiting no longer than the time left until this thread's deadline (set by ``fetch``).
+
+    Raises DeadlineExceeded when the resolver has not answered by then (its thread finishes on its own,
+    shared with any other fetch of the same host and port meanwhile), or the resolver's own error
+    (socket.gaierror) when it fails."""
+    key = (host, port)
+    with _lookups_lock:
+        lookup = _lookups.get(key)
+        first = lookup is None
+        if first:
+            lookup = _lookups[key] = _Lookup()
+    if first:
+        threading.Thread(target=_look_up, args=(key, lookup), name="deadline-resolve", daemon=True).start()
+    if not lookup.done.wait(_time_left()):
+        raise DeadlineExceeded("name resolution did not finish before the deadline")
+    if lookup.error is not None:
+        error = lookup.error
+        raise type(error)(*error.args)  # a copy: the waiters of one look-up each raise their own
+    return list(lookup.addresses or [])
+
+
 def _create_connection(address, timeout=None, source_address=None, *args, **kwargs):
     host, port = address
     error: OSError | None = None
-    for family, kind, proto, _name, target in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
+    for family, kind, proto, _name, target in resolve(host, port):
         sock = _DeadlineSocket(family, kind, proto)
         try:
             if source_address:
@@ -129,7 +181,7 @@ def fetch(opener: urllib.request.OpenerDirector, request: str | urllib.request.R
           max_bytes: int) -> bytes:
     """GET ``request`` through ``opener`` (from ``make_opener``); the body as bytes.
 
-    The whole exchange ends within ``deadline_s`` seconds (plus name resolution). Raises
+    The whole exchange, name resolution included, ends within ``deadline_s`` seconds. Raises
     DeadlineExceeded when it does not, OSError for an HTTP status other than 200 (``HTTP 404``), a body
     over ``max_bytes``, or any transport fault.
     """

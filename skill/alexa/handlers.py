@@ -26,6 +26,7 @@ from ..logs import Fields
 from ..core import Context, Ev, Event, Reply, TurnRequest, TurnRunner, identity_for
 from ..core.events import HoldPosition
 from ..core.holds import is_final_segment
+from ..core.identity import request_digest
 from ..intents import catalogue
 from ..store import StoreError
 from .audioplayer import enqueue_directive, hold_position, parse_token, play_directive
@@ -121,13 +122,23 @@ def _request_type(handler_input: HandlerInput) -> str:
     return handler_input.request_envelope.request.object_type or ""
 
 
-def log_turn(handler_input: HandlerInput, started: float, result=None, error: str | None = None) -> None:
-    """One JSON line per request: no utterance, no slot value, no raw Alexa id, no state values."""
+def log_turn(secret: bytes, handler_input: HandlerInput, started: float, result=None,
+             error: str | None = None) -> None:
+    """One JSON line per request (logger ``skill.turn``, INFO): ``request`` (request_digest(..., for_log=True)
+    of Alexa's request id: 16 hex characters, or None), ``type`` (the request type), ``intent`` (the
+    interaction model's intent name, "unknown" for a name the model lacks, None for other requests),
+    ``latency_ms`` (float, since ``started``, a time.perf_counter() instant), ``store`` ({"reads": int,
+    "writes": int, "failed": bool} from ``result``, a TurnResult, when a turn ran) and ``error`` (an
+    exception's type name) when the request failed.
+
+    Nothing else: no utterance or slot value, no raw Alexa id, no state value (exercise, step)."""
     request = handler_input.request_envelope.request
-    intent = getattr(request, "intent", None)
-    line = Fields({"event": "turn", "request_id": getattr(request, "request_id", None),
-                   "type": getattr(request, "object_type", None), "intent": getattr(intent, "name", None),
-                   "exercise": result.exercise if result else None, "step": result.step if result else None,
+    intent = getattr(getattr(request, "intent", None), "name", None)
+    if intent is not None and intent not in NEUTRAL_INTENTS:
+        intent = "unknown"  # a name from the request, not the model: it could be any text
+    line = Fields({"event": "turn", "request": request_digest(secret, getattr(request, "request_id", None),
+                                                              for_log=True),
+                   "type": getattr(request, "object_type", None), "intent": intent,
                    "latency_ms": round((time.perf_counter() - started) * 1000, 2),
                    "store": {"reads": result.reads if result else 0, "writes": result.writes if result else 0,
                              "failed": result.store_failed if result else False}})
@@ -176,7 +187,7 @@ class TurnHandler(AbstractRequestHandler):
             token = parse_token(getattr(request, "token", None))
             if kind == "AudioPlayer.PlaybackFinished" and (
                     token is None or not is_final_segment(token.total_seconds, token.index)):
-                log_turn(handler_input, started)
+                log_turn(self.services.settings.hash_secret, handler_input, started)
                 return handler_input.response_builder.response  # a bed's end is routine: only the chime counts
         elif kind.startswith("PlaybackController.") and envelope.context.audio_player:
             token = parse_token(envelope.context.audio_player.token)
@@ -193,7 +204,7 @@ class TurnHandler(AbstractRequestHandler):
             handler_input.attributes_manager.session_attributes[SESSION] = json.dumps(
                 result.session, separators=(",", ":"))
         response = self._render(handler_input, kind, result.reply)
-        log_turn(handler_input, started, result)
+        log_turn(self.services.settings.hash_secret, handler_input, started, result)
         return response
 
     @staticmethod
@@ -277,7 +288,7 @@ class EnqueueNextSegment(_OneRequestType):
             if base else None
         if directive is not None:
             builder.add_directive(directive)
-        log_turn(handler_input, started)
+        log_turn(self.services.settings.hash_secret, handler_input, started)
         return builder.response
 
 
@@ -306,11 +317,14 @@ class SkillDisabled(_OneRequestType):
 class SilentHandler(AbstractRequestHandler):
     """Request types this skill has nothing to say to (PlaybackStarted, ExceptionEncountered, other events)."""
 
+    def __init__(self, services: Services):
+        self.services = services
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        log_turn(handler_input, time.perf_counter())
+        log_turn(self.services.settings.hash_secret, handler_input, time.perf_counter())
         return handler_input.response_builder.response
 
 
@@ -325,7 +339,8 @@ class CalmErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         # The exception's type only: messages can carry request data.
-        log_turn(handler_input, time.perf_counter(), error=type(exception).__name__)
+        log_turn(self.services.settings.hash_secret, handler_input, time.perf_counter(),
+                 error=type(exception).__name__)
         if _request_type(handler_input) not in SPOKEN_TYPES:
             return handler_input.response_builder.response
         speech = self.services.ssml.render(SORRY)
@@ -335,7 +350,8 @@ class CalmErrorHandler(AbstractExceptionHandler):
 def build_skill(services: Services) -> CustomSkill:
     """The ask-sdk-core skill: one turn handler for every event, plus the handlers that need no turn."""
     builder = SkillBuilder()
-    for handler in (EnqueueNextSegment(services), SkillDisabled(services), TurnHandler(services), SilentHandler()):
+    for handler in (EnqueueNextSegment(services), SkillDisabled(services), TurnHandler(services),
+                    SilentHandler(services)):
         builder.add_request_handler(handler)
     builder.add_exception_handler(CalmErrorHandler(services))
     return builder.create()

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
-def keyed_hash(secret: bytes, message: str) -> str:
-    """HMAC-SHA256 of ``message`` under ``secret``, as 64 hex characters."""
+def keyed_hash(secret: bytes, subject: str, chars: int = 64) -> str:
+    """HMAC-SHA256 of ``subject`` (UTF-8) keyed with ``secret``, as its first ``chars`` hex characters (1-64).
+
+    The one keyed hash of the skill: every subject starts with a label of its own ("user:", "request:", ...),
+    so equal raw values under different labels never give equal hashes."""
     mac = _keyed(secret).copy()
-    mac.update(message.encode("utf-8"))
-    return mac.hexdigest()
+    mac.update(subject.encode("utf-8"))
+    return mac.hexdigest()[:chars]
 
 
 @lru_cache(maxsize=4)
@@ -52,4 +55,16 @@ def identity_for(secret: bytes, user_id: str | None, person_id: str | None = Non
 def session_tag(secret: bytes, owner: str, session_id: str) -> str:
     """A keyed tag binding a session to the record it carries, so a forged session attribute cannot point a
     turn at someone else's record (32 hex characters)."""
-    return keyed_hash(secret, f"owner:{owner}:{session_id}")[:32]
+    return keyed_hash(secret, f"owner:{owner}:{session_id}", 32)
+
+
+def request_digest(secret: bytes, request_id: str | None, for_log: bool = False) -> str | None:
+    """A short keyed digest (16 hex characters) of the platform's request id, the same for a retry of the
+    request; None when there is no id.
+
+    The record keeps the plain digest to know a retry (skill.core.merge); log lines carry the ``for_log``
+    one, so that lines of one request (and its retries) can be found together without Alexa's id, and a
+    log line cannot be matched to the stored record whose ``seen`` list holds the other."""
+    if not request_id:
+        return None
+    return keyed_hash(secret, f"{'log:' if for_log else ''}request:{request_id}", 16)

@@ -34,7 +34,7 @@ from typing import Any
 
 from .engine import Engine, Outcome
 from .events import Context, Ev, Event, Reply
-from .identity import Identity, keyed_hash, session_tag
+from .identity import Identity, request_digest, session_tag
 from .merge import SYNC, applied, merge, stamp, tombstone
 from .questions import Question
 from .state import DEFAULT, State, dense, sparse
@@ -128,7 +128,7 @@ class TurnRunner:
         if ctx.other_voice != other or ctx.recognised_voice != identity.recognised:
             ctx = replace(ctx, other_voice=other, recognised_voice=identity.recognised)
         before = turn.before if turn.before is not None else turn.saved
-        digest = self._digest(request.request_id)
+        digest = request_digest(self.secret, request.request_id)
         event = request.event
         if applied(before, digest):  # a retry of a request already applied to this record
             outcome = self._retried(turn, before, event, ctx, request.hold is not None)
@@ -320,12 +320,6 @@ class TurnRunner:
         if audio:
             return Outcome(turn.state, Reply(end_session=True))
         return self.engine.handle(turn.state, Event(Ev.REPEAT), ctx)
-
-    def _digest(self, request_id: str | None) -> str | None:
-        """A short keyed digest of the request id: enough to know a retry, useless to anyone else."""
-        if not request_id:
-            return None
-        return keyed_hash(self.secret, f"request:{request_id}")[:16]
 
     # ---- the session ---------------------------------------------------------------------------
 

@@ -208,8 +208,8 @@ class SafeHarborSkill(ConversationalSkill):
             # a cancel it waits for the person to open the skill again.
             engaged = result.exercise is not None and event.kind not in (Ev.STOP, Ev.CANCEL)
             self.engaged_until = time.monotonic() + ENGAGED_AFTER_S if engaged else 0.0
+            # The event's kind (a catalogue name) only: not its value (a slot's reading), nor where the person is.
             log.info(json.dumps({"event": "turn", "platform": "ovos", "kind": event.kind.value,
-                                 "exercise": result.exercise, "step": result.step,
                                  "latency_ms": round((time.perf_counter() - started) * 1000, 2),
                                  "store": {"reads": result.reads, "writes": result.writes,
                                            "failed": result.store_failed}}, separators=(",", ":")))
