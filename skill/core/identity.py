@@ -48,8 +48,9 @@ class Identity:
 
 def identity_for(secret: bytes, user_id: str | None, person_id: str | None = None) -> Identity:
     """The Identity of a request from account ``user_id``, spoken by voice profile ``person_id`` if any."""
-    return Identity(speaker=person_key(secret, user_id, person_id), account=person_key(secret, user_id),
-                    recognised=bool(person_id))
+    account = person_key(secret, user_id)
+    speaker = person_key(secret, user_id, person_id) if person_id else account
+    return Identity(speaker=speaker, account=account, recognised=bool(person_id))
 
 
 def session_tag(secret: bytes, owner: str, session_id: str) -> str:
