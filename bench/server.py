@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from skill.alexa.skill import build
     from skill.logs import configure_logging
 
-    configure_logging(writer_thread=True)  # as `python -m skill serve` does; only the skill logs turns
+    configure_logging()  # as `python -m skill serve` does; only the skill logs turns
     settings = Settings.from_env(dev=False)
     if args.target == "skill":
         from skill.audio import FILES_DIR

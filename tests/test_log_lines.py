@@ -71,8 +71,7 @@ def test_every_line_at_debug_is_json_and_names_nobody(tmp_path, moto_server, mon
                  sp.intent("SomethingElseIntent", {"query": (SECRET_WORDS, None)}, new_session=True)]
         assert [t.status for t in turns] == [200] * len(turns)
         assert turns[1].speech
-    # Stopped as a service manager stops it (SIGTERM): a clean exit, with every turn's line written by then
-    # (lines are written by a thread of their own, skill/logs.py).
+    # Stopped as a service manager stops it (SIGTERM): a clean exit, with every turn's line written.
     assert proc.returncode == 0
     lines = (tmp_path / "serve.log").read_text().splitlines()
     assert sum(json.loads(line).get("event") == "turn" for line in lines) == len(turns)
