@@ -62,7 +62,7 @@ def reach(device: Device, exercise_id: str, step_id: str):
 def stored(device: Device) -> dict:
     """This device's one record, as the skill's embedded store keeps it."""
     from skill.core.identity import person_key
-    from skill.openvoiceos.skill import DEVICE_USER
+    from skill.openvoiceos.turns import DEVICE_USER
 
     skill = device.skill
     record = skill.store.load(person_key(skill.secret, DEVICE_USER))
@@ -142,7 +142,7 @@ def test_a_persons_stop_reaches_the_skill_at_steps_through_the_ovos_stop_pipelin
     turn = device.say("stop")
     assert turn.of(f"{SKILL_ID}.stop.response")[0].data["result"] is True
     assert turn.speech == plain_text(PHRASES["stopped"])  # one short kind sentence that names nothing
-    assert device.skill.conversations == {} and stored(device).get("progress") is None  # the exercise ended
+    assert device.skill.turns.conversations == {} and stored(device).get("progress") is None  # the exercise ended
     assert words(PHRASES["resume_offer"], 3) not in device.say("open safe harbor").speech
 
 
@@ -453,6 +453,8 @@ def test_turn_logs_are_json_lines_without_what_was_said(device, caplog):
 
 # ---- the golden transcripts, replayed over the bus ---------------------------------------------------------------
 
+# Every golden path goes through the adapter's turns (skill/openvoiceos/turns.py) in tests/test_openvoiceos_golden.py;
+# this sample proves the rest of the way: utterances through OVOS's pipeline, the words off the bus.
 NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 GOLDEN_PATHS = 24  # paths of grounding's first walk replayed per run (each on a fresh device): a bounded sample
 
@@ -513,7 +515,7 @@ def _golden_cases():
 def test_golden_grounding_paths_say_the_same_words_over_the_bus(device, index):
     from skill.core.identity import person_key
     from skill.core.state import dense
-    from skill.openvoiceos.skill import DEVICE_USER
+    from skill.openvoiceos.turns import DEVICE_USER
 
     cases, full_turns = _golden_cases()
     section, path = cases[index]

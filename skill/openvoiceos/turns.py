@@ -1,0 +1,215 @@
+"""One OVOS turn without the message bus: an engine event and what the device knows in, what to do out.
+
+    (OVOS session id, locale, event) -> Said (plain-text chunks to speak, whether to listen, the hold to stop
+                                             and the hold to play)
+
+`SafeHarborSkill` (skill.py) routes every intent, utterance, stop and scheduled hold end through here and carries
+the `Said` out on the bus (`speak`, OCP, the scheduler); tests/test_openvoiceos_golden.py drives the same `Turns`
+with the golden transcripts. What it keeps between turns is what the device knows: the open conversations (the
+turn runner's sessions, per OVOS session), the hold it is playing (and since when, by `clock`), and how long an
+exercise under way stays reachable. No exercise or state rules: those are the engine's and the turn runner's.
+Pure Python: nothing here imports OVOS, so the clocks are handed in.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from ..core import Context, Engine, Ev, Event, HoldPlay, HoldPosition, TurnRequest, TurnRunner, identity_for
+from ..store.sqlite import SqliteStore
+from .content import load_ovos_catalog, wake_word_text
+from .render import speech_chunks
+
+log = logging.getLogger("skill.turn")
+DEVICE_USER = "ovos-device"  # one record per device: OVOS has no accounts and no voice profiles
+SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
+ENGAGED_AFTER_S = 600  # after a turn that leaves an exercise under way, stay reachable this long
+STAY_MINUTES = 10  # how long the skill stays active (converse) after a turn, plus a playing hold's minutes
+
+
+@dataclass
+class Conversation:
+    """One TurnRunner session on one OVOS session."""
+
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    carry: dict | None = None
+
+
+@dataclass(frozen=True)
+class Playing:
+    """The hold this device plays: ``hold`` as the engine asked for it, from ``started`` (``clock()`` seconds)."""
+
+    hold: HoldPlay
+    started: float
+
+    def position(self, now: float) -> HoldPosition:
+        """Where the hold is at ``now`` (``clock()`` seconds): its start point plus the time played, at most its
+        length."""
+        played = int((now - self.started) * 1000)
+        h = self.hold
+        return HoldPosition(h.exercise, h.step, h.run, min(h.seconds * 1000, h.elapsed_ms + played))
+
+
+@dataclass(frozen=True)
+class Said:
+    """What one turn does on the device, in this order: stop the playing hold (``stop``: its audio and its
+    scheduled end), speak ``chunks`` (plain text, each its own ``speak``; the microphone opens after the last
+    when ``listen``), then play ``play`` from its ``elapsed_ms``; stay active (converse) ``stay_minutes`` (None:
+    no need)."""
+
+    chunks: tuple[str, ...] = ()
+    listen: bool = False
+    stop: bool = False
+    play: HoldPlay | None = None
+    stay_minutes: int | None = None
+
+
+class Turns:
+    """The adapter's turns for one device. ``runner``: the turn lifecycle over the device's store; ``secret``:
+    the key of the keyed hash naming the device's record; ``wake_word``: the name the device answers to, said
+    where the content says "Alexa,"; ``local_time``: the device's local time (OVOS: ``now_local``);
+    ``clock``: monotonic seconds, for a hold's position. Thread-safe: one turn at a time."""
+
+    def __init__(self, runner: TurnRunner, secret: bytes, wake_word: str,
+                 local_time: Callable[[], datetime | None], clock: Callable[[], float] = time.monotonic):
+        self.runner, self.secret, self.wake_word = runner, secret, wake_word
+        self.local_time, self.clock = local_time, clock
+        self.lock = threading.RLock()  # bus handlers run on several threads
+        self.conversations: dict[str, Conversation] = {}
+        self.playing: Playing | None = None
+        self.engaged_until = 0.0  # clock() seconds
+
+    # ---- what the skill asks between turns --------------------------------------------------------
+
+    def is_open(self, session_id: str) -> bool:
+        """A conversation is open on this OVOS session (the last reply in it did not end it)."""
+        with self.lock:
+            return session_id in self.conversations
+
+    def engaged(self) -> bool:
+        """A hold plays, or an exercise was under way a short while ago: its words still reach the skill."""
+        with self.lock:
+            return self.playing is not None or self.clock() < self.engaged_until
+
+    def position(self) -> HoldPosition | None:
+        """Where the playing hold is now, or None."""
+        with self.lock:
+            return self.playing.position(self.clock()) if self.playing else None
+
+    def hold_starts(self, hold: HoldPlay) -> None:
+        """The skill starts ``hold``'s audio now (after the words before it were spoken): positions count from
+        here."""
+        with self.lock:
+            if self.playing is not None and self.playing.hold == hold:
+                self.playing = Playing(hold, self.clock())
+
+    # ---- turns --------------------------------------------------------------------------------------
+
+    def turn(self, session_id: str, locale: str, event: Event) -> Said:
+        """A person's turn on OVOS session ``session_id`` (``locale``: e.g. "en-US"): ``event`` through the turn
+        runner, with the open conversation's session and the playing hold's position. Never raises: a fault is
+        a calm sentence asking to say it again."""
+        with self.lock:
+            return self._run(event, session_id, locale, self.position(), None)
+
+    def hold_finished(self, exercise: str, step: str, run: str, locale: str = "en-US") -> Said | None:
+        """The scheduled end of the hold (exercise, step, run) came: HOLD_FINISHED, nothing spoken. None when
+        that hold is no longer playing (stopped, paused or replaced since)."""
+        with self.lock:
+            playing = self.playing
+            if playing is None or (exercise, step, run) != (playing.hold.exercise, playing.hold.step,
+                                                            playing.hold.run):
+                return None
+            self.playing = None
+            hold = playing.hold  # the report names the hold, at its end (as a player's report would)
+            at_end = HoldPosition(hold.exercise, hold.step, hold.run, hold.seconds * 1000)
+            return self._run(Event(Ev.HOLD_FINISHED), None, locale, at_end, (hold.exercise, hold.step, hold.run))
+
+    def shutdown(self, locale: str = "en-US") -> Said | None:
+        """OVOS stops the skill (shutdown, or a stop no session claimed): a playing hold is kept as paused at its
+        position (HOLD_STOPPED, nothing spoken) and stopped. None when nothing plays."""
+        with self.lock:
+            if self.playing is None:
+                return None
+            hold = self.playing.hold
+            said = self._run(Event(Ev.HOLD_STOPPED), None, locale, self.position(),
+                             (hold.exercise, hold.step, hold.run))
+            self.playing = None
+            return Said(stop=True, stay_minutes=said.stay_minutes)
+
+    def _run(self, event: Event, session_id: str | None, locale: str, playing: HoldPosition | None,
+             hold: tuple[str, str, str] | None) -> Said:
+        """One turn; ``session_id`` None for a report from the audio side (no session, nothing spoken)."""
+        started = time.perf_counter()
+        spoken = session_id is not None
+        conversation = self.conversations.get(session_id) if spoken else None
+        new = conversation is None
+        conversation = conversation or Conversation()
+        context = Context(locale=locale, new_session=new and spoken, local_time=self.local_time,
+                          audio_player=True, playing=playing, recognised_voice=False)
+        request = TurnRequest(identity_for(self.secret, DEVICE_USER), event, context,
+                              session=conversation.carry if spoken else None,
+                              session_id=conversation.id if spoken else None, hold=hold)
+        try:
+            result = self.runner.run(request)
+        except Exception as exc:  # noqa: BLE001 - a calm answer, never a stack trace to the person
+            log.error(json.dumps({"event": "turn", "platform": "ovos", "error": type(exc).__name__}))
+            return Said(chunks=(" ".join(speech_chunks(SORRY)),), listen=True) if spoken else Said()
+        reply = result.reply
+        if spoken and not reply.end_session:
+            conversation.carry = result.session
+            self.conversations[session_id] = conversation
+        elif spoken:
+            self.conversations.pop(session_id, None)  # the session ends, as an Alexa session would
+        # An exercise under way stays reachable by its words ("next", a colour) for a while; after a stop or a
+        # cancel it waits for the person to open the skill again.
+        engaged = result.exercise is not None and event.kind not in (Ev.STOP, Ev.CANCEL)
+        self.engaged_until = self.clock() + ENGAGED_AFTER_S if engaged else 0.0
+        # The event's kind (a catalogue name) only: not its value (a slot's reading), nor where the person is.
+        log.info(json.dumps({"event": "turn", "platform": "ovos", "kind": event.kind.value,
+                             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                             "store": {"reads": result.reads, "writes": result.writes,
+                                       "failed": result.store_failed}}, separators=(",", ":")))
+        stop = False
+        if (reply.stop_audio or reply.play) and self.playing is not None:
+            stop, self.playing = True, None
+        if reply.play:
+            self.playing = Playing(reply.play, self.clock())  # restarted by hold_starts once the words are said
+        chunks = tuple(speech_chunks(wake_word_text(reply.speech, self.wake_word))) if spoken else ()
+        stay = None
+        if not reply.end_session or reply.play or self.engaged_until:
+            stay = STAY_MINUTES + (reply.play.seconds // 60 if reply.play else 0)
+        return Said(chunks=chunks, listen=spoken and not reply.end_session, stop=stop, play=reply.play,
+                    stay_minutes=stay)
+
+
+def device_turns(data: Path, wake_word: str, local_time: Callable[[], datetime | None],
+                 clock: Callable[[], float] = time.monotonic, engine: Engine | None = None) -> Turns:
+    """The `Turns` of a device whose skill data folder is ``data`` (made if missing): its SQLite store
+    (``state.sqlite3``) and hash key (``hash-secret``, made on first use) there, the engine over this platform's
+    catalog (``engine``: one already made from `load_ovos_catalog`, to share). Raises OSError when the folder
+    cannot be written."""
+    data.mkdir(parents=True, exist_ok=True)
+    secret = _device_secret(data / "hash-secret")
+    runner = TurnRunner(engine or Engine(load_ovos_catalog()), SqliteStore(data / "state.sqlite3"), secret)
+    return Turns(runner, secret, wake_word, local_time, clock)
+
+
+def _device_secret(path: Path) -> bytes:
+    """The key of the keyed hash that names this device's record: random, made once, readable by its owner only."""
+    try:
+        return bytes.fromhex(path.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        pass
+    key = secrets.token_bytes(32)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(key.hex(), encoding="utf-8")
+    return key
