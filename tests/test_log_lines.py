@@ -14,7 +14,7 @@ from skill.core.identity import person_key, request_digest
 from skill.logs import JsonFormatter
 from tests.support.alexa import Speaker
 from tests.support.dynamo_server import moto_server  # noqa: F401  (fixture)
-from tests.support.serve import running
+from tests.support.serve import HttpClient, running
 from tests.test_grounding import WALK
 
 USER = "amzn1.ask.account.LOGLINEUSER9Q8W7"
@@ -24,33 +24,6 @@ HEARD = "grounding right now please"
 SECRET_WORDS = "my private words"
 MADE_UP_INTENT = "TellThemMyPrivateWordsIntent"  # an intent name the model lacks: any text at all
 HASH_SECRET = "log-lines-hash-secret-0123456789"
-
-
-class HttpClient:
-    """The part of Flask's test client that Speaker uses, over real HTTP to the subprocess."""
-
-    def __init__(self, port: int):
-        self.port = port
-
-    def post(self, path: str, data: bytes, headers: dict, content_type: str):
-        import urllib.error
-        import urllib.request
-
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method="POST",
-                                         headers={**headers, "Content-Type": content_type})
-        try:
-            with urllib.request.urlopen(request, timeout=15) as reply:
-                return _Reply(reply.status, reply.read())
-        except urllib.error.HTTPError as err:
-            return _Reply(err.code, err.read())
-
-
-class _Reply:
-    def __init__(self, status: int, body: bytes):
-        self.status_code, self._body = status, body
-
-    def get_data(self, as_text: bool = False):
-        return self._body.decode() if as_text else self._body
 
 
 def test_every_line_at_debug_is_json_and_names_nobody(tmp_path, moto_server, monkeypatch):  # noqa: F811

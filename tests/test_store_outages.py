@@ -17,8 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,7 @@ from tests.conftest import SECRET, SkillServer
 from tests.support.alexa import Speaker
 from skill.alexa.localca import SKILL_ID
 from tests.support.dynamo_server import free_port, local_aws_env
+from tests.support.serve import HttpClient
 from tests.support.tcp import FrozenServer
 from tests.test_store_deadline import hold_lock
 
@@ -45,6 +44,30 @@ def timed_turn(call):
     assert turn.status == 200, turn.raw[:300]
     assert turn.speech or turn.directives or turn.ends_session
     return turn, took
+
+
+def timed_at_once(speakers, says) -> tuple[list[float], list[BaseException]]:
+    """Each speaker, on a thread of its own, says ``says(sp)`` (callables) in turn, all speakers at once: the
+    seconds each turn took, and what any thread raised."""
+    times: list[float] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def person(sp):
+        try:
+            for say in says(sp):
+                _turn, t = timed_turn(say)
+                with lock:
+                    times.append(t)
+        except BaseException as exc:  # checked by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=person, args=(sp,)) for sp in speakers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return times, errors
 
 
 def stored_rows(db: Path) -> dict[str, dict]:
@@ -76,20 +99,9 @@ def test_frozen_dynamodb_every_turn_answers_within_4s(monkeypatch, tmp_path):
 
         # Eight people at once on the same hung store.
         speakers = [server.speaker(user_id=f"{USER}{i}", api_endpoint=NO_SETTINGS_API) for i in range(8)]
-        times: list[float] = []
-        lock = threading.Lock()
-
-        def person(sp):
-            for say in [sp.launch, lambda: sp.say("ground"), lambda: sp.say("next")]:
-                _turn, t = timed_turn(say)
-                with lock:
-                    times.append(t)
-
-        threads = [threading.Thread(target=person, args=(sp,)) for sp in speakers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        times, errors = timed_at_once(speakers, lambda sp: [sp.launch, lambda: sp.say("ground"),
+                                                            lambda: sp.say("next")])
+        assert not errors, errors
         assert len(times) == 24 and max(times) < TURN_BOUND_S, sorted(times)[-3:]
         store.close()
 
@@ -107,24 +119,10 @@ def test_sqlite_locked_by_another_process_eight_people_answer_within_4s(tmp_path
         timed_turn(sp.launch)
         timed_turn(lambda: sp.say("ground"))
     proc = hold_lock(db, 10)
-    times: list[float] = []
-    lock = threading.Lock()
-    errors: list[BaseException] = []
     try:
-        def person(sp):
-            try:
-                for what in ("next", "repeat", "next"):  # each waits out its 2.5 s budget: 7.5 s, inside the lock
-                    _turn, t = timed_turn(lambda: sp.say(what))
-                    with lock:
-                        times.append(t)
-            except BaseException as exc:  # checked below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=person, args=(sp,)) for sp in speakers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        # Each turn waits out its 2.5 s budget: 7.5 s for the three, inside the 10 s lock.
+        times, errors = timed_at_once(speakers, lambda sp: [lambda w=what: sp.say(w)
+                                                            for what in ("next", "repeat", "next")])
         assert proc.poll() is None, "the lock was released before the turns ended: the test proved nothing"
     finally:
         proc.wait(20)
@@ -179,30 +177,6 @@ def test_data_folder_deleted_mid_session_is_recreated_with_what_the_session_hold
 # ---- a read-only data file, then writable again ---------------------------------------------------
 
 
-class HttpClient:
-    """The ``post`` of Flask's test client, over real HTTP to a server process."""
-
-    def __init__(self, base: str):
-        self.base = base
-
-    def post(self, path, data, headers, content_type):
-        request = urllib.request.Request(self.base + path, data=data, method="POST",
-                                         headers={**headers, "Content-Type": content_type})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as reply:
-                return _Reply(reply.status, reply.read())
-        except urllib.error.HTTPError as err:
-            return _Reply(err.code, err.read())
-
-
-class _Reply:
-    def __init__(self, status, body):
-        self.status_code, self._body = status, body
-
-    def get_data(self):
-        return self._body
-
-
 def _bound_by_permissions() -> list[str] | None:
     """A command prefix under which file permission bits bind this user; None if there is none."""
     if os.geteuid() != 0:
@@ -233,7 +207,7 @@ def test_read_only_data_file_then_writable_again(tmp_path):
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             _wait_for(port)
-            alexa = Speaker(HttpClient(f"http://127.0.0.1:{port}"), user_id=USER,
+            alexa = Speaker(HttpClient(port, timeout=10), user_id=USER,
                             api_endpoint=NO_SETTINGS_API)
             for say in [alexa.launch, lambda: alexa.say("ground"), lambda: alexa.say("next")]:
                 turn, took = timed_turn(say)

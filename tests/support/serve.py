@@ -76,3 +76,30 @@ def post_launch(port: int, timeout: float = 10) -> tuple[int, dict]:
                                      headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return reply.status, json.loads(reply.read())
+
+
+class HttpClient:
+    """The ``post`` of Flask's test client (what ``Speaker`` uses), over real HTTP to a server process on
+    loopback ``port``."""
+
+    def __init__(self, port: int, timeout: float = 15):
+        self.base, self.timeout = f"http://127.0.0.1:{port}", timeout
+
+    def post(self, path: str, data: bytes, headers: dict, content_type: str) -> "HttpReply":
+        request = urllib.request.Request(self.base + path, data=data, method="POST",
+                                         headers={**headers, "Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                return HttpReply(reply.status, reply.read())
+        except urllib.error.HTTPError as err:
+            return HttpReply(err.code, err.read())
+
+
+class HttpReply:
+    """The part of a Flask test response that ``Speaker`` reads."""
+
+    def __init__(self, status: int, body: bytes):
+        self.status_code, self._body = status, body
+
+    def get_data(self, as_text: bool = False):
+        return self._body.decode() if as_text else self._body

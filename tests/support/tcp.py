@@ -11,52 +11,11 @@ import threading
 import time
 
 
-class FrozenServer:
+class _Listener:
+    """A TCP listener on a free loopback port (``port``, ``endpoint``) handing each connection to ``_serve``
+    on its accept thread; ``close`` (or leaving a ``with`` block) closes it and every connection it kept."""
+
     def __init__(self):
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(128)
-        self.port = self._sock.getsockname()[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.accepted = 0
-        self._held: list[socket.socket] = []
-        self._closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            self._held.append(conn)  # read nothing, answer nothing, close nothing
-
-    def close(self) -> None:
-        self._closed = True
-        self._sock.close()
-        for conn in self._held:
-            conn.close()
-
-    def __enter__(self) -> "FrozenServer":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class DelayProxy:
-    """Forwards loopback TCP to ``target_port``; client-to-server bytes wait ``delay`` seconds when it is set.
-
-    ``forwarded`` counts the client-to-server chunks passed on, ``delivered`` is set each time one is.
-    """
-
-    def __init__(self, target_port: int):
-        self.target_port = target_port
-        self.delay = 0.0
-        self.forwarded = 0
-        self.delivered = threading.Event()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
@@ -70,13 +29,57 @@ class DelayProxy:
     def _accept(self) -> None:
         while not self._closed:
             try:
-                client, _ = self._sock.accept()
+                conn, _ = self._sock.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            self._conns += [client, upstream]
-            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+            self._serve(conn)
+
+    def _serve(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._closed = True
+        self._sock.close()
+        for conn in self._conns:
+            conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class FrozenServer(_Listener):
+    """Accepts connections and never answers; ``accepted`` counts them."""
+
+    def __init__(self):
+        self.accepted = 0
+        super().__init__()
+
+    def _serve(self, conn: socket.socket) -> None:
+        self.accepted += 1
+        self._conns.append(conn)  # read nothing, answer nothing, close nothing
+
+
+class DelayProxy(_Listener):
+    """Forwards loopback TCP to ``target_port``; client-to-server bytes wait ``delay`` seconds when it is set.
+
+    ``forwarded`` counts the client-to-server chunks passed on, ``delivered`` is set each time one is.
+    """
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.delay = 0.0
+        self.forwarded = 0
+        self.delivered = threading.Event()
+        super().__init__()
+
+    def _serve(self, client: socket.socket) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.target_port))
+        self._conns += [client, upstream]
+        threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+        threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
 
     def _pipe(self, src: socket.socket, dst: socket.socket, outbound: bool) -> None:
         try:
@@ -100,15 +103,3 @@ class DelayProxy:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
-
-    def close(self) -> None:
-        self._closed = True
-        self._sock.close()
-        for conn in self._conns:
-            conn.close()
-
-    def __enter__(self) -> "DelayProxy":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
