@@ -27,6 +27,7 @@ from ..core import Context, Ev, Event, Reply, TurnRequest, TurnRunner, identity_
 from ..core.events import HoldPosition
 from ..core.holds import is_final_segment
 from ..core.identity import request_digest
+from ..core.turn import SORRY
 from ..intents import catalogue
 from ..store import StoreError
 from .audioplayer import enqueue_directive, hold_position, parse_token, play_directive
@@ -36,7 +37,6 @@ from .ssml import SSMLRenderer
 
 log = logging.getLogger("skill.turn")
 SESSION = "sh"  # the session attribute that carries TurnResult.session, as one JSON string (see _carried)
-SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
 SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest"})
 
 DEFAULT_LOCALE = "en-US"

@@ -54,6 +54,8 @@ PEOPLE = "people"
 LISTED = "listed"
 RUNNER_FIELDS = (PEOPLE, LISTED, SYNC)  # SYNC: what the merge rules need (skill/core/merge.py)
 MAX_VERSION = 2**53  # a version beyond JSON's exact integers is a damaged session
+# What every platform says when a turn fails in a way nothing above foresaw (markup, as a Reply's speech).
+SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
 
 
 @dataclass(frozen=True)

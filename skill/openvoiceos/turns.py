@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Callable
 
 from ..core import Context, Engine, Ev, Event, HoldPlay, HoldPosition, TurnRequest, TurnRunner, identity_for
+from ..core.turn import SORRY
 from ..store.sqlite import SqliteStore
 from .content import load_ovos_catalog, wake_word_text
 from .render import speech_chunks
 
 log = logging.getLogger("skill.turn")
 DEVICE_USER = "ovos-device"  # one record per device: OVOS has no accounts and no voice profiles
-SORRY = "Sorry, something went wrong on my side. [pause 1] Please say that again."
 ENGAGED_AFTER_S = 600  # after a turn that leaves an exercise under way, stay reachable this long
 STAY_MINUTES = 10  # how long the skill stays active (converse) after a turn, plus a playing hold's minutes
 
