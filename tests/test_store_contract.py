@@ -433,6 +433,35 @@ def test_sqlite_file_is_private(tmp_path):
     store.close()
 
 
+@pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-writer"])
+def test_sqlite_first_calls_on_a_new_file_all_succeed(tmp_path, shared):
+    # Eight people at once on a file that does not exist yet (a first start, or a data folder recreated
+    # after it was deleted): SQLite refuses a second switch into WAL at once, without its busy wait.
+    writers, rounds = 8, 40
+    for n in range(rounds):
+        path = tmp_path / f"new-{n}" / "state.sqlite3"
+        stores = [SqliteStore(path)] * writers if shared else [SqliteStore(path) for _ in range(writers)]
+        barrier = threading.Barrier(writers)
+        failures: list[Exception] = []
+
+        def first_save(i: int) -> None:
+            barrier.wait()
+            try:
+                stores[i].save(f"person-{i}", {"i": i}, 0, LATER)
+            except Exception as exc:  # collected and checked below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=first_save, args=(i,)) for i in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert failures == [], f"round {n}: {failures}"
+        assert [stores[0].load(f"person-{i}").data for i in range(writers)] == [{"i": i} for i in range(writers)]
+        for store in set(stores):
+            store.close()
+
+
 def test_sqlite_purges_expired_rows(tmp_path):
     path = tmp_path / "s.sqlite3"
 

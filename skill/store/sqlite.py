@@ -18,6 +18,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ BUSY_TIMEOUT_S = 2.0  # without a deadline: well inside Alexa's 8 s turn
 BUSY_STEP_MS = 100
 PURGE_INTERVAL_S = 3600  # expired rows are invisible anyway; purging is housekeeping
 IDLE_CONNECTIONS = 8  # kept open between calls; more are opened under load and closed after
+WAL_RETRY_S = 0.005  # between tries to switch a new file into WAL (see _enter_wal)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -58,6 +60,25 @@ def _code(exc: BaseException) -> str:
 
 def _busy(exc: BaseException) -> bool:
     return _code(exc).startswith(_BUSY)
+
+
+def _enter_wal(conn: sqlite3.Connection, deadline: float | None) -> None:
+    """Put the file in WAL mode (kept in the file, so a no-op once any connection has done it).
+
+    On a new file, connections opening at the same moment (eight people on a first start, or on a data
+    folder recreated after it was deleted) race to switch it, and SQLite answers the losers SQLITE_BUSY
+    at once, without its busy wait. So retry until ``deadline`` (None: BUSY_TIMEOUT_S from now).
+    Raises sqlite3.OperationalError when still busy then, or on any other fault.
+    """
+    give_up = deadline if deadline is not None else time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() + WAL_RETRY_S >= give_up:
+                raise
+        time.sleep(WAL_RETRY_S)
 
 
 class _Connection(sqlite3.Connection):
@@ -88,8 +109,9 @@ class SqliteStore:
 
     # -- connections --------------------------------------------------------------------------
 
-    def _checkout(self) -> tuple[int, _Connection]:
-        """An open connection on the file as it is now; reopens when the file vanished or was replaced."""
+    def _checkout(self, deadline: float | None) -> tuple[int, _Connection]:
+        """An open connection on the file as it is now; reopens when the file vanished or was replaced.
+        Opening waits for other connections at most until ``deadline`` (None: BUSY_TIMEOUT_S)."""
         self._notice_replaced_file()
         with self._lock:
             while self._idle:
@@ -98,7 +120,7 @@ class SqliteStore:
                     return generation, conn
                 conn.close()
             generation = self._generation
-        return generation, self._open()
+        return generation, self._open(deadline)
 
     def _give_back(self, generation: int, conn: _Connection, broken: bool = False) -> None:
         with self._lock:
@@ -130,13 +152,13 @@ class SqliteStore:
         self.outcomes.note("data_file_missing" if current is None else "data_file_replaced",
                            folder_missing=not folder_there, action="reopen")
 
-    def _open(self) -> _Connection:
+    def _open(self, deadline: float | None) -> _Connection:
         self._create_private_file()
         # isolation_level=None: autocommit; every statement below is atomic on its own.
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
                                factory=_Connection)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            _enter_wal(conn, deadline)
             # WAL with NORMAL: a process crash loses nothing; only a power loss can drop the last turns.
             # That is the right trade for progress in a guided exercise, and it spares an fsync per turn.
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -176,7 +198,7 @@ class SqliteStore:
         """
         try:
             left = time_left(deadline)
-            generation, conn = self._checkout()
+            generation, conn = self._checkout(deadline)
         except StoreTimeout as exc:
             raise self._fail(op, exc) from None
         except (sqlite3.Error, OSError) as exc:
