@@ -147,3 +147,32 @@ def test_trickling_api_is_given_up_on_within_the_lookup_timeout(server, where):
         assert api.connections == 1
     finally:
         api.close()
+
+
+def test_start_up_loads_no_certificates_and_the_process_loads_them_once(tmp_path):
+    # A fresh interpreter, as a process or Lambda cold start: building the production skill and web app
+    # creates no TLS context (loading the system's CA certificates takes about 50 ms); the certificate
+    # fetch and the Settings API then share one, made when the first of them connects.
+    script = """
+import ssl, sys
+made = []
+real = ssl.create_default_context
+ssl.create_default_context = lambda *a, **k: made.append(1) or real(*a, **k)
+from skill.config import Settings
+from skill.alexa.skill import build
+from skill.alexa.web import create_app
+from skill.alexa.deadline_fetch import make_opener
+settings = Settings.from_env(dev=False, env={"SKILL_ID": "amzn1.ask.skill.x", "SKILL_HASH_SECRET": "s" * 32,
+                                             "SKILL_STORE": "sqlite:///" + sys.argv[1]})
+skill, services = build(settings)
+create_app(settings, skill)
+at_start = len(made)
+make_opener(), make_opener()
+print(at_start, len(made))
+"""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "s.sqlite3")], capture_output=True,
+                         text=True, timeout=120, check=True).stdout.split()
+    assert out == ["0", "1"]

@@ -15,6 +15,7 @@ Used by the certificate fetch (verify.py) and the time-zone lookup (timezone.py)
 """
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import ssl
@@ -22,6 +23,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from typing import Callable
 
 _deadline = threading.local()  # .at: time.monotonic() by which this thread's exchange must end
 
@@ -167,14 +169,35 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def make_opener(follow_redirects: bool = False) -> urllib.request.OpenerDirector:
-    """A urllib opener whose connections obey the deadline that ``fetch`` sets."""
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the system's CA certificates takes about 50 ms: once per process, when first needed.
     context = ssl.create_default_context()
     context.sslsocket_class = _DeadlineSSLSocket
-    handlers: list = [_HTTPHandler(), _HTTPSHandler(context=context)]
+    return context
+
+
+def make_opener(follow_redirects: bool = False) -> urllib.request.OpenerDirector:
+    """A urllib opener whose connections obey the deadline that ``fetch`` sets; proxies (HTTPS_PROXY)
+    as the environment says now."""
+    handlers: list = [_HTTPHandler(), _HTTPSHandler(context=_tls_context())]
     if not follow_redirects:
         handlers.append(_NoRedirect())
     return urllib.request.build_opener(*handlers)
+
+
+def lazy_fetch(max_bytes: int) -> Callable[..., bytes]:
+    """``fetch`` as one callable, ``call(request, timeout)`` (timeout in seconds, for the whole exchange),
+    through an opener that does not follow redirects, made on the first call: start-up (a Lambda cold
+    start) loads no CA certificates until a request needs them."""
+    made: list[urllib.request.OpenerDirector] = []
+
+    def call(request: str | urllib.request.Request, timeout: float) -> bytes:
+        if not made:  # two threads racing here make two openers: harmless
+            made.append(make_opener(follow_redirects=False))
+        return fetch(made[0], request, timeout, max_bytes)
+
+    return call
 
 
 def fetch(opener: urllib.request.OpenerDirector, request: str | urllib.request.Request, deadline_s: float,

@@ -18,15 +18,10 @@ from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .deadline_fetch import fetch, make_opener
+from .deadline_fetch import lazy_fetch
 
 MISS = ""  # cached "unknown", so a slow API costs one timeout, not one per turn
 MAX_ANSWER_BYTES = 4096  # a zone name is a few dozen bytes
-
-
-def _default_opener() -> Callable[..., bytes]:
-    opener = make_opener(follow_redirects=False)
-    return lambda request, timeout: fetch(opener, request, timeout, MAX_ANSWER_BYTES)
 
 
 class TimeZoneLookup:
@@ -40,7 +35,7 @@ class TimeZoneLookup:
         self.miss_ttl = miss_ttl_seconds
         self.max_entries = max_entries
         self.clock = clock
-        self.opener = opener or _default_opener()
+        self.opener = opener or lazy_fetch(MAX_ANSWER_BYTES)
         self._cache: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store
 
-from .deadline_fetch import fetch as deadline_fetch, make_opener
+from .deadline_fetch import lazy_fetch
 from .request_shape import Malformed, check_envelope, parse_strict, timestamp_seconds
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,11 @@ def normalise_cert_url(url: object) -> str:
 
 
 def _make_default_fetch(timeout: float, max_bytes: int) -> Callable[[str], bytes]:
-    opener = make_opener(follow_redirects=False)  # the URL rules are about where the chain comes from
+    call = lazy_fetch(max_bytes)  # no redirects: the URL rules are about where the chain comes from
 
     def fetch(url: str) -> bytes:
         # `timeout` bounds the whole exchange, so a server that trickles cannot hold a worker.
-        return deadline_fetch(opener, url, timeout, max_bytes)
+        return call(url, timeout)
 
     return fetch
 
