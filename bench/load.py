@@ -284,6 +284,7 @@ def summary(s: Samples) -> dict:
         "rps": len(ms) / s.busy_seconds if s.busy_seconds else float("nan"),
         "cpu_ms_per_request": 1000 * s.cpu_seconds / len(ms) if ms else float("nan"),
         "by_kind_p50_ms": {k: percentile([x * 1000 for x in v], 0.5) for k, v in sorted(s.by_kind.items())},
+        "by_kind_p99_ms": {k: percentile([x * 1000 for x in v], 0.99) for k, v in sorted(s.by_kind.items())},
     }
 
 
