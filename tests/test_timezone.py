@@ -2,6 +2,8 @@
 when the zone cannot be had in time it uses the no-clock wording and never names a weekday."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -170,9 +172,6 @@ at_start = len(made)
 make_opener(), make_opener()
 print(at_start, len(made))
 """
-    import subprocess
-    import sys
-
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "s.sqlite3")], capture_output=True,
                          text=True, timeout=120, check=True).stdout.split()
     assert out == ["0", "1"]
