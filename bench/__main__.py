@@ -1,9 +1,10 @@
 """``python -m bench [--seconds N] [--concurrency C] [--json out.json]``: how close a turn comes to the bare SDK.
 
-Starts, in one run, on loopback: the baseline (bare ask-sdk-core skill), the skill on SQLite and the
-skill on DynamoDB (moto_server), all behind the same waitress + Flask + verification; drives them in
-short alternating rounds with the same signed sessions; then measures cold start and verification
-in isolation. Prints a table and, with --json, writes every number. See bench/README.md.
+Starts, in one run, on loopback: the baseline (bare ask-sdk-core skill), the same SDK skill keeping state
+in SQLite (for reference), the skill on SQLite and the skill on DynamoDB (moto_server), all behind the same
+waitress + Flask + verification; drives them in short alternating rounds with the same signed sessions; then
+measures cold start and verification in isolation. Prints a table and, with --json, writes every number.
+See bench/README.md.
 """
 from __future__ import annotations
 
@@ -137,21 +138,30 @@ def kind_ratios(base: dict, target: dict, p: str) -> dict[str, float]:
 def print_report(report: dict) -> None:
     lat, base = report["latency"], report["latency"]["baseline"]
     print()
-    print(f"{'target':<14}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+    print(f"{'target':<16}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'req/s':>8}"
           f"{'p50 x':>7}{'p99 x':>7}{'cpu ms/req':>11}{'cpu x':>7}")
     for name, s in lat.items():
-        print(f"{name:<14}{s['requests']:>9}{s['errors']:>7}{fmt(s['p50_ms']):>9}{fmt(s['p90_ms']):>9}"
+        print(f"{name:<16}{s['requests']:>9}{s['errors']:>7}{fmt(s['p50_ms']):>9}{fmt(s['p90_ms']):>9}"
               f"{fmt(s['p99_ms']):>9}{fmt(s['rps'], 0):>8}{fmt(s['p50_ms'] / base['p50_ms']):>7}"
               f"{fmt(s['p99_ms'] / base['p99_ms']):>7}{fmt(s['cpu_ms_per_request']):>11}"
               f"{fmt(s['cpu_ms_per_request'] / base['cpu_ms_per_request']):>7}")
+    if "baseline-sqlite" in lat and "skill-sqlite" in lat:
+        keeping, sql = lat["baseline-sqlite"], lat["skill-sqlite"]
+        print(f"skill-sqlite against baseline-sqlite (the SDK keeping state in SQLite, for reference): "
+              f"p50 {fmt(sql['p50_ms'] / keeping['p50_ms'])}x, p99 {fmt(sql['p99_ms'] / keeping['p99_ms'])}x, "
+              f"cpu {fmt(sql['cpu_ms_per_request'] / keeping['cpu_ms_per_request'])}x")
     kinds = sorted({k for s in lat.values() for k in s["by_kind_p50_ms"]})
     for p in ("p50", "p99"):
-        print(f"\n{p} ms by turn: " + "  ".join(f"{k:>8}" for k in kinds))
+        print(f"\n{p + ' ms by turn:':<22}" + "  ".join(f"{k:>8}" for k in kinds))
         for name, s in lat.items():
-            print(f"  {name:<14}" + "  ".join(f"{fmt(s[f'by_kind_{p}_ms'].get(k)):>8}" for k in kinds))
-            if name != "baseline":
-                ratios = kind_ratios(base, s, p)
-                print(f"  {'  x baseline':<14}" + "  ".join(f"{fmt(ratios.get(k)):>8}" for k in kinds))
+            print(f"  {name:<20}" + "  ".join(f"{fmt(s[f'by_kind_{p}_ms'].get(k)):>8}" for k in kinds))
+            # Each target against the baseline; the skill on SQLite also against the SDK keeping state there.
+            others = [] if name == "baseline" else ["baseline"]
+            if name == "skill-sqlite" and "baseline-sqlite" in lat:
+                others.append("baseline-sqlite")
+            for other in others:
+                ratios = kind_ratios(lat[other], s, p)
+                print(f"  {'  x ' + other:<20}" + "  ".join(f"{fmt(ratios.get(k)):>8}" for k in kinds))
     print("\nstore operations (from the skill's turn log)")
     for name, ops in report["store"].items():
         if not ops.get("turns"):
@@ -207,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         with TimeZoneStub() as settings_api:
             targets.append(Target("baseline", "baseline", common_env(f"sqlite:///{work / 'base.sqlite3'}"), ca_dir,
                                   work / "baseline.log", args.threads))
+            targets.append(Target("baseline-sqlite", "baseline-sqlite",
+                                  common_env(f"sqlite:///{work / 'attributes.sqlite3'}"), ca_dir,
+                                  work / "baseline-sqlite.log", args.threads))
             targets.append(Target("skill-sqlite", "skill", common_env(f"sqlite:///{work / 'state.sqlite3'}"),
                                   ca_dir, work / "skill-sqlite.log", args.threads))
             if not args.no_dynamodb:

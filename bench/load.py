@@ -46,7 +46,7 @@ class Target:
     """One server process: ``bench.server`` for the skill (on some store) or for the baseline."""
 
     name: str
-    kind: str  # "skill" | "baseline"
+    kind: str  # "skill" | "baseline" | "baseline-sqlite" (bench.server --target)
     env: dict[str, str]
     ca_dir: Path
     log_path: Path

@@ -27,7 +27,7 @@ def shared_verifier(ca_dir: Path) -> RequestVerifier:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.server")
-    parser.add_argument("--target", choices=["skill", "baseline"], required=True)
+    parser.add_argument("--target", choices=["skill", "baseline", "baseline-sqlite"], required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--ca", type=Path, required=True, help="folder with root.pem and chain.pem")
@@ -50,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         from skill.__main__ import settle_memory
 
         settle_memory()  # as `python -m skill serve` does
+    elif args.target == "baseline-sqlite":
+        from .baseline import build_keeping_baseline, create_baseline_app
+
+        path = Path(settings.store_url.removeprefix("sqlite:///"))
+        app = create_baseline_app(shared_verifier(args.ca), build_keeping_baseline(path))
     else:
         from .baseline import create_baseline_app
 
