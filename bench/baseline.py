@@ -51,16 +51,12 @@ class SessionEndedHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
-def build_baseline() -> CustomSkill:
-    builder = SkillBuilder()
-    builder.add_request_handler(LaunchHandler())
-    builder.add_request_handler(AnyIntentHandler())
-    builder.add_request_handler(SessionEndedHandler())
-    return builder.create()
-
-
 # The intents the skill writes on in the benchmark's session (bench/person.py; its turn log says so).
 WRITING_INTENTS = frozenset({"StartExerciseIntent", "AMAZON.NextIntent", "CheckInIntent"})
+
+
+def _user(request_envelope) -> str:
+    return request_envelope.context.system.user.user_id
 
 
 class SqliteAttributes(AbstractPersistenceAdapter):
@@ -84,17 +80,16 @@ class SqliteAttributes(AbstractPersistenceAdapter):
         return conn
 
     def get_attributes(self, request_envelope):
-        row = self._conn().execute("SELECT data FROM attributes WHERE id = ?",
-                                   (request_envelope.context.system.user.user_id,)).fetchone()
+        row = self._conn().execute("SELECT data FROM attributes WHERE id = ?", (_user(request_envelope),)).fetchone()
         return json.loads(row[0]) if row else {}
 
     def save_attributes(self, request_envelope, attributes):
         self._conn().execute("INSERT INTO attributes (id, data) VALUES (?, ?) "
                              "ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                             (request_envelope.context.system.user.user_id, json.dumps(attributes)))
+                             (_user(request_envelope), json.dumps(attributes)))
 
     def delete_attributes(self, request_envelope):
-        self._conn().execute("DELETE FROM attributes WHERE id = ?", (request_envelope.context.system.user.user_id,))
+        self._conn().execute("DELETE FROM attributes WHERE id = ?", (_user(request_envelope),))
 
 
 class KeepingLaunchHandler(AbstractRequestHandler):
@@ -121,11 +116,15 @@ class KeepingIntentHandler(AbstractRequestHandler):
         return handler_input.response_builder.speak(SENTENCE).ask(SENTENCE).response
 
 
-def build_keeping_baseline(path: Path) -> CustomSkill:
-    builder = CustomSkillBuilder(persistence_adapter=SqliteAttributes(path))
-    builder.add_request_handler(KeepingLaunchHandler())
-    builder.add_request_handler(KeepingIntentHandler())
-    builder.add_request_handler(SessionEndedHandler())
+def build_baseline(state: Path | None = None) -> CustomSkill:
+    """The bare skill; with ``state``, the one that keeps state in that SQLite file (``baseline-sqlite``)."""
+    if state is None:
+        builder, handlers = SkillBuilder(), [LaunchHandler(), AnyIntentHandler()]
+    else:
+        builder = CustomSkillBuilder(persistence_adapter=SqliteAttributes(state))
+        handlers = [KeepingLaunchHandler(), KeepingIntentHandler()]
+    for handler in [*handlers, SessionEndedHandler()]:
+        builder.add_request_handler(handler)
     return builder.create()
 
 

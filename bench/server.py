@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 
         settle_memory()  # as `python -m skill serve` does
     elif args.target == "baseline-sqlite":
-        from .baseline import build_keeping_baseline, create_baseline_app
+        from .baseline import build_baseline, create_baseline_app
 
         path = Path(settings.store_url.removeprefix("sqlite:///"))
-        app = create_baseline_app(shared_verifier(args.ca), build_keeping_baseline(path))
+        app = create_baseline_app(shared_verifier(args.ca), build_baseline(state=path))
     else:
         from .baseline import create_baseline_app
 
