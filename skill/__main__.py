@@ -107,11 +107,12 @@ def cmd_chat(args) -> int:
 
 def cmd_model(action: str, repo_root: Path | None = None) -> int:
     """``model build|check``: check the content, then write (build) or compare with a fresh build (check) what
-    each platform is generated from the intent catalogue: Alexa's interaction models, then OVOS's intent and
-    entity files. Returns 0 when written or current, 1 on drift or a source that does not load (the
+    each platform is generated from the intent catalogue: Alexa's interaction models, OVOS's intent and
+    entity files, then the understanding layer's classifier (skill/understanding/build.py). Returns 0 when written or current, 1 on drift or a source that does not load (the
     message, on stderr, names the file)."""
     from .alexa import interaction_model as alexa
     from .openvoiceos import resources as ovos  # needs no OVOS package: plain files
+    from .understanding import build as classifier  # build needs scikit-learn (the test extra); check does not
 
     root = Path(repo_root) if repo_root else alexa.REPO_ROOT
     try:
@@ -123,7 +124,8 @@ def cmd_model(action: str, repo_root: Path | None = None) -> int:
     code = 0
     for label, write, check, errors in (
             ("interaction models", alexa.write_models, alexa.check_models, alexa.SOURCE_ERRORS),
-            ("OVOS intent files", ovos.write_files, ovos.check_files, ovos.SOURCE_ERRORS)):
+            ("OVOS intent files", ovos.write_files, ovos.check_files, ovos.SOURCE_ERRORS),
+            ("classifier models", classifier.write_files, classifier.check_files, classifier.SOURCE_ERRORS)):
         try:
             if action == "build":
                 print(f"wrote {len(write(root))} {label} from the catalogue")

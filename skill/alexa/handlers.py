@@ -29,6 +29,7 @@ from ..core.holds import is_final_segment
 from ..core.identity import request_digest
 from ..core.turn import SORRY
 from ..intents import catalogue
+from ..understanding import reader_for
 from ..store import StoreError
 from .audioplayer import enqueue_directive, hold_position, parse_token, play_directive
 from .interaction_model import NEUTRAL_INTENTS
@@ -74,13 +75,19 @@ def slot_readings(handler_input: HandlerInput) -> dict[str, tuple[str | None, st
 
 def intent_event(handler_input: HandlerInput) -> Event:
     """The engine event for an IntentRequest: Alexa's intent name -> the catalogue's intent -> its event.
+    The capture intent carries the words themselves: the understanding layer reads them (safety screen first).
     An intent the model lacks is a calm fallback."""
     request = handler_input.request_envelope.request
     neutral = NEUTRAL_INTENTS.get(getattr(request.intent, "name", None) or "")
     if neutral is None:
         return Event(Ev.FALLBACK)
-    cat = catalogue_for(getattr(request, "locale", None) or DEFAULT_LOCALE)
-    kind, value = cat.event_for(neutral, slot_readings(handler_input))
+    locale = getattr(request, "locale", None) or DEFAULT_LOCALE
+    cat = catalogue_for(locale)
+    readings = slot_readings(handler_input)
+    if cat.intents[neutral].capture:
+        words = next((spoken for _, spoken in readings.values() if spoken), None)
+        return reader_for(locale).understand(words).event if words else Event(Ev.FALLBACK)
+    kind, value = cat.event_for(neutral, readings)
     return Event(Ev(kind), value)
 
 

@@ -63,11 +63,12 @@ ALEXA_INTENTS: dict[str, str] = {
     "shuffle_on": "AMAZON.ShuffleOnIntent",
     "shuffle_off": "AMAZON.ShuffleOffIntent",
     "fallback": "AMAZON.FallbackIntent",
+    "capture": "CaptureIntent",
 }
 NEUTRAL_INTENTS: dict[str, str] = {alexa: neutral for neutral, alexa in ALEXA_INTENTS.items()}
 # Neutral slot type -> Alexa slot type.
 ALEXA_TYPES: dict[str, str] = {"colour": "CHECKIN_COLOR", "exercise": "EXERCISE", "setting": "SETTING",
-                               "number": "AMAZON.NUMBER"}
+                               "number": "AMAZON.NUMBER", "capture": "CAPTURE_TEXT"}
 
 
 class ModelError(ValueError):

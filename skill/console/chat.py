@@ -1,7 +1,7 @@
 """The local text console: type what you would say; read what the speaker would say.
 
-Typed text is matched against the interaction model's sample utterances, turned into the request
-Alexa would send, and posted to the same web app (in --dev mode) that a speaker reaches. A hold is
+Typed text is routed as a speaker would (skill/console/nlu.py): inside a session, the words go to the skill
+through the capture intent, as Alexa hands over words that match no sample; the request Alexa would send is posted to the same web app (in --dev mode) that a speaker reaches. A hold is
 played by a stand-in for the device's audio player: it sends the same AudioPlayer requests a device
 would, and shows a countdown that can be paused, resumed and skipped.
 """
@@ -21,18 +21,13 @@ from ..alexa.ssml import to_plain
 from ..audio import CHIME_FILE, FILES_DIR
 from ..audio.mp3info import describe
 from ..core.holds import SEGMENT_SECONDS, elapsed_ms, is_final_segment
-from .nlu import Match, Matcher
+from .nlu import Match, Router
 
 INTRO = ('Safe Harbor console. Type what you would say to the speaker, e.g. "open safe harbor", '
          '"ask safe harbor to help me ground", "next", "red", "pause". During a hold, "skip" plays it through '
          'to the chime. An empty line is silence: the speaker repeats its question once, then the session ends. '
          '"/voice NAME" speaks as a recognised voice, "/voice off" as an unrecognised one. '
          'Type "quit" to leave.')
-# Said with no invocation name outside a session, these reach the skill whose audio was playing last.
-PLAYER_INTENTS = frozenset({"AMAZON.ResumeIntent", "AMAZON.PauseIntent", "AMAZON.NextIntent",
-                            "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.RepeatIntent",
-                            "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent", "AMAZON.ShuffleOnIntent",
-                            "AMAZON.ShuffleOffIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"})
 CONSOLE_PERSON = "amzn1.ask.person.LOCAL-CONSOLE-"
 CONSOLE_API_TOKEN = "local-console-token"
 NEARLY_FINISHED_MS = 5_000  # how long before a segment's end the device asks for the next one
@@ -126,8 +121,8 @@ class ConsolePlayer:
 
 
 class Console:
-    def __init__(self, post: Post, matcher: Matcher, conversation: Conversation, out: TextIO):
-        self.matcher = matcher
+    def __init__(self, post: Post, router: Router, conversation: Conversation, out: TextIO):
+        self.router = router
         self.conversation = conversation
         self.out = out
         self.post = post
@@ -144,7 +139,8 @@ class Console:
         if text.lower().startswith("/voice"):
             self.set_voice(text[len("/voice"):].strip())
             return True
-        match = self.matcher.match(text)
+        match = self.router.match(text, session_open=self.conversation.session_id is not None
+                                  or self.player.playing)
         if match.kind == "session_end":
             if self.conversation.session_id is not None:
                 self.post(self.conversation.session_ended())
@@ -174,7 +170,7 @@ class Console:
         if self.player.playing:
             return True
         ours = self.conversation.player is not None and parse_token(self.conversation.player.get("token"))
-        return bool(ours) and match.intent in PLAYER_INTENTS
+        return bool(ours) and match.player_command
 
     def silence(self) -> None:
         """What Alexa does when nobody answers: the reprompt once, then SessionEndedRequest."""
@@ -204,9 +200,9 @@ class Console:
     def _envelope(self, match: Match) -> dict:
         if match.kind == "launch":
             return self.conversation.launch()
-        slots = {name: (s.raw, s.value_id) for name, s in match.slots.items()}
-        builtin = frozenset(name for name, s in match.slots.items() if s.builtin)
-        return self.conversation.intent(match.intent or "AMAZON.FallbackIntent", slots, builtin=builtin)
+        # The capture slot's words match none of its values: entity resolution says ER_SUCCESS_NO_MATCH.
+        return self.conversation.intent(match.intent or "AMAZON.FallbackIntent",
+                                        {name: (words, None) for name, words in match.slots.items()})
 
     def _send(self, envelope: dict) -> None:
         response = self.post(envelope)
@@ -278,8 +274,6 @@ def run(app, skill_id: str, locale: str, lines: TextIO, out: TextIO, audio_playe
     skill can name the day; without it the skill uses its no-clock wording. ``voice`` starts the console
     as that recognised voice.
     """
-    from ..alexa.interaction_model import load_model
-
     client = app.test_client()
     settings_api = SettingsAPI(time_zone) if time_zone else None
 
@@ -293,7 +287,7 @@ def run(app, skill_id: str, locale: str, lines: TextIO, out: TextIO, audio_playe
     conversation = Conversation(skill_id, locale, audio_player,
                                 **({"api_endpoint": settings_api.endpoint, "api_access_token": CONSOLE_API_TOKEN}
                                    if settings_api else {}))
-    console = Console(post, Matcher(load_model(locale)), conversation, out)
+    console = Console(post, Router(locale), conversation, out)
     interactive = lines.isatty() and hasattr(select, "select") and sys.platform != "win32"
     out.write(INTRO + "\n")
     if voice:

@@ -57,6 +57,7 @@ class SlotType:
     values: tuple[SlotValue, ...] = ()
     builtin: bool = False  # a platform type (numbers): no value list here
     safest: str | None = None  # the value any trace of which wins when only the spoken value is known
+    caution: tuple[str, ...] = ()  # value ids from least to most cautious: of two said, the later one wins
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ class Intent:
     value: str | None = None  # a fixed event value (e.g. slow_down -> checkin "yellow")
     value_from: tuple[str, ...] = ()  # slots carrying the event value; several numbers: the highest
     slots: Mapping[str, str] = field(default_factory=dict)  # slot name -> slot type name
-    samples: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()  # the written samples widened by the catalogue's templates (see widen)
+    written: tuple[str, ...] = ()  # the samples as written in the catalogue file
+    capture: bool = False  # a catch-all for platforms that hand over no words otherwise (Alexa)
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,13 @@ class Catalogue:
         present = [v for v in values if v is not None]
         if len(present) > 1:
             numbers = [int(v) for v in present if v.isdigit()]
-            # "six or seven": the higher of two ratings is the safer one to act on.
-            return intent.event, str(max(numbers)) if numbers else present[0]
+            # "six or seven": the higher of two ratings is the safer one to act on; of two people's colours,
+            # the more cautious ("I'm green but he's yellow": yellow).
+            if numbers:
+                return intent.event, str(max(numbers))
+            order = self.types[intent.slots[intent.value_from[0]]].caution
+            ranked = [v for v in present if v in order]
+            return intent.event, max(ranked, key=order.index) if ranked else present[0]
         return intent.event, present[0] if present else None
 
     def expansions(self, sample: str, intent: Intent) -> Iterator[str]:
@@ -182,6 +190,34 @@ def normalize(text: str) -> str:
     return " ".join(t.split())
 
 
+@dataclass(frozen=True)
+class Templates:
+    """How written samples are widened (the catalogue file's ``[templates]``): ``before`` and ``after`` are
+    fillers said around a short sample; ``we`` and ``they`` are (from, to) openings that say a sample for two
+    people or for a partner ("i'm" -> "we're", "i'm" -> "she's"); ``they`` applies to the intents it names."""
+
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    we: tuple[tuple[str, str], ...] = ()
+    they: tuple[tuple[str, str], ...] = ()
+    they_intents: frozenset[str] = frozenset()
+    max_words: int = 4  # fillers go around samples of at most this many words
+
+
+def widen(samples: Iterable[str], intent: str, templates: Templates) -> tuple[str, ...]:
+    """The written samples, then each said for two people or a partner, then short ones with fillers around
+    them; in that order, without repeats. "i'm {color}" -> "we're {color}", "she's {color}", "um i'm {color}"..."""
+    out = list(dict.fromkeys(samples))
+    pairs = templates.we + (templates.they if intent in templates.they_intents else ())
+    for sample in list(out):
+        low = sample.lower()
+        out += [to + sample[len(start):] for start, to in pairs if low.startswith(start + " ")]
+    for sample in list(out):
+        if len(sample.split()) <= templates.max_words:
+            out += [f"{b} {sample}" for b in templates.before] + [f"{sample} {a}" for a in templates.after]
+    return tuple(dict.fromkeys(out))
+
+
 def exercise_values(scripts_dir: Path = SCRIPTS_DIR) -> list[SlotValue]:
     """Exercise slot values, one per content file, in file-name order: id, title, synonyms. Read through the
     content loader (skill.core.content), so a file the skill would refuse is refused here too
@@ -232,10 +268,11 @@ def _layers(locale: str, directory: Path) -> list[tuple[str, dict]]:
     return chain[::-1]
 
 
-def _merge(layers: list[tuple[str, dict]]) -> tuple[str, dict[str, dict], dict[str, dict]]:
-    invocation, intents, types = "", {}, {}
+def _merge(layers: list[tuple[str, dict]]) -> tuple[str, dict[str, dict], dict[str, dict], dict]:
+    invocation, intents, types, templates = "", {}, {}, {}
     for file, data in layers:
         invocation = data.get("invocation", invocation)
+        templates.update(data.get("templates", {}))
         for name, spec in data.get("intents", {}).items():
             into = intents.setdefault(name, {"samples": [], "_file": file})
             for key, value in spec.items():
@@ -252,7 +289,17 @@ def _merge(layers: list[tuple[str, dict]]) -> tuple[str, dict[str, dict], dict[s
                         merged[vid] = merged.get(vid, []) + list(words)
                 else:
                     into[key] = value
-    return invocation, intents, types
+    return invocation, intents, types, templates
+
+
+def _templates(spec: dict) -> Templates:
+    def pairs(key: str) -> tuple[tuple[str, str], ...]:
+        value = spec.get(key, [])
+        if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(w, str) for w in p) for p in value):
+            raise CatalogueError(f"templates.{key}: a list of [from, to] pairs")
+        return tuple((a, b) for a, b in value)
+    return Templates(tuple(spec.get("before", ())), tuple(spec.get("after", ())), pairs("we"), pairs("they"),
+                     frozenset(spec.get("they_intents", ())), int(spec.get("max_words", 4)))
 
 
 def _slot_type(name: str, spec: dict, scripts_dir: Path) -> SlotType:
@@ -272,12 +319,16 @@ def _slot_type(name: str, spec: dict, scripts_dir: Path) -> SlotType:
     safest = spec.get("safest")
     if safest is not None and safest not in {v.id for v in values}:
         raise CatalogueError(f"type {name}: safest value {safest!r} is not one of its values")
-    return SlotType(name, tuple(values), safest=safest)
+    caution = tuple(spec.get("caution", ()))
+    if set(caution) - {v.id for v in values}:
+        raise CatalogueError(f"type {name}: caution names values it does not have")
+    return SlotType(name, tuple(values), safest=safest, caution=caution)
 
 
 def load(locale: str, directory: Path = LOCALES_DIR, scripts_dir: Path = SCRIPTS_DIR) -> Catalogue:
     """One locale's catalogue. Raises CatalogueError naming the file and intent for a bad entry."""
-    invocation, intent_specs, type_specs = _merge(_layers(locale, Path(directory)))
+    invocation, intent_specs, type_specs, template_spec = _merge(_layers(locale, Path(directory)))
+    templates = _templates(template_spec)
     types = {name: _slot_type(name, spec, Path(scripts_dir)) for name, spec in type_specs.items()}
     intents: dict[str, Intent] = {}
     for name, spec in intent_specs.items():
@@ -297,7 +348,9 @@ def load(locale: str, directory: Path = LOCALES_DIR, scripts_dir: Path = SCRIPTS
                 raise CatalogueError(f"{where}: sample {sample!r} has characters a voice model refuses")
             if set(re.findall(r"\{(\w+)\}", sample)) - set(slots):
                 raise CatalogueError(f"{where}: sample {sample!r} names an undeclared slot")
-        intents[name] = Intent(name, spec["event"], spec.get("value"), value_from, slots, samples)
+        widened = samples if spec.get("widen", True) is False else widen(samples, name, templates)
+        intents[name] = Intent(name, spec["event"], spec.get("value"), value_from, slots, widened, samples,
+                               bool(spec.get("capture", False)))
     if not invocation:
         raise CatalogueError(f"{locale}.toml: no invocation name")
     return Catalogue(locale, invocation, intents, types)

@@ -5,7 +5,7 @@ Pure Python (no OVOS import), so `python -m skill model build|check` can run wit
 
 Per OVOS language folder (`locale/en-us/`, ...), one file per intent and slot:
 
-- `<intent>.intent`: every sample of that intent (lower case, `{slot}` kept). The skill's own matcher reads the
+- `<intent>.intent`: every sample of that intent (lower case, `{slot}` kept). The skill's understanding layer reads the
   catalogue itself while a Safe Harbor conversation or hold is on (OVOS `converse`); these files are what the
   device's pipeline and OVOS tools see.
 - `<intent>.anywhere.intent`: the samples registered with the device's intent pipeline (Padatious / Padacioso), for
@@ -78,8 +78,10 @@ def load_source(catalogue_dir: Path | None = None, scripts_dir: Path | None = No
         except (cat.CatalogueError, ValueError) as exc:
             raise ResourceError(str(exc)) from None
         for name, intent in catalogue.intents.items():
+            if intent.capture:
+                continue  # OVOS hands the skill the words: no catch-all (it would catch every skill's requests)
             intents.setdefault(name, {})[locale] = list(dict.fromkeys(_clean(s) for s in intent.samples))
-            for slot, type_name in intent.slots.items():
+            for slot, type_name in intent.slots.items():  # (the capture slot is Alexa's alone, skipped above)
                 slot_type = catalogue.types[type_name]
                 if not slot_type.builtin:
                     names = {_clean(n) for v in slot_type.values for n in v.names}

@@ -5,9 +5,10 @@ How a conversation maps onto OVOS
 - Starting phrases ("open safe harbor", "start grounding", "help me ground", "I'm triggered") are registered with
   the device's intent pipeline (`*.anywhere.intent`), so they work from nowhere, without a wake-up name.
 - While a conversation is open, or an exercise is under way (a hold playing, a step waiting), the skill stays
-  active and OVOS hands it every utterance first (`converse`). It matches them against every phrasing of the
-  intent source (`*.intent`), so a colour, "stop", "pause" or a rating reach it at every moment; in an open
-  conversation an unmatched utterance is the engine's fallback, as on Alexa.
+  active and OVOS hands it every utterance first (`converse`). The skill's understanding layer reads them
+  (skill/understanding: the safety screen first, then the classifier trained from the catalogue), so people's
+  own words for stop, a colour, distress, "pause" or a rating reach it at every moment; in an open
+  conversation an utterance not understood is the engine's fallback, as on Alexa.
 - A conversation is the TurnRunner's session: it ends when a reply ends the session (as Alexa's does); what the
   runner carries between turns (`TurnResult.session`) is kept per OVOS session, in memory.
 - Every turn (an intent, an utterance in converse, a stop, the scheduled end of a hold, shutdown) goes through
@@ -37,7 +38,7 @@ from ..audio.mp3info import describe
 from ..core import Ev, Event, HoldPlay
 from ..core.holds import hold_segments, position_at
 from .content import wake_word_name
-from .matcher import Matcher
+from .hearing import heard, named
 from .resources import ANYWHERE
 from .turns import Said, device_turns
 
@@ -56,7 +57,6 @@ class SafeHarborSkill(ConversationalSkill):
     def initialize(self) -> None:
         self.turns = device_turns(Path(self.file_system.path), wake_word_name(self.config_core), now_local)
         self.store, self.secret = self.turns.runner.store, self.turns.secret
-        self.matcher = Matcher()
         self.chime_ms = round(describe(FILES_DIR / CHIME_FILE).duration_s * 1000)
         for name in ANYWHERE:
             self.register_intent_file(f"{name}.anywhere.intent", self._anywhere(name))
@@ -67,11 +67,9 @@ class SafeHarborSkill(ConversationalSkill):
 
     def _anywhere(self, name: str):
         def handler(message: Message) -> None:
-            utterance = (message.data.get("utterance") or "").strip()
-            match = self.matcher.match(utterance, _lang(message))
-            if match is None or match.intent != name:  # the pipeline's own match, with our slot reading
-                match = self.matcher.named(name, message.data, _lang(message))
-            self.turn(message, self.matcher.event(match, _lang(message)))
+            # The pipeline's own match, unless the understanding layer reads the words as a safety signal.
+            said = heard([message.data.get("utterance") or ""], _locale(message), safety_only=True)
+            self.turn(message, said or named(name, message.data, _locale(message)))
         handler.__name__ = f"handle_{name}"
         return handler
 
@@ -80,15 +78,13 @@ class SafeHarborSkill(ConversationalSkill):
             return True
         if not self.turns.engaged():
             return False
-        return any(self.matcher.match(u, _lang(message)) for u in message.data.get("utterances", []))
+        return heard(message.data.get("utterances") or [], _locale(message)) is not None
 
     def converse(self, message: Message) -> bool:
-        utterances = message.data.get("utterances") or []
-        for utterance in utterances:
-            match = self.matcher.match(utterance, _lang(message))
-            if match is not None:
-                self.turn(message, self.matcher.event(match, _lang(message)))
-                return True
+        said = heard(message.data.get("utterances") or [], _locale(message))
+        if said is not None:
+            self.turn(message, said)
+            return True
         if self._open(message):
             self.turn(message, Event(Ev.FALLBACK))
             return True

@@ -46,13 +46,13 @@ def try_app(content_dir: Path, store_url: str):
 
 
 def console_parts():
-    """The console's pieces: (Console class, Matcher class, Conversation class, load_model, CONSOLE_USER,
-    person_key, State)."""
+    """The console's pieces: (Console class, Router class, Conversation class, CONSOLE_USER, person_key, State).
+    The router hands typed words to the skill as the capture intent: the skill's one understanding layer reads
+    them, as it reads Alexa's."""
     from ..alexa.envelopes import CONSOLE_USER, Conversation
-    from ..alexa.interaction_model import load_model
     from ..console.chat import Console
-    from ..console.nlu import Matcher
+    from ..console.nlu import Router
     from ..core.identity import person_key
     from ..core.state import State
 
-    return Console, Matcher, Conversation, load_model, CONSOLE_USER, person_key, State
+    return Console, Router, Conversation, CONSOLE_USER, person_key, State

@@ -1,6 +1,6 @@
 """The try-it panel: the text console (``python -m skill chat``) driven from the page.
 
-Typed text goes through the console's own language matching, envelopes and in-process web app, with a
+Typed text goes through the console's own routing (the skill's understanding layer reads it), envelopes and in-process web app, with a
 throwaway SQLite store in a temporary folder. After each turn the panel reads, from that store, where the
 person is now, so the page can mark the step in the diagram.
 """
@@ -51,7 +51,7 @@ class TryIt:
         except (sources.ContentError, ValueError) as exc:
             self.error = f"Try-it needs every content file to be valid: {exc}"
             return
-        console_cls, matcher_cls, conversation_cls, load_model, user, person_key, state_cls = sources.console_parts()
+        console_cls, router_cls, conversation_cls, user, person_key, state_cls = sources.console_parts()
         client = app.test_client()
 
         def post(envelope: dict) -> dict:
@@ -62,7 +62,7 @@ class TryIt:
                 return {"response": {"outputSpeech": {"ssml": f"(HTTP {reply.status_code})"}}}
             return reply.get_json()
 
-        self._console = console_cls(post, matcher_cls(load_model(LOCALE)),
+        self._console = console_cls(post, router_cls(LOCALE),
                                     conversation_cls(skill_id, LOCALE, True), io.StringIO())
         self._store, self._state_cls = store, state_cls
         self._key = person_key(settings.hash_secret, user)

@@ -1,0 +1,35 @@
+"""What the OVOS skill hears: utterances through the skill's one understanding layer (skill/understanding), and
+the device pipeline's own intent matches through the catalogue.
+
+OVOS hands a skill several transcriptions of one utterance. A safety reading in any of them wins (a stop, a
+colour that could be red, distress); otherwise the first one understood counts.
+"""
+from __future__ import annotations
+
+from ..core import Ev, Event
+from ..understanding import SAFETY_KINDS, reader_for
+from .resources import LAUNCH
+
+
+def heard(utterances: list[str], locale: str, safety_only: bool = False) -> Event | None:
+    """The event the utterances mean, safety first; None when none of them is understood (with
+    ``safety_only``: when none of them is a safety reading)."""
+    reader = reader_for(locale)
+    readings = [reader.understand(u) for u in utterances if u and u.strip()]
+    for reading in readings:
+        if reading.screened in SAFETY_KINDS:
+            return reading.event
+    if safety_only:
+        return None
+    return next((r.event for r in readings if r.event.kind != Ev.FALLBACK), None)
+
+
+def named(intent: str, data: dict, locale: str) -> Event:
+    """The event of an intent the device's pipeline matched (its message data carries the slots' words)."""
+    if intent == LAUNCH:
+        return Event(Ev.LAUNCH)
+    catalogue = reader_for(locale).catalogue
+    spec = catalogue.intents.get(intent)
+    slots = {slot: (None, data.get(slot)) for slot in (spec.slots if spec else {})}
+    kind, value = catalogue.event_for(intent, slots)
+    return Event(Ev(kind), value)

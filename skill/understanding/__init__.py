@@ -1,0 +1,126 @@
+"""The understanding layer: text in, the engine event with its value out, with a confidence. Platform-neutral and
+pure Python; the console, the studio's try-it, the OpenVoiceOS skill and the Alexa adapter (wherever words reach
+it) all use it. docs/understanding.md tells how it works and what was measured.
+
+    reader = reader_for("en-US")
+    reader.understand("I'm green but he's yellow")   # Understanding(Event(CHECKIN, "yellow"), "checkin", ...)
+    reader.understand("my partner is hurting me")    # Event(DISTRESS, "unsafe"), screened "unsafe"
+
+Order, safety first:
+1. the safety screen (skill/understanding/screen.py): unsafe with a partner, risk to life, distress, stop, red;
+2. the check-in colours said in a sentence (two people's: the more cautious wins);
+3. the classifier trained from the catalogue (skill/understanding/model.py), then the intent's slot values read
+   from the text: numbers in sentences (a range or two people's numbers: the higher), exercise and setting names;
+4. below the confidence bar: "unsure" when the screen found a possible sign of distress (a short question that
+   names the way out and where help is), yellow when the words mean it is getting hard, else not understood.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from text_to_num import alpha2digit
+
+from ..core.events import Ev, Event
+from ..intents import catalogue as cat
+from .language import Language, load_language
+from .model import NONE, Model, load_model
+from .reading import words_of
+from .screen import colors_said, most_cautious, screen
+
+MIN_CONFIDENCE = 0.35  # below this the classifier's answer is not taken (measured: docs/understanding.md)
+# The screen owns safety: where it found nothing, a safety intent from the classifier alone is taken only with this
+# confidence (below it, everyday talk such as "my mum's panicking about her flight" would stop an exercise).
+SAFETY_CONFIDENCE = 0.95
+SAFETY_INTENTS = frozenset({"stop", "distress", "at_risk"})
+RATING_MAX = 10
+SCREEN_EVENTS = {"unsafe": Event(Ev.DISTRESS, "unsafe"), "at_risk": Event(Ev.DISTRESS, "at_risk"),
+                 "distress": Event(Ev.DISTRESS), "stop": Event(Ev.STOP), "red": Event(Ev.CHECKIN, "red")}
+SAFETY_KINDS = frozenset(SCREEN_EVENTS)
+COLOR_INTENTS = frozenset({"checkin", "slow_down", "keep_going"})  # where a colour word is the answer
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a text means: the engine ``event``; the catalogue ``intent`` it was read as (or "screen", "none");
+    ``confidence`` 0..1; ``screened``: the screen's kind when the screen decided (unsafe, at_risk, distress,
+    stop, red, unsure), else None."""
+
+    event: Event
+    intent: str
+    confidence: float
+    screened: str | None = None
+
+
+class Reader:
+    """One locale's understanding: its catalogue, its language data and its trained classifier."""
+
+    def __init__(self, catalogue: cat.Catalogue, lang: Language, model: Model):
+        self.catalogue, self.lang, self.model = catalogue, lang, model
+
+    def numbers(self, canonical: str) -> list[int]:
+        """The whole numbers said in a canonical text, in order ("maybe a five" -> [5])."""
+        digits = self.lang.out_of.sub(" ", alpha2digit(canonical, self.lang.code, threshold=0))
+        return [int(n) for n in re.findall(r"\d+", digits) if len(n) < 4]
+
+    def understand(self, text: str) -> Understanding:
+        """The meaning of one utterance (any text; empty or unreadable text is not understood)."""
+        canonical = self.lang.canon(text or "")
+        if not canonical:
+            return Understanding(Event(Ev.FALLBACK), NONE, 0.0)
+        screened = screen(self.lang, canonical)
+        if screened is not None and screened.kind in SAFETY_KINDS:
+            return Understanding(SCREEN_EVENTS[screened.kind], "screen", 1.0, screened.kind)
+        unsure = screened is not None
+        words = words_of(self.lang, canonical, canonical=True)
+        prediction = self.model.predict(words)
+        colors = colors_said(self.lang, canonical)
+        if colors and (prediction.intent in COLOR_INTENTS or prediction.confidence < 0.6 or
+                       prediction.intent not in (NONE, "setting", "start_exercise")):
+            return Understanding(Event(Ev.CHECKIN, most_cautious(colors)), "checkin", prediction.confidence)
+        bar = SAFETY_CONFIDENCE if prediction.intent in SAFETY_INTENTS else MIN_CONFIDENCE
+        if prediction.intent != NONE and prediction.confidence >= bar:
+            event = self._event(prediction.intent, canonical)
+            if event is not None:
+                return Understanding(event, prediction.intent, prediction.confidence)
+        if unsure:
+            return Understanding(Event(Ev.UNSURE), NONE, prediction.confidence, "unsure")
+        if any(p.search(canonical) for p in self.lang.caution):
+            return Understanding(Event(Ev.CHECKIN, "yellow"), "slow_down", prediction.confidence)
+        return Understanding(Event(Ev.FALLBACK), NONE, prediction.confidence)
+
+    def _event(self, intent_name: str, canonical: str) -> Event | None:
+        """The event of a classified intent, its value read from the text; None when a value it needs is missing."""
+        intent = self.catalogue.intents[intent_name]
+        if intent.value is not None or not intent.value_from:
+            return Event(Ev(intent.event), intent.value)
+        slot_type = self.catalogue.types[intent.slots[intent.value_from[0]]]
+        if slot_type.caution:  # colours: only a word said as a colour counts ("the red rug" is no check-in)
+            said = most_cautious(colors_said(self.lang, canonical))
+            return Event(Ev(intent.event), said) if said else None
+        if slot_type.builtin:
+            numbers = self.numbers(canonical)
+            if not numbers:
+                return None
+            if intent_name == "rating":  # a range, or two people's numbers: the higher is the safer to act on
+                in_range = [n for n in numbers if n <= RATING_MAX]
+                return Event(Ev(intent.event), str(max(in_range or numbers)))
+            return Event(Ev(intent.event), str(numbers[0]))
+        return Event(Ev(intent.event), self.catalogue.match_value(slot_type.name, None, canonical))
+
+
+@lru_cache(maxsize=None)
+def reader_for(locale: str) -> Reader:
+    """The reader of a locale the catalogue serves; of the default English locale for any other."""
+    known = cat.locales()
+    if locale not in known:
+        same = [k for k in known if k.split("-")[0] == (locale or "").split("-")[0]]
+        locale = same[0] if same else "en-US"
+    language = locale.split("-")[0]
+    return Reader(cat.load(locale), load_language(language), load_model(language))
+
+
+def understand(text: str, locale: str = "en-US") -> Understanding:
+    """``reader_for(locale).understand(text)``."""
+    return reader_for(locale).understand(text)

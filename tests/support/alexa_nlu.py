@@ -1,0 +1,169 @@
+"""The text console's stand-in for Alexa's language understanding.
+
+Alexa matches speech against the interaction model with a trained model; the console cannot,
+so it matches typed text against the same sample utterances, deterministically:
+exact sample first, then `{slot}` patterns (most literal words wins), then the fallback intent.
+It knows no phrasing beyond the model's own samples (which come from the intent catalogue,
+skill/intents/catalogue.py): what the console understands, Alexa's model was given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..intents.catalogue import normalize as _normalize_words
+
+FALLBACK = "AMAZON.FallbackIntent"
+SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's
+LAUNCH_VERBS = ("open", "launch", "start", "begin", "talk to", "ask", "tell")
+ONE_SHOT_VERBS = ("ask", "tell")
+# Alexa's connecting words between the invocation name and the request ("ask X to ...").
+CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
+
+
+@dataclass(frozen=True)
+class SlotMatch:
+    raw: str
+    value_id: str | None  # None: no entity-resolution match (ER_SUCCESS_NO_MATCH)
+    value_name: str | None
+    builtin: bool = False  # an AMAZON.* type: Alexa sends the value itself, with no resolutions
+
+
+UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+
+
+def spoken_number(raw: str) -> int | None:
+    """ "7", "seven", "twenty five" -> the number, as AMAZON.NUMBER would give it; None otherwise."""
+    if raw.isdigit():
+        return int(raw)
+    words = raw.replace("-", " ").split()
+    if len(words) == 1 and words[0] in UNITS:
+        return UNITS.index(words[0])
+    if words and words[0] in TENS and (len(words) == 1 or (len(words) == 2 and words[1] in UNITS[1:10])):
+        return TENS[words[0]] + (UNITS.index(words[1]) if len(words) == 2 else 0)
+    return None
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: Literal["launch", "intent", "session_end"]
+    intent: str | None = None
+    slots: dict[str, SlotMatch] = field(default_factory=dict)
+    one_shot: bool = False
+
+
+def normalize(text: str) -> str:
+    """The catalogue's normalization (lower case, no punctuation, numerals as words); a leading wake
+    word is dropped."""
+    t = _normalize_words(text)
+    if t == "alexa" or t.startswith("alexa "):
+        t = t[len("alexa"):].strip()
+    return t
+
+
+def _language_model(model: dict) -> dict:
+    return model.get("interactionModel", {}).get("languageModel", model)
+
+
+def all_utterances(model: dict) -> list[tuple[str, str]]:
+    """(intent, sample) pairs: the model's samples, all of them and nothing else."""
+    return [(intent["name"], s) for intent in _language_model(model)["intents"] for s in intent.get("samples", [])]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern
+    intent: str
+    literal_words: int
+    slot_only: bool
+
+
+class Matcher:
+    def __init__(self, model: dict):
+        lm = _language_model(model)
+        self.invocation = normalize(lm["invocationName"])
+        self._values: dict[str, dict[str, tuple[str, str]]] = {}
+        for slot_type in lm.get("types", []):
+            table = self._values.setdefault(slot_type["name"], {})
+            for v in slot_type["values"]:
+                name = v["name"]["value"]
+                for key in (v["id"], name, *v["name"].get("synonyms", [])):
+                    table.setdefault(normalize(key), (v["id"], name))
+        self._slot_types: dict[str, dict[str, str]] = {
+            i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in lm["intents"]
+        }
+        self._exact: dict[str, str] = {}
+        self._patterns: list[_Pattern] = []
+        for intent, sample in all_utterances(model):
+            if "{" in sample:
+                self._patterns.append(self._compile(intent, sample))
+            else:
+                self._exact.setdefault(normalize(sample), intent)
+        inv = re.escape(self.invocation)
+        self._launch = re.compile(rf"(?:{'|'.join(LAUNCH_VERBS)}) {inv}")
+        self._one_shot = re.compile(
+            rf"(?:{'|'.join(ONE_SHOT_VERBS)}) {inv} (?:(?:{'|'.join(CONNECTORS)}) )?(?P<rest>.+)"
+        )
+
+    @staticmethod
+    def _compile(intent: str, sample: str) -> _Pattern:
+        parts, literals = [], 0
+        for token in re.split(r"(\{\w+\})", sample):
+            if token.startswith("{"):
+                parts.append(rf"(?P<{token[1:-1]}>.+?)")
+            elif normalize(token):
+                parts.append(re.escape(normalize(token)))
+                literals += len(normalize(token).split())
+        regex = re.compile(" ".join(parts))
+        return _Pattern(regex, intent, literals, slot_only=literals == 0)
+
+    def _resolve(self, intent: str, slot: str, raw: str) -> SlotMatch:
+        slot_type = self._slot_types.get(intent, {}).get(slot, "")
+        if slot_type == "AMAZON.NUMBER":
+            number = spoken_number(raw)
+            value = str(number) if number is not None else None
+            return SlotMatch(value or raw, value, value, builtin=True)
+        table = self._values.get(slot_type, {})
+        for key in (raw, raw.removeprefix("the ")):
+            if key in table:
+                value_id, value_name = table[key]
+                return SlotMatch(raw, value_id, value_name)
+        return SlotMatch(raw, None, None)
+
+    def match_intent(self, text: str) -> tuple[str, dict[str, SlotMatch]]:
+        """The intent and slots for an utterance said inside the skill's session."""
+        t = normalize(text)
+        if t in self._exact:
+            return self._exact[t], {}
+        best, best_key = None, None
+        for pattern in self._patterns:
+            m = pattern.regex.fullmatch(t)
+            if not m:
+                continue
+            slots = {name: self._resolve(pattern.intent, name, raw) for name, raw in m.groupdict().items()}
+            resolved = sum(s.value_id is not None for s in slots.values())
+            # A bare "{color}" would swallow any text; it counts only when the value resolves.
+            if pattern.slot_only and resolved < len(slots):
+                continue
+            # A value that resolves beats one that does not; then the most literal words.
+            key = (resolved, pattern.literal_words)
+            if best_key is None or key > best_key:
+                best, best_key = (pattern.intent, slots), key
+        return best if best else (FALLBACK, {})
+
+    def match(self, text: str) -> Match:
+        t = normalize(text)
+        if t in SESSION_END_WORDS:
+            return Match("session_end")
+        if self._launch.fullmatch(t):
+            return Match("launch")
+        one_shot = self._one_shot.fullmatch(t)
+        if one_shot:
+            intent, slots = self.match_intent(one_shot.group("rest"))
+            return Match("intent", intent, slots, one_shot=True)
+        intent, slots = self.match_intent(t)
+        return Match("intent", intent, slots)
