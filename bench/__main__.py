@@ -3,8 +3,9 @@
 Starts, in one run, on loopback: the baseline (bare ask-sdk-core skill), the same SDK skill keeping state
 in SQLite (for reference), the skill on SQLite and the skill on DynamoDB (moto_server), all behind the same
 waitress + Flask + verification; drives them in short alternating rounds with the same signed sessions; then
-measures cold start and verification in isolation. Prints a table and, with --json, writes every number.
-See bench/README.md.
+measures cold start and verification in isolation, the understanding layer per utterance and its loading
+(bench/understanding.py), and the Lambda package's size (bench/lambda_package.py, skipped with --no-package).
+Prints a table and, with --json, writes every number. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
+from . import lambda_package, understanding
 from .load import (HASH_SECRET, Load, Target, TimeZoneStub, first_answer_seconds, store_operations, summary,
                    verification_cost)
 
@@ -126,7 +128,22 @@ def verdicts(report: dict) -> list[tuple[str, str, bool]]:
         (f"cold start <= {TARGETS['cold_start_ratio']}x baseline", f"{cold['ratio']:.2f}x",
          cold["ratio"] <= TARGETS["cold_start_ratio"]),
     ]
+    u = report["understanding"]["latency"]
+    out.append((f"understanding p99 < {understanding.TARGET_P99_MS:g} ms per utterance (absolute, this machine)",
+                f"not measured: {u['error']}" if "error" in u else
+                f"p99 {u['p99_ms']:.2f} ms, p50 {u['p50_ms']:.2f} ms",
+                u.get("met", False)))
+    pkg = report.get("package")  # None with --no-package
+    if pkg is not None:
+        out.append((f"Lambda package <= {mib(lambda_package.LIMIT_BYTES):.0f} MiB unzipped, every dependency",
+                    f"not measured: {pkg['error']}" if "error" in pkg else f"{mib(pkg['unzipped_bytes']):.1f} MiB",
+                    pkg.get("met", False)))
     return out
+
+
+def mib(n: int) -> float:
+    """Bytes to MiB (2**20 bytes: Lambda's "250 MB" is 262,144,000 bytes)."""
+    return n / 2**20
 
 
 def kind_ratios(base: dict, target: dict, p: str) -> dict[str, float]:
@@ -181,9 +198,56 @@ def print_report(report: dict) -> None:
     print(f"verification (warm cache, {v['requests']} bodies, median of {v['repeats']}): "
           f"{v['verify_us']:.0f} us/request, checks off {v['checks_off_us']:.0f} us, "
           f"cost {v['verification_cost_us']:.0f} us")
+    print_understanding(report["understanding"])
+    print_package(report.get("package"))
     print("\ntargets")
     for name, value, ok in report["verdicts"]:
         print(f"  {'MET   ' if ok else 'MISSED'} {name}: {value}")
+
+
+def print_understanding(u: dict) -> None:
+    lat, load = u["latency"], u["load"]
+    print("\nunderstanding (reader_for(\"en-US\").understand)")
+    if "error" in lat:
+        print(f"  per utterance: NOT MEASURED: {lat['error']}")
+    else:
+        print(f"  per utterance, in-process, {lat['utterances']} utterances of {', '.join(lat['files'])}, "
+              f"{lat['passes']} passes after a warm-up:")
+        print(f"    p50 {lat['p50_ms']:.3f} ms, p90 {lat['p90_ms']:.3f} ms, p99 {lat['p99_ms']:.3f} ms, "
+              f"max {lat['max_ms']:.3f} ms; target p99 < {lat['target_p99_ms']:g} ms: "
+              f"{'MET' if lat['met'] else 'MISSED'}")
+    if "error" in load:
+        print(f"  loading: NOT MEASURED: {load['error']}")
+    else:
+        print(f"  loading, once per process (fresh process, median of {load['reps']}): {load['total_ms']:.0f} ms = "
+              f"import {load['import_ms']:.0f} + reader_for {load['reader_for_ms']:.0f} + first understand "
+              f"{load['first_understand_ms']:.1f} ms")
+
+
+def print_package(pkg: dict | None) -> None:
+    if pkg is None:
+        print("\nLambda package: skipped (--no-package)")
+        return
+    if "error" in pkg:
+        print(f"\nLambda package: NOT MEASURED: {pkg['error']}")
+        return
+    largest = ", ".join(f"{name} {mib(size):.1f}" for name, size in list(pkg["by_distribution_bytes"].items())[:5])
+    print("\nLambda package (pip install --target, the project without extras, no .pyc)")
+    print(f"  unzipped {mib(pkg['unzipped_bytes']):.1f} MiB with every dependency, "
+          f"{mib(pkg['without_runtime_bytes']):.1f} MiB without {'/'.join(pkg['runtime_provided'])} (in the runtime); "
+          f"zipped {mib(pkg['zipped_bytes']):.1f} MiB")
+    print(f"  limit {mib(pkg['limit_bytes']):.0f} MiB unzipped: {'MET' if pkg['met'] else 'MISSED'}")
+    print(f"  largest (MiB): {largest}")
+    print(f"  imports on its own: {'yes' if pkg['import_problem'] is None else 'NO: ' + pkg['import_problem']}")
+
+
+def attempt(measure, *args) -> dict:
+    """``measure(*args)``, or ``{"error": ...}`` if it raises: one section that fails (the network to PyPI, a
+    corpus being edited) does not lose the numbers the run has already measured."""
+    try:
+        return measure(*args)
+    except Exception as e:  # noqa: BLE001 (reported, and shown as MISSED)
+        return {"error": f"{type(e).__name__}: {e}"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,14 +256,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="people talking at once (default 4)")
     parser.add_argument("--round", type=float, default=1.5, help="seconds per target per round (default 1.5)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads, every target (default 8)")
-    parser.add_argument("--cold", type=int, default=5, help="cold-start repetitions per target (default 5)")
+    parser.add_argument("--cold", type=int, default=5,
+                        help="cold-start repetitions per target; fresh processes loading the understanding layer "
+                             "(default 5)")
     parser.add_argument("--verify-n", type=int, default=300, help="bodies for the verification timing")
     parser.add_argument("--no-dynamodb", action="store_true", help="skip the DynamoDB (moto) target")
+    parser.add_argument("--understanding-passes", type=int, default=5,
+                        help="timed passes over the understanding corpora (default 5)")
+    parser.add_argument("--no-package", action="store_true",
+                        help="skip building the Lambda package (it needs the network to PyPI)")
     parser.add_argument("--json", type=Path, help="write every number here")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (server logs)")
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.concurrency < 1 or args.threads < 1 or args.cold < 1:
-        parser.error("seconds, concurrency, threads and cold must be positive")
+    if (args.seconds <= 0 or args.concurrency < 1 or args.threads < 1 or args.cold < 1
+            or args.understanding_passes < 1):
+        parser.error("seconds, concurrency, threads, cold and understanding-passes must be positive")
 
     from .moto import MotoServer
 
@@ -251,6 +322,12 @@ def main(argv: list[str] | None = None) -> int:
         report["cold_start"] = cold_starts(work, ca_dir, args.cold, args.threads)
         say("verification timing")
         report["verification"] = verification_cost(args.verify_n)
+        say(f"understanding: {args.understanding_passes} passes, then loading it in {args.cold} fresh processes")
+        report["understanding"] = {"latency": attempt(understanding.latency, args.understanding_passes),
+                                   "load": attempt(understanding.load_cost, args.cold)}
+        if not args.no_package:
+            say("Lambda package: pip install --target into a temporary folder")
+            report["package"] = attempt(lambda_package.measure)
     finally:
         for t in targets:
             t.stop()
