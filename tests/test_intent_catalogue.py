@@ -11,7 +11,7 @@ import pytest
 from skill.intents import catalogue
 from skill.intents.catalogue import CatalogueError, normalize
 from skill.alexa.interaction_model import ALEXA_INTENTS, NEUTRAL_INTENTS, build_models, load_model
-from skill.console.nlu import FALLBACK, Matcher, all_utterances
+from tests.support.alexa_nlu import CAPTURE, CAPTURE_SLOT, Matcher, all_utterances
 
 LOCALES_DIR = Path(catalogue.__file__).parent / "locales"
 LOCALES = catalogue.locales()
@@ -116,9 +116,10 @@ def test_the_console_understands_every_sample_with_every_slot_value(locale):
     "shut up", "be quiet", "off", "nevermind", "what's up", "tell me a joke", "banana", "yes yes no",
     "stop stop stop", "keep going on and on",
 ])
-def test_what_the_model_lacks_the_console_does_not_understand(matchers, text):
-    # Amazon trains its built-in intents on more phrasings than these; the console does not guess them.
-    assert matchers["en-US"].match(text).intent == FALLBACK
+def test_what_no_sample_matches_reaches_the_skill_as_words(matchers, text):
+    # The model's catch-all hands the whole utterance over; the skill's understanding layer reads it.
+    match = matchers["en-US"].match(text)
+    assert match.intent == CAPTURE and match.slots[CAPTURE_SLOT].raw == text
 
 
 def test_locale_words_stay_in_their_locale(matchers):

@@ -11,7 +11,7 @@ from skill.__main__ import cmd_model, main as skill_main
 from skill.alexa import interaction_model as skill_model
 from skill.intents.catalogue import CatalogueError, exercise_values
 from skill.alexa.interaction_model import build_models, check_models, load_model, write_models
-from skill.console.nlu import Matcher, all_utterances, normalize
+from tests.support.alexa_nlu import Matcher, all_utterances, normalize
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "skill" / "intents" / "locales"
@@ -24,7 +24,7 @@ CONTRACT_INTENTS = {
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
     "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent", "RatingIntent", "SetLengthIntent", "SettingIntent",
-    "GoFirstIntent", "DeleteDataIntent", "WhatDoYouKeepIntent",
+    "GoFirstIntent", "DeleteDataIntent", "WhatDoYouKeepIntent", "CaptureIntent",
     "AtRiskIntent", "DistressIntent", "SlowDownIntent", "BreakIntent", "KeepGoingIntent", "NotSureIntent",
     "WhichOneIntent",
 }
@@ -96,10 +96,13 @@ def test_cli_check_exit_codes(tmp_path, scripts_dir, capsys):
 def test_exercise_values_come_from_the_toml_files(models):
     types = {t["name"]: t["values"] for t in lm(models["en-US"])["types"]}
     # The content's synonyms, then the catalogue's extra spoken forms for that exercise.
+    import tomllib
+    from skill.intents.catalogue import LOCALES_DIR
+    extra = tomllib.loads((LOCALES_DIR / "en.toml").read_text())["types"]["exercise"]["extra_synonyms"]["grounding"]
     assert types["EXERCISE"] == [
-        {"id": "grounding", "name": {"value": "grounding",
-                                     "synonyms": ["ground", "five senses", "some grounding", "the grounding"]}}
+        {"id": "grounding", "name": {"value": "grounding", "synonyms": ["ground", "five senses", *extra]}}
     ]
+    assert "some grounding" in extra
 
 
 def test_bad_exercise_files_are_refused(tmp_path):
@@ -126,10 +129,14 @@ def test_same_intents_and_slots_in_every_locale(models):
     assert set(reference) == CONTRACT_INTENTS
     for locale in LOCALES:
         assert shape(models[locale]) == reference
-        assert [t["name"] for t in lm(models[locale])["types"]] == ["CHECKIN_COLOR", "EXERCISE", "SETTING"]
+        assert [t["name"] for t in lm(models[locale])["types"]] == ["CAPTURE_TEXT", "CHECKIN_COLOR", "EXERCISE",
+                                                                   "SETTING"]
     assert reference["StartExerciseIntent"] == [("exercise", "EXERCISE")]
     assert reference["RatingIntent"] == [("rating", "AMAZON.NUMBER"), ("upper", "AMAZON.NUMBER")]
-    assert reference["CheckInIntent"] == [("color", "CHECKIN_COLOR")]
+    # two people's colours: the more cautious one is acted on
+    assert reference["CheckInIntent"] == [("color", "CHECKIN_COLOR"), ("second", "CHECKIN_COLOR")]
+    # words that match no sample reach the skill as words (docs/platform-alexa.md, "Free text")
+    assert reference["CaptureIntent"] == [("text", "CAPTURE_TEXT")]
 
 
 def test_locale_extras_stay_in_their_locale(models):

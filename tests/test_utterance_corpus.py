@@ -16,7 +16,7 @@ import pytest
 
 from skill.core import load_catalog
 from skill.alexa.interaction_model import load_model
-from skill.console.nlu import Matcher
+from tests.support.alexa_nlu import Matcher
 from tests.test_exercise_paths import CATALOG, open_exercise, reach, ready_speaker
 
 CORPUS = Path(__file__).with_name("utterances.tsv")

@@ -39,6 +39,9 @@ SCREEN_EVENTS = {"unsafe": Event(Ev.DISTRESS, "unsafe"), "at_risk": Event(Ev.DIS
                  "distress": Event(Ev.DISTRESS), "stop": Event(Ev.STOP), "red": Event(Ev.CHECKIN, "red")}
 SAFETY_KINDS = frozenset(SCREEN_EVENTS)
 COLOR_INTENTS = frozenset({"checkin", "slow_down", "keep_going"})  # where a colour word is the answer
+# Short replies that carry no value of their own: a number or an exercise said with them is what counts.
+GENERIC_REPLIES = frozenset({None, "keep_going", "yes", "not_sure"})
+EXERCISE_TYPE = "exercise"
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,12 @@ class Reader:
     def __init__(self, catalogue: cat.Catalogue, lang: Language, model: Model):
         self.catalogue, self.lang, self.model = catalogue, lang, model
 
-    def numbers(self, canonical: str) -> list[int]:
-        """The whole numbers said in a canonical text, in order ("maybe a five" -> [5])."""
+    def numbers(self, canonical: str, rating: bool = False) -> list[int]:
+        """The whole numbers said in a canonical text, in order ("maybe a five" -> [5]); with ``rating``, those
+        that can be a rating ("one moment" has none)."""
         digits = self.lang.out_of.sub(" ", alpha2digit(canonical, self.lang.code, threshold=0))
+        if rating:
+            digits = self.lang.not_a_rating.sub(" ", digits)
         return [int(n) for n in re.findall(r"\d+", digits) if len(n) < 4]
 
     def understand(self, text: str) -> Understanding:
@@ -80,15 +86,37 @@ class Reader:
                        prediction.intent not in (NONE, "setting", "start_exercise")):
             return Understanding(Event(Ev.CHECKIN, most_cautious(colors)), "checkin", prediction.confidence)
         bar = SAFETY_CONFIDENCE if prediction.intent in SAFETY_INTENTS else MIN_CONFIDENCE
-        if prediction.intent != NONE and prediction.confidence >= bar:
-            event = self._event(prediction.intent, canonical)
+        intent = prediction.intent if prediction.intent != NONE and prediction.confidence >= bar else None
+        intent = self._by_value(intent, canonical)
+        if intent is not None:
+            event = self._event(intent, canonical)
             if event is not None:
-                return Understanding(event, prediction.intent, prediction.confidence)
+                return Understanding(event, intent, prediction.confidence)
         if unsure:
             return Understanding(Event(Ev.UNSURE), NONE, prediction.confidence, "unsure")
         if any(p.search(canonical) for p in self.lang.caution):
             return Understanding(Event(Ev.CHECKIN, "yellow"), "slow_down", prediction.confidence)
         return Understanding(Event(Ev.FALLBACK), NONE, prediction.confidence)
+
+    def _by_value(self, intent: str | None, canonical: str) -> str | None:
+        """The intent a value said in the text makes it: a number with a reply that takes no number ("two, I'm
+        fine", "a good eight, yeah") or where the intent's own value is missing ("I'd go with four") is a rating,
+        the one thing the skill asks a number for; an exercise named with a yes ("let's do sensate focus, he's
+        ready") starts it."""
+        if intent in GENERIC_REPLIES or (intent is not None and self._value_missing(intent, canonical)):
+            if self.numbers(canonical, rating=True):
+                return "rating"
+            if self.catalogue.match_value(EXERCISE_TYPE, None, canonical):
+                return "start_exercise"
+        return intent
+
+    def _value_missing(self, intent_name: str, canonical: str) -> bool:
+        """Whether an intent that takes a value from a slot finds none in the text."""
+        intent = self.catalogue.intents[intent_name]
+        if not intent.value_from or intent.value is not None:
+            return False
+        event = self._event(intent_name, canonical)
+        return event is None or event.value is None
 
     def _event(self, intent_name: str, canonical: str) -> Event | None:
         """The event of a classified intent, its value read from the text; None when a value it needs is missing."""
@@ -100,7 +128,7 @@ class Reader:
             said = most_cautious(colors_said(self.lang, canonical))
             return Event(Ev(intent.event), said) if said else None
         if slot_type.builtin:
-            numbers = self.numbers(canonical)
+            numbers = self.numbers(canonical, rating=intent_name == "rating")
             if not numbers:
                 return None
             if intent_name == "rating":  # a range, or two people's numbers: the higher is the safer to act on

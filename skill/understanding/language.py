@@ -14,8 +14,10 @@ from pathlib import Path
 from ..intents.catalogue import normalize
 
 LANG_DIR = Path(__file__).resolve().parent / "lang"
-SCREEN_KINDS = ("unsafe", "at_risk", "distress", "stop", "unsure")  # most serious first; red is read as a colour
+# Most serious first. Red is mostly read as a colour (screen.colors_said); a rule may name it too ("read" alone).
+SCREEN_KINDS = ("unsafe", "at_risk", "distress", "stop", "red", "unsure")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+NEVER = r"(?!x)x"  # a pattern that matches nothing, for a language that leaves one out
 
 
 class LanguageError(ValueError):
@@ -40,8 +42,11 @@ class Language:
     rules: tuple[Rule, ...]
     colors: dict[str, tuple[str, ...]]
     color_after: frozenset[str]
+    color_before: frozenset[str]  # words that say the next colour is a check-in ("at red", "still red")
     caution: tuple[re.Pattern, ...]
     out_of: re.Pattern  # the scale said after a number ("eight out of ten"), dropped before numbers are read
+    not_a_rating: re.Pattern  # numbers that are no rating ("one moment"), dropped before a rating is read
+    harmless: re.Pattern | None  # idioms whose alarming word is harmless, removed before the screen reads a text
 
     def canon(self, text: str) -> str:
         """The catalogue's normalization, then the language's canonical spellings ("im ok" -> "i'm okay")."""
@@ -106,7 +111,11 @@ def load_language(code: str, directory: Path = LANG_DIR) -> Language:
         negation=re.compile(rf"(?<![\w'])(?:{_alternatives(words.get('negation', []))})(?![\w'])"),
         rules=tuple(rules), colors=colors,
         color_after=frozenset(normalize(w) for w in words.get("colour_after", [])),
+        color_before=frozenset(normalize(w) for w in words.get("colour_before", [])),
         caution=tuple(compile_rule(f"field 'caution.patterns[{n}]'", p)
                       for n, p in enumerate(data.get("caution", {}).get("patterns", []))),
-        out_of=re.compile(data.get("numbers", {}).get("out_of", r"(?!x)x")),
+        harmless=re.compile(rf"(?<![\w'])(?<!not )(?<!n't )(?:{_alternatives([normalize(w) for w in idioms])})(?![\w'])")
+        if (idioms := data.get("idioms", {}).get("harmless", [])) else None,
+        out_of=re.compile(data.get("numbers", {}).get("out_of", NEVER)),
+        not_a_rating=re.compile(data.get("numbers", {}).get("not_a_rating", NEVER)),
     )

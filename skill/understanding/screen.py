@@ -29,13 +29,18 @@ def colors_said(lang: Language, text: str) -> list[str]:
     for color, names in lang.colors.items():
         for name in names:
             for m in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w'])", text):
-                if _as_a_color(lang, text, m.end()):
+                if _as_a_color(lang, text, m.start(), m.end()):
                     found.append((m.start(), color))
     return [c for _, c in sorted(found)]
 
 
-def _as_a_color(lang: Language, text: str, end: int) -> bool:
-    """A colour word is a check-in unless a word that is no follower of a colour ("blanket") comes next."""
+def _as_a_color(lang: Language, text: str, start: int, end: int) -> bool:
+    """A colour word is a check-in when it is said as one: after a word that states it ("at red", "we're both
+    red", "still red"), or followed by nothing or by a word that follows a colour ("red now", "red but"); not
+    "the red blanket"."""
+    before = text[:start].split()[-1:]
+    if before and before[0] in lang.color_before:
+        return True
     rest = text[end:].split()
     for length in (3, 2, 1):
         if " ".join(rest[:length]) in lang.color_after and len(rest) >= length:
@@ -51,6 +56,8 @@ def most_cautious(colors: list[str]) -> str | None:
 def screen(lang: Language, text: str) -> Screened | None:
     """The most serious thing the text says, from the language's rules: ``text`` is canonical (Language.canon).
     None when it says nothing the screen looks for."""
+    if lang.harmless is not None:
+        text = " ".join(lang.harmless.sub(" ", text).split())
     unsure = False
     for rule in lang.rules:
         for m in rule.pattern.finditer(text):

@@ -1,10 +1,10 @@
-"""The text console's stand-in for Alexa's language understanding.
+"""A stand-in for Alexa's own language understanding, for tests: an independent client that reads a committed
+interaction model and turns text into the IntentRequest Alexa would send.
 
-Alexa matches speech against the interaction model with a trained model; the console cannot,
-so it matches typed text against the same sample utterances, deterministically:
-exact sample first, then `{slot}` patterns (most literal words wins), then the fallback intent.
-It knows no phrasing beyond the model's own samples (which come from the intent catalogue,
-skill/intents/catalogue.py): what the console understands, Alexa's model was given.
+Alexa matches speech against the model's samples with a trained model; this stand-in matches them exactly:
+exact sample first, then `{slot}` patterns (most literal words wins). Words that match no sample go, as Alexa
+hands them over, to the model's catch-all: the capture intent, with the whole utterance as its slot's value
+(docs/platform-alexa.md, "Free text"). The skill's own understanding (skill/understanding) then reads them.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..intents.catalogue import normalize as _normalize_words
+from skill.intents.catalogue import normalize as _normalize_words
 
 FALLBACK = "AMAZON.FallbackIntent"
+CAPTURE, CAPTURE_SLOT = "CaptureIntent", "text"  # the model's catch-all: words that match no sample
 SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "talk to", "ask", "tell")
 ONE_SHOT_VERBS = ("ask", "tell")
@@ -153,7 +154,11 @@ class Matcher:
             key = (resolved, pattern.literal_words)
             if best_key is None or key > best_key:
                 best, best_key = (pattern.intent, slots), key
-        return best if best else (FALLBACK, {})
+        if best:
+            return best
+        if CAPTURE in self._slot_types:  # the catch-all: the words themselves, matching none of its values
+            return CAPTURE, {CAPTURE_SLOT: SlotMatch(t, None, None)}
+        return FALLBACK, {}
 
     def match(self, text: str) -> Match:
         t = normalize(text)
