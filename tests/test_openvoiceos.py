@@ -365,21 +365,48 @@ def test_model_check_fails_when_an_ovos_file_is_stale(tmp_path):
     assert cli.returncode == 0, cli.stdout + cli.stderr
 
 
-@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
-def test_every_phrasing_of_the_catalogue_is_understood_as_its_intent(locale):
-    """Every sample of every intent (slots filled with a value's name), as the console and Alexa's model get it."""
-    from skill.intents.catalogue import load
-    from skill.openvoiceos.matcher import Matcher
+# ---- people's own words, through OVOS's pipeline ----------------------------------------------------------------
 
-    matcher, catalogue = Matcher(), load(locale)
-    checked = 0
-    for name, intent in catalogue.intents.items():
-        for sample in intent.samples:
-            said = next(catalogue.expansions(sample, intent))
-            match = matcher.match(said, locale)
-            assert match is not None and match.intent == name, (said, match)
-            checked += 1
-    assert checked > 300
+def _held_out_sample():
+    """Every ninth safety line of the held-out corpora and every fifteenth other line: a sample that spans the
+    states, the kinds of safety and the corpora, the same on every run."""
+    from tests.support.corpus import HELD_OUT, read
+
+    lines = [line for path in HELD_OUT for line in read(path)]
+    safety = [line for line in lines if line.safety][::9]
+    others = [line for line in lines if not line.safety and line.label != "other"][::15]
+    return safety + others
+
+
+OVOS_STATES = {"grounding": ("grounding", "see"), "checkin": ("lying_together", "settle"),
+               "stretch": ("sensate_focus", "first_stretch"), "rating": ("grounding", "rate_before")}
+
+
+@pytest.mark.parametrize("line", _held_out_sample(), ids=str)
+def test_held_out_words_through_the_ovos_pipeline(device, line):
+    """A sample of the held-out corpora said to the device mid-exercise: the skill (active, so OVOS hands it every
+    utterance in converse) reads it through the same understanding layer as Alexa's words."""
+    from tests.support.corpus import STRENGTH, reading
+    from tests.test_utterance_corpus import plain_words
+    from skill.understanding import understand
+
+    exercise, step = OVOS_STATES.get(line.state, ("grounding", "see"))
+    before = reach(device, exercise, step)
+    turn = device.say(line.utterance)
+    said = plain_words(turn.speech)
+    if line.safety:
+        assert said, line
+        if before.plays:
+            assert turn.stops_audio, line
+        checks = {"distress": PHRASES.crisis_line("en-US"), "at_risk": PHRASES.emergency_line("en-US"),
+                  "unsafe_partner": PHRASES.domestic_abuse_line("en-US")}
+        for label, sentence in checks.items():
+            if STRENGTH[line.label] >= STRENGTH[label]:
+                assert plain_words(plain_text(sentence)) in said, (str(line), said)
+        assert stored(device).get("progress") is None, line  # saved as stopped
+    else:  # the device answers as the layer reads the words, and nothing stops
+        assert said and plain_words(PHRASES["stopped"]) != said, line
+        assert reading(understand(line.utterance).event) not in STRENGTH, line
 
 
 # ---- the same words as on Alexa ---------------------------------------------------------------------------------
