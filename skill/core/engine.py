@@ -195,9 +195,10 @@ class Engine:
 
     def _speak_step(self, state: State, exercise: Exercise, step: Step, ctx: Context, lead: str | None = None,
                     came_from: str | None = None) -> Outcome:
-        """Move to ``step`` and say it. A step with end = true closes the exercise. Moving on to a "before"
-        rating that was already given (the number that led into grounding) goes past it."""
-        if step.rating == "before" and came_from and state.ratings.get("before") is not None \
+        """Move to ``step`` and say it. A step with end = true closes the exercise. In grounding that a high
+        number led into, moving on to its "before" rating goes past it: the number was given."""
+        carried = bool(state.progress and state.progress.full and state.ratings.get("before") is not None)
+        if step.rating == "before" and came_from and carried \
                 and not step.end and step.on.get("rating", "next") not in ("repeat", "back"):
             target = step.on.get("rating", "next")
             after = exercise.following(step.id) if target == "next" else (
