@@ -134,6 +134,10 @@ def test_unsure_during_a_hold_leaves_the_audio_playing():
     okay = ENGINE.handle(asked.state, Event(Ev.YES), ctx)
     assert not okay.reply.stop_audio and okay.reply.play is None and okay.reply.end_session
     assert okay.state.progress.step == "quiet" and okay.state.pending is None
+    asked = ENGINE.handle(okay.state, Event(Ev.UNSURE), Context(audio_player=True))  # reported paused
+    no = ENGINE.handle(asked.state, Event(Ev.NO), Context(audio_player=True))
+    assert no.reply.stop_audio and no.state.progress is None and no.stop
+    okay = ENGINE.handle(State(progress=Progress("lying_together", "quiet", run="r1")), Event(Ev.GO_ON), ctx)
     # Anything else said meanwhile sets the question aside, as if it had not been asked.
     asked = ENGINE.handle(okay.state, Event(Ev.UNSURE), ctx)
     assert asked.state.pending == Question(Ask.UNSURE)

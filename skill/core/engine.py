@@ -552,7 +552,11 @@ class Engine:
     def _answer_unsure(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
         """"Are you okay?": yes goes back to where they were, as it was; no is distress."""
         if not yes:
-            return self._on_distress(state, Event(Ev.DISTRESS), ctx)
+            current, p = self._current(state), state.progress
+            in_hold = bool(current and current[1].hold and p and p.run and not p.hold_done)
+            outcome = self._on_distress(state, Event(Ev.DISTRESS), ctx)
+            # The hold went on under the question (the device may report it paused): it stops now, for sure.
+            return replace(outcome, reply=replace(outcome.reply, stop_audio=True)) if in_hold else outcome
         lead = self.phrases["unsure_okay"]
         if q.then is not None:
             reask = self.phrases.reask[q.then.kind.value]
