@@ -121,7 +121,7 @@ def test_resume_in_a_new_session_after_a_server_restart(server):
     restarted = server.restart()
     later = restarted.speaker()
     turn = later.launch()
-    assert "pick it up" in turn.speech and "You have lying together paused" in turn.speech
+    assert "pick it up" in turn.speech and "You paused an exercise" in turn.speech
     turn = later.say("yes")
     stream = stream_of(turn)
     assert parse_token(stream["token"]).index == 0 and stream["offsetInMilliseconds"] == 30_000

@@ -428,9 +428,24 @@ def test_each_exercise_says_the_same_words_as_on_alexa(device, tmp_path, exercis
         said_ovos = device.say(SAY[answer]).speech
         progress = stored(device).get("progress")
         pairs.append((said_alexa, said_ovos, exercise.step(progress["step"]) if progress else None))
-    # The one word that differs by design: the name each device answers to.
+    # What differs by design: the name each device answers to, and the phrases OVOS says in its own words
+    # (platform_openvoiceos.toml; here the hold's, which names what works while the audio plays).
+    from skill.core import load_catalog
+    from skill.openvoiceos.content import load_ovos_catalog
+
+    shared, own = load_catalog().phrases.text, load_ovos_catalog().phrases.text
+    def words_of(markup: str) -> str:
+        return " ".join(re.sub(r"\[pause [\d.]+\]", " ", markup).split())
+
+    swaps = [(words_of(shared[k]), words_of(own[k])) for k in own if own[k] != shared[k]]
+
+    def on_ovos(text: str) -> str:
+        for alexa_words, ovos_words in swaps:
+            text = text.replace(alexa_words, ovos_words)
+        return wake_word_text(text, "Hey Mycroft")
+
     differ = [(a, o) for a, o, step in pairs
-              if wake_word_text(a, "Hey Mycroft") != o and not (step and "{today}" in (step.say or ""))]
+              if on_ovos(a) != o and not (step and "{today}" in (step.say or ""))]
     assert len(pairs) > 5 and differ == []
 
 

@@ -168,6 +168,9 @@ class Phrases:
     today: dict[str, str]
     crisis_lines: dict[str, str]
     emergency_lines: dict[str, str]
+    domestic_abuse_lines: dict[str, str] = field(default_factory=dict)
+    reask: dict[str, str] = field(default_factory=dict)  # a question asked again, shorter, by Ask kind
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # line table -> country -> source
 
     def __getitem__(self, key: str) -> str:
         return self.text[key]
@@ -181,6 +184,11 @@ class Phrases:
         """The sentence naming the emergency number of the locale's country (or the default)."""
         country = (locale or "").rpartition("-")[2].upper()
         return self.emergency_lines.get(country, self.emergency_lines["default"])
+
+    def domestic_abuse_line(self, locale: str | None) -> str:
+        """The sentence naming a line for abuse at home in the locale's country (or the default)."""
+        country = (locale or "").rpartition("-")[2].upper()
+        return self.domestic_abuse_lines.get(country, self.domestic_abuse_lines["default"])
 
 
 @dataclass(frozen=True)
@@ -377,8 +385,13 @@ PHRASE_KEYS = (
     "delete_confirm deleted not_deleted what_we_keep only_my_voice any_voice voice_unknown voice_refused "
     "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
     "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
-    "go_on_gently"
+    "go_on_gently resume_offer_unnamed resume_offer_unnamed_reprompt unsafe_stop unsafe_heard unsure unsure_okay "
+    "yes_heard no_heard no_heard_at_menu"
 ).split()
+# The tables of lines by country. Each needs a ``default``; the first is the crisis line, and every country
+# that has one must have a line in each other table. Each country's line names its source in
+# ``[<table minus the s>_sources]`` (e.g. ``[crisis_line_sources]``).
+LINE_TABLES = ("crisis_lines", "emergency_lines", "domestic_abuse_lines")
 PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
 
@@ -409,11 +422,38 @@ def load_phrases(path: Path) -> Phrases:
             raise ContentError(file, None, f"{name}.default", "is required text")
         return countries
 
+    lines = {name: table(name, countries_of(name), set()) for name in LINE_TABLES}
+    sources = {}
+    for name in LINE_TABLES:
+        for country in lines[LINE_TABLES[0]]:
+            if country not in lines[name]:
+                raise ContentError(file, None, f"{name}.{country}",
+                                   f"is required: {LINE_TABLES[0]} has a line for {country}")
+        source_table = name[:-1] + "_sources"
+        section = raw.get(source_table)
+        if not isinstance(section, dict):
+            raise ContentError(file, None, source_table, "missing table")
+        for country in section:
+            if country not in lines[name]:
+                raise ContentError(file, None, f"{source_table}.{country}", f"names no line in [{name}]")
+        for country in lines[name]:
+            value = section.get(country)
+            if country == "default" and value is None:
+                continue  # the default sentence names no service
+            if not (isinstance(value, str) and value.strip()):
+                raise ContentError(file, None, f"{source_table}.{country}",
+                                   "is required text: the organisation that runs the line, and its site")
+        sources[name] = {k: v for k, v in section.items() if isinstance(v, str)}
+    from .questions import Ask  # the kinds of question the engine asks, each with its shorter re-ask
+
     return Phrases(
         text=table("phrases", PHRASE_KEYS, {"exercises", "minutes", "exercise", "low", "high", "days"}),
         today=table("today", PARTS_OF_DAY, {"weekday"}),
-        crisis_lines=table("crisis_lines", countries_of("crisis_lines"), set()),
-        emergency_lines=table("emergency_lines", countries_of("emergency_lines"), set()),
+        crisis_lines=lines["crisis_lines"],
+        emergency_lines=lines["emergency_lines"],
+        domestic_abuse_lines=lines["domestic_abuse_lines"],
+        reask=table("reask", [a.value for a in Ask], set()),
+        sources=sources,
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Callable
 
 from .content import SETTINGS, Catalog, Exercise, Step
-from .events import AUDIO_EVENTS, Context, Ev, Event, HoldPlay, HoldPosition, Reply
+from .events import AUDIO_EVENTS, CONSENT_AND_SAFETY, Context, Ev, Event, HoldPlay, HoldPosition, Reply
 from .questions import Ask, Question
 from .state import MAX_TRAIL, Progress, State
 
@@ -23,13 +23,18 @@ NAVIGATION = {Ev.NEXT: "next", Ev.BACK: "back", Ev.REPEAT: "repeat"}
 KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END, Ev.SETTING, Ev.SET_LENGTH,
                         Ev.WHAT_WE_KEEP})
 # Turns that come before any notice of failed audio: stopping always comes first.
-NO_NOTICE = frozenset({Ev.CHECKIN, Ev.DISTRESS, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END,
+NO_NOTICE = frozenset({Ev.CHECKIN, Ev.DISTRESS, Ev.UNSURE, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END,
                        Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})
 # With "only my voice", another voice in the owner's session may not carry an exercise on or act on the
-# owner's record. Stopping, pausing, help and grounding stay open to every voice.
-CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.YES, Ev.NO, Ev.GO_FIRST, Ev.RATING,
+# owner's record. Consent and safety (events.CONSENT_AND_SAFETY: no, stop, a colour, pause, distress, ...) are
+# never among these, whatever is added here; help stays open to every voice too.
+CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.YES, Ev.GO_FIRST, Ev.RATING,
                       Ev.SETTING, Ev.SET_LENGTH, Ev.DELETE_DATA, Ev.WHAT_WE_KEEP, Ev.GO_ON, Ev.NOT_SURE,
-                      Ev.WHICH_ONE})
+                      Ev.WHICH_ONE}) - CONSENT_AND_SAFETY
+# While "are you okay?" waits, these answer it (or keep it waiting); anything else sets it aside, and the
+# question that was waiting before it is back.
+ANSWERS_UNSURE = frozenset({Ev.YES, Ev.NO, Ev.GO_ON, Ev.FALLBACK, Ev.NOT_SURE, Ev.UNSURE, Ev.DISTRESS,
+                            Ev.SESSION_END})
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Outcome:
 
     state: State
     reply: Reply
+    keep_audio: bool = False  # playing hold audio goes on under this reply (it asks, and waits for the answer)
+    stop: bool = False  # the turn stopped the exercise for distress (merge rule 5), whatever the event was
 
 
 def join(*parts: str | None) -> str:
@@ -91,6 +98,7 @@ class Engine:
         if event.kind in AUDIO_EVENTS:
             return self._on_audio(state, event, ctx)
         if ctx.other_voice and state.settings.get("only_my_voice") and event.kind in CARRY_ON:
+            # Never consent or safety: CARRY_ON holds none of CONSENT_AND_SAFETY.
             # Says nothing of what is in progress, or whose it is.
             return Outcome(state, Reply(speech=self.phrases["voice_refused"], end_session=True))
         if state.playback_failed and event.kind not in NO_NOTICE:
@@ -100,12 +108,14 @@ class Engine:
                                  Question(Ask.RETRY_STEP))
         if ctx.new_session:
             state.misses = 0
+        if state.pending is not None and state.pending.kind == Ask.UNSURE and event.kind not in ANSWERS_UNSURE:
+            state.pending = state.pending.then  # "are you okay?" set aside: what was waiting before is back
         missed = state.misses
         here = self._is_current_hold(state, ctx.playing)
         outcome = self._ON[event.kind](self, state, event, ctx)
         if outcome.state.misses <= missed:
             outcome.state.misses = 0  # understood: the count of misunderstandings in a row starts again
-        if ctx.playing and outcome.reply.play is None:
+        if ctx.playing and outcome.reply.play is None and not outcome.keep_audio:
             if event.kind in KEEP_AUDIO:
                 # An aside while the hold plays: answer, and close the session so the quiet goes on at once.
                 outcome = Outcome(outcome.state, replace(outcome.reply, end_session=True, reprompt=None))
@@ -161,7 +171,7 @@ class Engine:
         gentle = bool(state.progress and state.progress.gentle)
         if gentle and step.gentle:
             variant = "gentle"
-        elif state.settings.get("less_talking") and step.brief:
+        elif state.settings.get("less_talking") and step.brief and not (state.progress and state.progress.full):
             variant = "brief"
         else:
             variant = "say"
@@ -185,15 +195,25 @@ class Engine:
 
     def _speak_step(self, state: State, exercise: Exercise, step: Step, ctx: Context, lead: str | None = None,
                     came_from: str | None = None) -> Outcome:
-        """Move to ``step`` and say it. A step with end = true closes the exercise."""
+        """Move to ``step`` and say it. A step with end = true closes the exercise. In grounding that a high
+        number led into, moving on to its "before" rating goes past it: the number was given."""
+        carried = bool(state.progress and state.progress.full and state.ratings.get("before") is not None)
+        if step.rating == "before" and came_from and carried \
+                and not step.end and step.on.get("rating", "next") not in ("repeat", "back"):
+            target = step.on.get("rating", "next")
+            after = exercise.following(step.id) if target == "next" else (
+                next(s for s in exercise.steps if s.end) if target == "end" else exercise.step(target))
+            if after is not None and after.id != step.id:
+                return self._speak_step(state, exercise, after, ctx, lead=lead, came_from=came_from)
         gentle = bool(state.progress and state.progress.gentle)
+        full = bool(state.progress and state.progress.full)
         text = join(lead, self._step_text(state, exercise, step, ctx))
         if step.end:
             return self._finish(state, exercise, text, gentle)
         trail = list(state.progress.trail) if state.progress else []
         if came_from and came_from != step.id:
             trail = (trail + [came_from])[-MAX_TRAIL:]
-        state.progress = Progress(exercise=exercise.id, step=step.id, trail=trail, gentle=gentle)
+        state.progress = Progress(exercise=exercise.id, step=step.id, trail=trail, gentle=gentle, full=full)
         if step.hold:
             state.holds += 1
             state.progress.run = f"r{state.holds}"
@@ -245,13 +265,18 @@ class Engine:
         p = state.progress
         return bool(p and where and (p.exercise, p.step, p.run) == (where.exercise, where.step, where.run))
 
-    def _start(self, state: State, exercise: Exercise, ctx: Context, lead: str | None = None) -> Outcome:
+    def _start(self, state: State, exercise: Exercise, ctx: Context, lead: str | None = None,
+               full: bool = False, rated: int | None = None) -> Outcome:
+        """Begin ``exercise``. ``full``: full guidance whatever "less talking" says (grounding after distress,
+        red or a high number); ``rated``: the 0-10 number already given, so its "before" rating is not asked."""
         state.progress = None
-        state.ratings = {}
+        state.ratings = {} if rated is None else {"before": rated}
         if exercise.id in state.repeat_next:
             # Distress rose last time: the same session again, gently, with no mention of why.
-            state.progress = Progress(exercise=exercise.id, step=exercise.first.id, gentle=True)
+            state.progress = Progress(exercise=exercise.id, step=exercise.first.id, gentle=True, full=full)
             lead = join(lead, self.phrases["repeat_gently"])
+        elif full:
+            state.progress = Progress(exercise=exercise.id, step=exercise.first.id, full=True)
         return self._speak_step(state, exercise, exercise.first, ctx, lead=lead)
 
     def _move(self, state: State, answer: str, ctx: Context, lead: str | None = None) -> Outcome:
@@ -310,11 +335,15 @@ class Engine:
     def _on_launch(self, state: State, event: Event, ctx: Context) -> Outcome:
         current = self._current(state)
         if current:
-            # Named, so the answer is an informed one; asked gently, and "no" or "start over" are as welcome.
-            title = current[0].title
-            return self._ask(state, self.phrases["resume_offer"].replace("{exercise}", title),
-                             self.phrases["resume_offer_reprompt"].replace("{exercise}", title),
-                             Question(Ask.RESUME), gentle=True)
+            # Asked gently, and "no" or "start over" are as welcome. Named, so the answer is an informed one, but
+            # only to the recognised voice whose record it is: anyone else hears "an exercise" (PRIVACY.md).
+            if ctx.recognised_voice and not ctx.other_voice:
+                title = current[0].title
+                return self._ask(state, self.phrases["resume_offer"].replace("{exercise}", title),
+                                 self.phrases["resume_offer_reprompt"].replace("{exercise}", title),
+                                 Question(Ask.RESUME), gentle=True)
+            return self._ask(state, self.phrases["resume_offer_unnamed"],
+                             self.phrases["resume_offer_unnamed_reprompt"], Question(Ask.RESUME), gentle=True)
         if not state.welcomed:
             state.welcomed = True
             return self._menu(state, "welcome_first")
@@ -391,13 +420,20 @@ class Engine:
         return self._resume(state, ctx)
 
     def _on_help(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """Help, and where help is: the crisis line follows every answer to "help" ("I need help")."""
         current = self._current(state)
+        crisis = self.phrases.crisis_line(ctx.locale)
+        if state.pending is not None:
+            reask = self.phrases.reask[state.pending.kind.value]
+            text = self._fill(current[1].help, ctx) if current and current[1].help else self._text("help_general")
+            return self._ask(state, join(text, crisis, reask), reask, state.pending,
+                             gentle=bool(state.progress and state.progress.gentle))
         if not current:
-            return self._ask(state, self._text("help_general"), self._text("welcome_reprompt"))
+            return self._ask(state, join(self._text("help_general"), crisis), self._text("welcome_reprompt"))
         step = current[1]
         if not step.help:
-            return self._reprompt_step(state, step, ctx, self._text("help_general"))
-        return self._reprompt_step(state, step, ctx, self._fill(step.help, ctx))
+            return self._reprompt_step(state, step, ctx, join(self._text("help_general"), crisis))
+        return self._reprompt_step(state, step, ctx, join(self._fill(step.help, ctx), crisis))
 
     def _on_yes(self, state: State, event: Event, ctx: Context) -> Outcome:
         return self._answer(state, True, ctx)
@@ -412,9 +448,26 @@ class Engine:
             outcome = self._ANSWER[question.kind](self, state, question, yes, ctx)
             if outcome is not None:
                 return outcome
-        if self._current(state):
-            return self._move(state, "yes" if yes else "no", ctx)
-        return self._menu(state, "welcome")
+        return self._unasked(state, yes, ctx)
+
+    def _unasked(self, state: State, yes: bool, ctx: Context) -> Outcome:
+        """Yes or no when nothing was asked: a consent signal, never brushed off. Yes is thanked and goes on
+        (as "keep going" does); no is honoured: nothing goes on, the place is kept, and nothing presses."""
+        current = self._current(state)
+        answer = "yes" if yes else "no"
+        if current and answer in current[1].on:
+            return self._move(state, answer, ctx)  # the step asked it in its own words
+        if yes:
+            if not current:
+                return self._ask(state, join(self.phrases["yes_heard"], self._text("welcome_reprompt")),
+                                 self._text("welcome_reprompt"))
+            return self._go_on(state, ctx, lead=self.phrases["yes_heard"])
+        if not current:
+            return self._end(state, self.phrases["no_heard_at_menu"])
+        if self._is_current_hold(state, ctx.playing):
+            assert state.progress is not None and ctx.playing is not None
+            state.progress.hold_ms = ctx.playing.elapsed_ms  # the quiet stops here, and is kept for later
+        return self._end(state, self.phrases["no_heard"])
 
     # Answers to the engine's own questions. Each returns None when the question no longer applies (the
     # exercise it was about is gone), and the answer is then taken as an answer to the step.
@@ -427,7 +480,8 @@ class Engine:
 
     def _answer_red_grounding(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
         if yes:
-            return self._start(state, self.grounding, ctx)
+            # After distress, red or a high number: full guidance, and a number already given is not asked again.
+            return self._start(state, self.grounding, ctx, full=True, rated=q.rating)
         return self._end(state, self.phrases["red_rest"])
 
     def _answer_return(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
@@ -478,7 +532,8 @@ class Engine:
             return self._move(state, "rating", ctx, lead=self.phrases["go_on_gently"])
         state.return_to = state.progress
         return self._ask(state, join(self.phrases["high_before_pause"], self.phrases["red_offer"]),
-                         self.phrases["red_offer_reprompt"], Question(Ask.RED_GROUNDING), gentle=True)
+                         self.phrases["red_offer_reprompt"],
+                         Question(Ask.RED_GROUNDING, rating=state.ratings.get("before")), gentle=True)
 
     def _answer_step_offer(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome | None:
         """yellow's "go back?" / "again, more slowly?" and a failed hold's "try again?"."""
@@ -490,7 +545,34 @@ class Engine:
         step, p = current[1], state.progress
         if step.hold and p is not None and p.run and not p.hold_done:
             return self._hold(state, step, self.phrases["hold_continue"], ctx)  # the quiet goes on from where it was
-        return self._reprompt_step(state, step, ctx, self.phrases["yellow_stay"])
+        # One sentence; the step's reprompt waits for a silence.
+        return self._ask(state, self.phrases["yellow_stay"], self._step_reprompt(step, ctx),
+                         gentle=bool(p and p.gentle))
+
+    def _answer_unsure(self, state: State, q: Question, yes: bool, ctx: Context) -> Outcome:
+        """"Are you okay?": yes goes back to where they were, as it was; no is distress."""
+        if not yes:
+            current, p = self._current(state), state.progress
+            in_hold = bool(current and current[1].hold and p and p.run and not p.hold_done)
+            outcome = self._on_distress(state, Event(Ev.DISTRESS), ctx)
+            # The hold went on under the question (the device may report it paused): it stops now, for sure.
+            return replace(outcome, reply=replace(outcome.reply, stop_audio=True)) if in_hold else outcome
+        lead = self.phrases["unsure_okay"]
+        if q.then is not None:
+            reask = self.phrases.reask[q.then.kind.value]
+            return self._ask(state, join(lead, reask), reask, q.then,
+                             gentle=bool(state.progress and state.progress.gentle))
+        current = self._current(state)
+        if not current:
+            return self._ask(state, join(lead, self._text("welcome_reprompt")), self._text("welcome_reprompt"))
+        step, p = current[1], state.progress
+        assert p is not None
+        if step.hold and p.run and not p.hold_done:
+            if self._is_current_hold(state, ctx.playing):
+                # The quiet never stopped: it goes on under these words.
+                return Outcome(state, Reply(speech=lead, end_session=True, gentle=p.gentle), keep_audio=True)
+            return self._resume(state, ctx)
+        return self._reprompt_step(state, step, ctx, lead)
 
     def _on_rating(self, state: State, event: Event, ctx: Context) -> Outcome:
         current = self._current(state)
@@ -631,24 +713,43 @@ class Engine:
     def _on_distress(self, state: State, event: Event, ctx: Context) -> Outcome:
         """Distress in any words: stop at once, say so kindly, name the crisis line (and the emergency number
         when life may be at risk), and offer grounding. Nothing presses to resume."""
-        lead = self.phrases["distress_stop"] if self._current(state) else self.phrases["distress_heard"]
+        unsafe = event.value == "unsafe"
+        if unsafe:  # someone is hurting them: the line for abuse at home too, and the emergency number
+            lead = self.phrases["unsafe_stop"] if self._current(state) else self.phrases["unsafe_heard"]
+        else:
+            lead = self.phrases["distress_stop"] if self._current(state) else self.phrases["distress_heard"]
         state.progress = None
         state.return_to = None
         state.ratings = {}
-        emergency = self.phrases.emergency_line(ctx.locale) if event.value == "at_risk" else None
-        speech = join(lead, emergency, self.phrases.crisis_line(ctx.locale),
-                      self.phrases["distress_offer"])
-        return self._ask(state, speech, self.phrases["red_offer_reprompt"], Question(Ask.RED_GROUNDING), gentle=True)
+        emergency = self.phrases.emergency_line(ctx.locale) if event.value in ("at_risk", "unsafe") else None
+        abuse = self.phrases.domestic_abuse_line(ctx.locale) if unsafe else None
+        speech = join(lead, emergency, abuse, self.phrases.crisis_line(ctx.locale), self.phrases["distress_offer"])
+        outcome = self._ask(state, speech, self.phrases["red_offer_reprompt"], Question(Ask.RED_GROUNDING),
+                            gentle=True)
+        return replace(outcome, stop=True)
+
+    def _on_unsure(self, state: State, event: Event, ctx: Context) -> Outcome:
+        """It may have been distress: one short question that names the way out and where help is. Nothing
+        moves: the exercise, the step and any waiting question stay as they were, and a hold plays on."""
+        waiting = state.pending
+        if waiting is not None and waiting.kind == Ask.UNSURE:
+            waiting = waiting.then
+        outcome = self._ask(state, join(self.phrases["unsure"], self.phrases.crisis_line(ctx.locale)),
+                            self.phrases.reask["unsure"], Question(Ask.UNSURE, then=waiting), gentle=True)
+        return replace(outcome, keep_audio=True)
 
     def _on_go_on(self, state: State, event: Event, ctx: Context) -> Outcome:
         """"Keep going", "I'm okay": green at a check-in, yes to a question, otherwise on from here.
         Never a yes to grounding after red or to deleting data: there it means no, thank you."""
         if state.pending is not None:
             return self._answer(state, state.pending.kind not in (Ask.RED_GROUNDING, Ask.DELETE), ctx)
-        current = self._current(state)
-        if not current:
+        if not self._current(state):
             return self._menu(state, "not_in_exercise")
-        step = current[1]
+        return self._go_on(state, ctx)
+
+    def _go_on(self, state: State, ctx: Context, lead: str | None = None) -> Outcome:
+        """On from the current step: green at a check-in, on after a hold, else the step's next (or yes)."""
+        step = self._current(state)[1]  # type: ignore[index]
         if step.checkin:
             return self._on_checkin(state, Event(Ev.CHECKIN, "green"), ctx)
         if step.hold:
@@ -658,7 +759,7 @@ class Engine:
             return self._resume(state, ctx)
         for answer in ("next", "yes"):
             if answer in step.on:
-                return self._move(state, answer, ctx)
+                return self._move(state, answer, ctx, lead=lead)
         return self._resume(state, ctx)
 
     def _on_not_sure(self, state: State, event: Event, ctx: Context) -> Outcome:
@@ -678,8 +779,8 @@ class Engine:
             return self._ask(state, self._text("menu"), self._text("welcome_reprompt"))
         text = self.phrases["which_one"].replace("{exercise}", current[0].title)
         if state.pending is not None:
-            again = "resume_offer_reprompt" if state.pending.kind == Ask.RESUME else "yellow_offer_reprompt"
-            return self._ask(state, join(text, self.phrases[again]), self.phrases[again], state.pending)
+            again = self.phrases.reask[state.pending.kind.value]
+            return self._ask(state, join(text, again), again, state.pending)
         return self._aside_text(text, state, ctx)
 
     def _on_stop(self, state: State, event: Event, ctx: Context) -> Outcome:
@@ -705,11 +806,18 @@ class Engine:
     def _missed(self, state: State, ctx: Context, key: str = "fallback") -> Outcome:
         """A turn not understood. The third in a row gets a shorter, different answer naming the way out."""
         state.misses += 1
+        gentle = bool(state.progress and state.progress.gentle)
         if state.misses < MISSES:
+            if state.pending is not None:
+                # The question still waits: asked again, in fewer words.
+                reask = self.phrases.reask[state.pending.kind.value]
+                return self._ask(state, join(self.phrases[key], reask), reask, state.pending, gentle=gentle)
             return self._aside(key, state, ctx)
-        where = "lost_in_exercise" if self._current(state) else "lost_at_menu"
-        return self._ask(state, self.phrases[where], self.phrases[where], state.pending,
-                         gentle=bool(state.progress and state.progress.gentle))
+        where = self.phrases["lost_in_exercise" if self._current(state) else "lost_at_menu"]
+        if state.pending is not None:
+            reask = self.phrases.reask[state.pending.kind.value]
+            return self._ask(state, join(where, reask), reask, state.pending, gentle=gentle)
+        return self._ask(state, where, where, None, gentle=gentle)
 
     def _aside(self, key: str, state: State, ctx: Context) -> Outcome:
         """Say one short sentence, then return to where the person was."""
@@ -741,12 +849,12 @@ class Engine:
         Ev.LOOP: _on_loop, Ev.SHUFFLE: _on_shuffle, Ev.SESSION_END: _on_session_end, Ev.RATING: _on_rating,
         Ev.SETTING: _on_setting, Ev.SET_LENGTH: _on_set_length, Ev.GO_FIRST: _on_go_first,
         Ev.DELETE_DATA: _on_delete_data, Ev.WHAT_WE_KEEP: _on_what_we_keep, Ev.DISTRESS: _on_distress,
-        Ev.GO_ON: _on_go_on, Ev.NOT_SURE: _on_not_sure, Ev.WHICH_ONE: _on_which_one,
+        Ev.GO_ON: _on_go_on, Ev.NOT_SURE: _on_not_sure, Ev.WHICH_ONE: _on_which_one, Ev.UNSURE: _on_unsure,
     }
     _ANSWER: dict[Ask, Callable[..., Outcome | None]] = {
         Ask.RESUME: _answer_resume, Ask.RED_GROUNDING: _answer_red_grounding, Ask.RETURN: _answer_return,
         Ask.READY_FIRST: _answer_ready, Ask.READY_SECOND: _answer_ready, Ask.DELETE: _answer_delete,
         Ask.GATE_BASE: _answer_gate_base, Ask.YELLOW_BACK: _answer_step_offer,
         Ask.YELLOW_REPEAT: _answer_step_offer, Ask.RETRY_STEP: _answer_step_offer,
-        Ask.HIGH_BEFORE: _answer_high_before,
+        Ask.HIGH_BEFORE: _answer_high_before, Ask.UNSURE: _answer_unsure,
     }

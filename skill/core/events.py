@@ -35,7 +35,10 @@ class Ev(StrEnum):
     GO_FIRST = "go_first"  # "I'll go first"
     DELETE_DATA = "delete_data"  # "delete my data": asks once, then forgets everything
     WHAT_WE_KEEP = "what_we_keep"  # "what do you keep about me?"
-    DISTRESS = "distress"  # distress in any words; value "at_risk" when life may be at risk, else None
+    # Distress in any words; value "at_risk" when life may be at risk, "unsafe" when someone is hurting the
+    # person (a partner, at home), else None.
+    DISTRESS = "distress"
+    UNSURE = "unsure"  # it may have been distress: the understanding layer could not tell
     GO_ON = "go_on"  # "keep going", "I'm okay": green at a check-in, yes to a question, else on
     NOT_SURE = "not_sure"  # "I don't know": a rating is optional; a question can wait
     WHICH_ONE = "which_one"  # "which one?": names the exercise in progress
@@ -46,6 +49,11 @@ class Ev(StrEnum):
 
 # Events that come from the audio player, not from a person's voice: they can never speak.
 AUDIO_EVENTS = frozenset({Ev.HOLD_STOPPED, Ev.HOLD_FINISHED, Ev.HOLD_FAILED})
+# Consent and safety: what every voice may always say, and what is always honoured and saved, whoever says it
+# and whatever setting is on ("only my voice" included): no (and "not ready"), stop, cancel, a colour, pause,
+# distress in any words (unsafe included), "it may have been distress", and grounding.
+CONSENT_AND_SAFETY = frozenset({Ev.NO, Ev.STOP, Ev.CANCEL, Ev.CHECKIN, Ev.PAUSE, Ev.DISTRESS, Ev.UNSURE,
+                                Ev.GROUND})
 
 
 @dataclass(frozen=True)

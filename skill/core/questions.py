@@ -25,6 +25,7 @@ class Ask(StrEnum):
     READY_SECOND = "ready_second"  # the same, second partner  (about: the later stage's id)
     DELETE = "delete"  # "do you want me to delete it?"
     HIGH_BEFORE = "high_before"  # a high rating before a partnered exercise: "would you like to go on?"
+    UNSURE = "unsure"  # it may have been distress: "are you okay?" (then: the question it set aside, if any)
 
 
 ABOUT_AN_EXERCISE = frozenset({Ask.GATE_BASE, Ask.READY_FIRST, Ask.READY_SECOND})
@@ -34,13 +35,22 @@ ABOUT_AN_EXERCISE = frozenset({Ask.GATE_BASE, Ask.READY_FIRST, Ask.READY_SECOND}
 class Question:
     kind: Ask
     about: str | None = None  # the exercise the question is about, for the kinds in ABOUT_AN_EXERCISE
+    then: Question | None = None  # UNSURE only: the question that was waiting, asked again after "I'm okay"
+    rating: int | None = None  # RED_GROUNDING only: the 0-10 number that led here, so grounding won't ask again
 
-    def to_session(self) -> dict[str, str]:
+    def to_session(self) -> dict[str, Any]:
         """The question's session form (a small JSON-safe dict)."""
-        return {"q": self.kind.value, "about": self.about} if self.about else {"q": self.kind.value}
+        out: dict[str, Any] = {"q": self.kind.value}
+        if self.about:
+            out["about"] = self.about
+        if self.then is not None:
+            out["then"] = self.then.to_session()
+        if self.rating is not None:
+            out["r"] = self.rating
+        return out
 
     @classmethod
-    def from_session(cls, raw: Any) -> Question | None:
+    def from_session(cls, raw: Any, nested: bool = False) -> Question | None:
         """The question in a session's form; None for anything else (a forged or damaged value)."""
         if not isinstance(raw, dict):
             return None
@@ -51,4 +61,11 @@ class Question:
         about = raw.get("about")
         if kind in ABOUT_AN_EXERCISE:
             return cls(kind, about) if isinstance(about, str) else None
+        if kind == Ask.UNSURE:
+            # One level only: an UNSURE set aside by another UNSURE is not kept.
+            then = None if nested else cls.from_session(raw.get("then"), nested=True)
+            return cls(kind, then=then if then is None or then.kind != Ask.UNSURE else None)
+        rating = raw.get("r")
+        if kind == Ask.RED_GROUNDING and type(rating) is int and 0 <= rating <= 10:
+            return cls(kind, rating=rating)
         return cls(kind)

@@ -25,11 +25,12 @@ class Progress:
     run: str | None = None  # names this step's current hold playback (in AudioPlayer tokens)
     hold_ms: int = 0  # how far into the step's timed hold, for resuming
     hold_done: bool = False  # the hold played to its chime
+    full: bool = False  # full guidance whatever "less talking" says: grounding reached after distress or red
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form: a JSON-safe dict."""
         return {"exercise": self.exercise, "step": self.step, "trail": list(self.trail), "gentle": self.gentle,
-                "run": self.run, "hold_ms": self.hold_ms, "hold_done": self.hold_done}
+                "run": self.run, "hold_ms": self.hold_ms, "hold_done": self.hold_done, "full": self.full}
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress | None:
@@ -42,7 +43,7 @@ class Progress:
         return cls(exercise=raw["exercise"], step=raw["step"], trail=trail, gentle=raw.get("gentle") is True,
                    run=raw["run"] if isinstance(raw.get("run"), str) else None,
                    hold_ms=hold_ms if type(hold_ms) is int and hold_ms >= 0 else 0,
-                   hold_done=raw.get("hold_done") is True)
+                   hold_done=raw.get("hold_done") is True, full=raw.get("full") is True)
 
 
 @dataclass

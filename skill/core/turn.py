@@ -121,10 +121,16 @@ class TurnRunner:
         """Load, answer, merge and save one turn; never raises for a store fault (see the module docstring)."""
         identity = request.identity
         deadline = time.monotonic() + STORE_BUDGET_S
-        turn = self._from_session(request) or self._from_store(identity.speaker, deadline)
+        carried = self._from_session(request)
+        turn = carried or self._from_store(identity.speaker, deadline)
         turn.deadline = deadline
+        playing = request.context.playing
         if request.hold is not None:
             turn = self._hold_owner(turn, request.hold)
+        elif carried is None and playing is not None and request.event.kind is not Ev.LAUNCH:
+            # Spoken while a hold plays here, in a session of its own ("Alexa, tell Safe Harbor yellow"): it is
+            # about that hold, whoever's it is on this account; another voice is then in the owner's session.
+            turn = self._hold_owner(turn, (playing.exercise, playing.step, playing.run), identity.account)
         ctx = request.context
         other = turn.key is not None and turn.key != identity.speaker
         if ctx.other_voice != other or ctx.recognised_voice != identity.recognised:
@@ -137,7 +143,7 @@ class TurnRunner:
         else:
             outcome = self.engine.handle(turn.state, event, ctx)
         turn.state = outcome.state
-        stop = event.kind in STOPS or (event.kind == Ev.CHECKIN and event.value == "red")
+        stop = event.kind in STOPS or (event.kind == Ev.CHECKIN and event.value == "red") or outcome.stop
         current = stamp(before, self._stored_form(turn.state, before), _now_ms(), stop=stop, request=digest)
         if turn.key is not None:
             if outcome.reply.forget:
@@ -202,17 +208,25 @@ class TurnRunner:
             turn.saved, turn.state, turn.version = record.data, State.from_dict(record.data), record.version
         return turn
 
-    def _hold_owner(self, turn: _Turn, hold: tuple[str, str, str]) -> _Turn:
-        """The record whose hold an audio report is about. Audio reports name no voice, so a hold started by a
-        recognised voice is found among the voice profiles that the account's record lists."""
+    def _hold_owner(self, turn: _Turn, hold: tuple[str, str, str], account: str | None = None) -> _Turn:
+        """The record whose hold an audio report (or a request spoken while it plays) is about. Audio reports
+        name no voice, so a hold started by a recognised voice is found among the voice profiles that the
+        account's record lists; a voice profile speaking looks at the account's record (``account``) too."""
         def playing(candidate: _Turn) -> bool:
             p = candidate.state.progress
             return bool(p and (p.exercise, p.step, p.run) == hold)
 
         if playing(turn):
             return turn
-        people = turn.saved.get(PEOPLE)
-        for key in [k for k in people if isinstance(k, str)] if isinstance(people, list) else []:
+        listing = turn
+        if account is not None and account != turn.key:
+            listing = self._from_store(account, turn.deadline)
+            listing.reads += turn.reads
+            if playing(listing):
+                return listing
+            turn.reads = listing.reads
+        people = listing.saved.get(PEOPLE)
+        for key in [k for k in people if isinstance(k, str) and k != turn.key] if isinstance(people, list) else []:
             candidate = self._from_store(key, turn.deadline)
             candidate.reads += turn.reads
             if playing(candidate):
