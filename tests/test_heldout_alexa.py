@@ -14,7 +14,7 @@ import pytest
 from skill.core import load_catalog
 from tests.support.alexa_nlu import Matcher
 from skill.alexa.interaction_model import load_model
-from tests.support.corpus import HELD_OUT, STRENGTH, Line, honoured, read
+from tests.support.corpus import HELD_OUT, SAME, STRENGTH, Line, honoured, read
 from tests.test_utterance_corpus import RESUME_QUESTION, plain_words, put_in_state
 
 PHRASES = load_catalog().phrases
@@ -27,7 +27,7 @@ STATES = {"menu": "menu", "grounding": "step:grounding:see", "checkin": "step:ly
 BUILTIN = {"yes": "AMAZON.YesIntent", "no": "AMAZON.NoIntent", "pause": "AMAZON.PauseIntent",
            "resume": "AMAZON.ResumeIntent", "next": "AMAZON.NextIntent", "back": "AMAZON.PreviousIntent",
            "repeat": "AMAZON.RepeatIntent", "help": "AMAZON.HelpIntent", "ground": "GroundMeIntent",
-           "not_sure": "NotSureIntent"}
+           "not_sure": "NotSureIntent", "go_on": "KeepGoingIntent", "which_one": "WhichOneIntent"}
 LINES = [line for path in HELD_OUT for line in read(path)]
 _matcher: list[Matcher] = []
 
@@ -104,13 +104,21 @@ def safety_honoured(alexa, line: Line, turn, playing: str | None) -> str | None:
     return None
 
 
+def twin_answers(server, line: Line):
+    """What a twin in the same state hears for the label's own request, and for each reading the engine treats
+    the same way (tests/support/corpus.py, SAME): "keep going" at a check-in is green."""
+    for label in [line.label, *sorted(SAME.get(line.label, set()) - {line.label})]:
+        twin, twin_playing = person(server, line, f"twin-{label}")
+        yield plain_words(twin.post(label_request(twin, label, twin_playing)).speech)
+
+
 def test_the_states_are_the_corpus_states():
     assert {line.state for line in LINES} == set(STATES)
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: p.name)
 def test_held_out_lines_through_post_alexa(server, path):
-    failures, others, others_ok = [], 0, 0
+    failures, misses, others, others_ok = [], [], 0, 0
     for line in read(path):
         alexa, playing = person(server, line, "says")
         turn = alexa.post(alexa_request(alexa, line.utterance, playing))
@@ -126,15 +134,41 @@ def test_held_out_lines_through_post_alexa(server, path):
             ok = bool(said) and plain_words(PHRASES["stopped"]) != said and \
                 plain_words(PHRASES.crisis_line(LOCALE)) not in said
         else:
-            twin, twin_playing = person(server, line, "twin")
-            expected = twin.post(label_request(twin, line.label, twin_playing))
-            ok = said == plain_words(expected.speech) and turn.ends_session == expected.ends_session
+            ok = any(said == answer for answer in twin_answers(server, line))
         others_ok += ok
+        if not ok:
+            misses.append(f"{line}: {said[:100]}")
     print(f"{path.name}: safety {len([l for l in read(path) if l.safety]) - len(failures)} honoured, "
           f"others {others_ok}/{others}")
     assert not failures, "\n".join(failures)
-    assert others_ok >= 0.95 * others, f"{others_ok}/{others}"
+    assert others_ok >= 0.95 * others, f"{others_ok}/{others}:\n" + "\n".join(misses)
 
 
 def test_the_judge_is_shared_with_the_layer_tests():
     assert honoured("distress", "unsafe_partner") and not honoured("unsafe_partner", "distress")
+
+
+# The trial's lines (issue "Understood in any words"), each in a state where it was said or could be, through the
+# same route and judged the same way.
+TRIAL = [("grounding", "at_risk", "I want to end it all"), ("grounding", "distress", "I'm not ok"),
+         ("grounding", "distress", "im not okay"), ("grounding", "at_risk", "I can't go on"),
+         ("grounding", "at_risk", "I feel like I'm going to die"), ("grounding", "distress", "I don't feel okay"),
+         ("stretch", "unsafe_partner", "my partner is hurting me"), ("menu", "unsafe_partner", "my partner is hurting me"),
+         ("checkin", "yellow", "it's getting hard"), ("stretch", "yellow", "this is getting a bit much"),
+         ("rating", "rating:8", "an eight"), ("rating", "rating:8", "I'd say about an eight"),
+         ("rating", "rating:5", "a bit better, maybe a five"), ("rating", "rating:6", "I'm a three and she's a six"),
+         ("checkin", "yellow", "I'm green but he's yellow"), ("resume", "yes", "I'm ready"),
+         ("resume", "yes", "yes I feel ready"), ("resume", "no", "not yet"), ("resume", "no", "we're not ready"),
+         ("resume", "no", "my partner doesn't want to do this today")]
+
+
+@pytest.mark.parametrize("state, label, text", TRIAL)
+def test_the_trials_lines_through_post_alexa(server, state, label, text):
+    line = Line("trial", TRIAL.index((state, label, text)), state, label, text)
+    alexa, playing = person(server, line, "says")
+    turn = alexa.post(alexa_request(alexa, text, playing))
+    if line.safety:
+        assert safety_honoured(alexa, line, turn, playing) is None
+        return
+    assert plain_words(turn.speech) in list(twin_answers(server, line))
+    assert "no question to answer" not in plain_words(turn.speech)

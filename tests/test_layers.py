@@ -11,6 +11,7 @@ PLATFORM = {"ask_sdk_core": "Alexa", "ask_sdk_model": "Alexa", "ask_sdk_runtime"
 LAYERS = [
     {"core", "store", "audio"},  # the core knows the store's interface (skill/store/base.py) only
     {"config", "logs", "intents"},
+    {"understanding"},  # text in, engine event out: the catalogue and the core, no platform
     {"alexa", "openvoiceos"},  # platform adapters: never each other
     {"console"},  # the text console drives the Alexa adapter's web app in-process, as a speaker would
     {"studio"},  # the review studio: the content, and the console's path for "try it"
@@ -82,3 +83,14 @@ def test_stores_know_no_exercises_and_no_platform():
         for name in imported_modules(path):
             assert unit_of(name) in (None, "store"), f"store/{path.name} imports {name}"
             assert not name.startswith(("ask_sdk", "flask", "ovos")), f"store/{path.name} imports {name}"
+
+
+def test_the_understanding_layer_imports_no_platform_and_no_training_library():
+    """It runs inside every adapter and the Lambda package: the trained weights are read without scikit-learn
+    (only `build` and `train`, which run at build time, import it)."""
+    for path in sorted((SKILL / "understanding").glob("*.py")):
+        for name in imported_modules(path):
+            top = name.split(".")[0]
+            assert top not in PLATFORM, f"understanding/{path.name} imports {name}"
+            if path.stem not in ("train", "build"):
+                assert top not in ("sklearn", "numpy", "scipy"), f"understanding/{path.name} imports {name}"

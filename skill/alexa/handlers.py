@@ -1,7 +1,7 @@
 """The Alexa adapter's request handlers: requests in, engine events through the turn runner, responses out.
 
-Thin by design: the intent catalogue (skill.intents.catalogue) maps each intent to an engine event and reads
-its slots, a table maps each request type to an event, the
+Thin by design: the understanding layer (skill.understanding) maps each intent to an engine event, reading its
+slots and any words that reach the skill, a table maps each request type to an event, the
 turn runner does everything a turn needs (skill.core.turn), and the reply is rendered as SSML and AudioPlayer
 directives. AudioPlayer and PlaybackController requests carry no session (docs/platform-alexa.md); the hold they are
 about is named by the token (skill.alexa.audioplayer).
@@ -12,7 +12,6 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -28,7 +27,6 @@ from ..core.events import HoldPosition
 from ..core.holds import is_final_segment
 from ..core.identity import request_digest
 from ..core.turn import SORRY
-from ..intents import catalogue
 from ..understanding import reader_for
 from ..store import StoreError
 from .audioplayer import enqueue_directive, hold_position, parse_token, play_directive
@@ -41,13 +39,6 @@ SESSION = "sh"  # the session attribute that carries TurnResult.session, as one 
 SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest"})
 
 DEFAULT_LOCALE = "en-US"
-
-
-@lru_cache(maxsize=None)
-def catalogue_for(locale: str) -> catalogue.Catalogue:
-    """The intent catalogue of a locale the skill serves; of the default locale for any other (an unknown
-    locale still gets English understanding rather than none)."""
-    return catalogue.load(locale if locale in catalogue.locales() else DEFAULT_LOCALE)
 
 
 def slot_readings(handler_input: HandlerInput) -> dict[str, tuple[str | None, str | None]]:
@@ -74,21 +65,14 @@ def slot_readings(handler_input: HandlerInput) -> dict[str, tuple[str | None, st
 
 
 def intent_event(handler_input: HandlerInput) -> Event:
-    """The engine event for an IntentRequest: Alexa's intent name -> the catalogue's intent -> its event.
-    The capture intent carries the words themselves: the understanding layer reads them (safety screen first).
-    An intent the model lacks is a calm fallback."""
+    """The engine event for an IntentRequest: Alexa's intent name -> the catalogue's intent -> its event, read by
+    the understanding layer wherever words reach the skill (the capture intent's words, a slot's words that match
+    none of its values; skill.understanding.Reader.intent). An intent the model lacks is a calm fallback."""
     request = handler_input.request_envelope.request
     neutral = NEUTRAL_INTENTS.get(getattr(request.intent, "name", None) or "")
     if neutral is None:
         return Event(Ev.FALLBACK)
-    locale = getattr(request, "locale", None) or DEFAULT_LOCALE
-    cat = catalogue_for(locale)
-    readings = slot_readings(handler_input)
-    if cat.intents[neutral].capture:
-        words = next((spoken for _, spoken in readings.values() if spoken), None)
-        return reader_for(locale).understand(words).event if words else Event(Ev.FALLBACK)
-    kind, value = cat.event_for(neutral, readings)
-    return Event(Ev(kind), value)
+    return reader_for(getattr(request, "locale", None) or DEFAULT_LOCALE).intent(neutral, slot_readings(handler_input))
 
 
 # Request types that become events. AudioPlayer.PlaybackFinished counts only for the chime (see below).

@@ -45,7 +45,6 @@ class Ev(StrEnum):
     HOLD_STOPPED = "hold_stopped"  # the hold audio stopped; the position is in Context.playing
     HOLD_FINISHED = "hold_finished"  # the hold's last segment (the chime) finished
     HOLD_FAILED = "hold_failed"
-    UNSURE = "unsure"  # maybe distress: a short question that names the way out and where help is
 
 # Events that come from the audio player, not from a person's voice: they can never speak.
 AUDIO_EVENTS = frozenset({Ev.HOLD_STOPPED, Ev.HOLD_FINISHED, Ev.HOLD_FAILED})

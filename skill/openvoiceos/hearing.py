@@ -28,8 +28,6 @@ def named(intent: str, data: dict, locale: str) -> Event:
     """The event of an intent the device's pipeline matched (its message data carries the slots' words)."""
     if intent == LAUNCH:
         return Event(Ev.LAUNCH)
-    catalogue = reader_for(locale).catalogue
-    spec = catalogue.intents.get(intent)
-    slots = {slot: (None, data.get(slot)) for slot in (spec.slots if spec else {})}
-    kind, value = catalogue.event_for(intent, slots)
-    return Event(Ev(kind), value)
+    reader = reader_for(locale)
+    spec = reader.catalogue.intents.get(intent)
+    return reader.intent(intent, {slot: (None, data.get(slot)) for slot in (spec.slots if spec else {})})

@@ -62,6 +62,27 @@ class Reader:
     def __init__(self, catalogue: cat.Catalogue, lang: Language, model: Model):
         self.catalogue, self.lang, self.model = catalogue, lang, model
 
+    def intent(self, intent_name: str, slots: dict[str, tuple[str | None, str | None]]) -> Event:
+        """The event of an intent a platform's own model matched, with its slots as name -> (resolved id, words
+        heard). A custom slot that holds words matching none of its values ("I'm {color}" heard as "I'm
+        overwhelmed, it's too much") is text that reached the skill: those words are read here, and a safety
+        reading of them, or any reading where the intent has no value, wins. A capture intent's words are read
+        whole. Unknown intents are not understood."""
+        intent = self.catalogue.intents.get(intent_name)
+        if intent is None:
+            return Event(Ev.FALLBACK)
+        heard = {name: spoken for name, (_, spoken) in slots.items() if spoken and name in intent.slots
+                 and not self.catalogue.types[intent.slots[name]].builtin}
+        if intent.capture:
+            return self.understand(" ".join(heard.values())).event if heard else Event(Ev.FALLBACK)
+        kind, value = self.catalogue.event_for(intent_name, slots)
+        if heard:
+            reading = self.understand(" ".join(heard.values()))
+            if reading.screened in SAFETY_KINDS or (value is None and intent.value_from
+                                                    and reading.event.kind != Ev.FALLBACK):
+                return reading.event
+        return Event(Ev(kind), value)
+
     def numbers(self, canonical: str, rating: bool = False) -> list[int]:
         """The whole numbers said in a canonical text, in order ("maybe a five" -> [5]); with ``rating``, those
         that can be a rating ("one moment" has none)."""
@@ -100,11 +121,15 @@ class Reader:
 
     def _by_value(self, intent: str | None, canonical: str) -> str | None:
         """The intent a value said in the text makes it: a number with a reply that takes no number ("two, I'm
-        fine", "a good eight, yeah") or where the intent's own value is missing ("I'd go with four") is a rating,
+        fine", "a good eight, yeah"), or first or last where the intent's own value is missing ("I'd go with
+        four"), is a rating,
         the one thing the skill asks a number for; an exercise named with a yes ("let's do sensate focus, he's
         ready") starts it."""
-        if intent in GENERIC_REPLIES or (intent is not None and self._value_missing(intent, canonical)):
-            if self.numbers(canonical, rating=True):
+        generic = intent in GENERIC_REPLIES
+        if generic or (intent is not None and self._value_missing(intent, canonical)):
+            numbers = self.numbers(canonical, rating=True)
+            edges = {w for w in (canonical.split()[:1] + canonical.split()[-1:])}
+            if numbers and (generic or self.numbers(" ".join(edges), rating=True)):
                 return "rating"
             if self.catalogue.match_value(EXERCISE_TYPE, None, canonical):
                 return "start_exercise"

@@ -146,6 +146,14 @@ class Matcher:
             if not m:
                 continue
             slots = {name: self._resolve(pattern.intent, name, raw) for name, raw in m.groupdict().items()}
+            if any(s.builtin and s.value_id is None for s in slots.values()):
+                continue  # AMAZON.NUMBER is filled by numbers only
+            # A sentence in a custom slot that names none of its values goes to the model's catch-all instead:
+            # with a capture intent trained on whole sentences, that is the closer match (an assumption of this
+            # stand-in; docs/platform-alexa.md, "Free text", says what it costs when Alexa decides otherwise).
+            if CAPTURE in self._slot_types and any(
+                    not s.builtin and s.value_id is None and len(s.raw.split()) > 2 for s in slots.values()):
+                continue
             resolved = sum(s.value_id is not None for s in slots.values())
             # A bare "{color}" would swallow any text; it counts only when the value resolves.
             if pattern.slot_only and resolved < len(slots):
