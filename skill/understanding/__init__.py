@@ -38,7 +38,10 @@ RATING_MAX = 10
 SCREEN_EVENTS = {"unsafe": Event(Ev.DISTRESS, "unsafe"), "at_risk": Event(Ev.DISTRESS, "at_risk"),
                  "distress": Event(Ev.DISTRESS), "stop": Event(Ev.STOP), "red": Event(Ev.CHECKIN, "red")}
 SAFETY_KINDS = frozenset(SCREEN_EVENTS)
-COLOR_INTENTS = frozenset({"checkin", "slow_down", "keep_going"})  # where a colour word is the answer
+# Where a colour word may name a thing instead ("the red blanket", "switch to the green one"): a colour counts
+# there only when the classifier is unsure of that reading.
+NAMING_INTENTS = frozenset({NONE, "setting", "start_exercise"})
+SURE = 0.6
 # Short replies that carry no value of their own: a number or an exercise said with them is what counts.
 GENERIC_REPLIES = frozenset({None, "keep_going", "yes", "not_sure"})
 EXERCISE_TYPE = "exercise"
@@ -103,8 +106,7 @@ class Reader:
         words = words_of(self.lang, canonical, canonical=True)
         prediction = self.model.predict(words)
         colors = colors_said(self.lang, canonical)
-        if colors and (prediction.intent in COLOR_INTENTS or prediction.confidence < 0.6 or
-                       prediction.intent not in (NONE, "setting", "start_exercise")):
+        if colors and (prediction.intent not in NAMING_INTENTS or prediction.confidence < SURE):
             return Understanding(Event(Ev.CHECKIN, most_cautious(colors)), "checkin", prediction.confidence)
         bar = SAFETY_CONFIDENCE if prediction.intent in SAFETY_INTENTS else MIN_CONFIDENCE
         intent = prediction.intent if prediction.intent != NONE and prediction.confidence >= bar else None
@@ -120,16 +122,15 @@ class Reader:
         return Understanding(Event(Ev.FALLBACK), NONE, prediction.confidence)
 
     def _by_value(self, intent: str | None, canonical: str) -> str | None:
-        """The intent a value said in the text makes it: a number with a reply that takes no number ("two, I'm
-        fine", "a good eight, yeah"), or first or last where the intent's own value is missing ("I'd go with
-        four"), is a rating,
-        the one thing the skill asks a number for; an exercise named with a yes ("let's do sensate focus, he's
-        ready") starts it."""
+        """The intent a value said in the text makes it. A number is a rating, the one thing the skill asks a
+        number for, when it comes with a reply that carries no value ("two, I'm fine", "a good eight, yeah") or
+        stands first or last where the intent's own value is missing ("I'd go with four"). An exercise named with
+        such a reply starts it ("let's do sensate focus, he's ready")."""
         generic = intent in GENERIC_REPLIES
         if generic or (intent is not None and self._value_missing(intent, canonical)):
-            numbers = self.numbers(canonical, rating=True)
-            edges = {w for w in (canonical.split()[:1] + canonical.split()[-1:])}
-            if numbers and (generic or self.numbers(" ".join(edges), rating=True)):
+            words = canonical.split()
+            said_at_an_edge = self.numbers(" ".join({words[0], words[-1]}), rating=True)
+            if self.numbers(canonical, rating=True) and (generic or said_at_an_edge):
                 return "rating"
             if self.catalogue.match_value(EXERCISE_TYPE, None, canonical):
                 return "start_exercise"

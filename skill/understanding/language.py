@@ -66,6 +66,13 @@ def _alternatives(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
 
 
+def _phrases(phrases: list[str]) -> re.Pattern | None:
+    """Whole phrases, not after a negation ("in a good way", but not "not in a good way"); None for none."""
+    if not phrases:
+        return None
+    return re.compile(rf"(?<![\w'])(?<!not )(?<!n't )(?:{_alternatives([normalize(p) for p in phrases])})(?![\w'])")
+
+
 @lru_cache(maxsize=None)
 def load_language(code: str, directory: Path = LANG_DIR) -> Language:
     """The understanding data of a language ("en"), compiled. Raises LanguageError naming the file and field."""
@@ -114,8 +121,7 @@ def load_language(code: str, directory: Path = LANG_DIR) -> Language:
         color_before=frozenset(normalize(w) for w in words.get("colour_before", [])),
         caution=tuple(compile_rule(f"field 'caution.patterns[{n}]'", p)
                       for n, p in enumerate(data.get("caution", {}).get("patterns", []))),
-        harmless=re.compile(rf"(?<![\w'])(?<!not )(?<!n't )(?:{_alternatives([normalize(w) for w in idioms])})(?![\w'])")
-        if (idioms := data.get("idioms", {}).get("harmless", [])) else None,
+        harmless=_phrases(data.get("idioms", {}).get("harmless", [])),
         out_of=re.compile(data.get("numbers", {}).get("out_of", NEVER)),
         not_a_rating=re.compile(data.get("numbers", {}).get("not_a_rating", NEVER)),
     )
