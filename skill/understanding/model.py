@@ -8,12 +8,13 @@ catalogue never used is read with little confidence. Scores are softmax probabil
 ``none`` (everyday talk that means none of them).
 
 The weights live in ``models/<language>.json``: classes, vocabulary, and for each vocabulary entry its weight per
-class as a signed byte with one scale per class (quantized; the predictions match the float model, which
-`python -m skill model check` verifies against a fresh training).
+class as a signed byte with one scale per class (quantized at training; `python -m skill model check` compares
+the digest of what a model was trained from with the catalogue as it is).
 """
 from __future__ import annotations
 
 import base64
+from array import array
 import json
 import math
 import re
@@ -49,51 +50,54 @@ class Prediction:
 
 
 class Model:
-    """A trained model: ``classes`` (intent names), ``rows`` (feature -> weights per class), ``bias``."""
+    """A trained model in its quantized form: ``classes`` (intent names), ``vocabulary`` (features, sorted),
+    ``weights`` (signed bytes, one row of len(classes) per feature), ``scales`` (per class: a byte times its scale
+    is the weight) and ``bias`` (per class). Loading is a base64 decode: no row is built until it is read."""
 
-    def __init__(self, classes: list[str], rows: dict[str, list[float]], bias: list[float]):
-        self.classes, self.rows, self.bias = classes, rows, bias
+    def __init__(self, classes: list[str], vocabulary: list[str], weights: array, scales: list[float],
+                 bias: list[float]):
+        if len(weights) != len(classes) * len(vocabulary) or not len(scales) == len(bias) == len(classes):
+            raise ValueError("weights do not fit the vocabulary and classes")
+        self.classes, self.vocabulary, self.weights, self.scales, self.bias = classes, vocabulary, weights, scales, bias
+        self.index = {feature: i * len(classes) for i, feature in enumerate(vocabulary)}
+
+    @classmethod
+    def quantize(cls, classes: list[str], rows: dict[str, list[float]], bias: list[float]) -> "Model":
+        """From float weights (feature -> weight per class): one scale per class, so that its largest weight is
+        127."""
+        width = len(classes)
+        scales = [max((abs(r[k]) for r in rows.values()), default=0.0) / 127 or 1.0 for k in range(width)]
+        vocabulary = sorted(rows)
+        weights = array("b", (round(rows[f][k] / scales[k]) for f in vocabulary for k in range(width)))
+        return cls(classes, vocabulary, weights, scales, bias)
 
     @classmethod
     def from_json(cls, data: dict) -> "Model":
-        """From the file form (see the module docstring). Raises ValueError for a malformed file."""
-        classes, vocab, scales = data["classes"], data["vocabulary"], data["scales"]
-        raw = base64.b64decode(data["weights"])
-        width = len(classes)
-        if len(raw) != width * len(vocab) or len(scales) != width:
-            raise ValueError("weights do not fit the vocabulary and classes")
-        rows = {}
-        for index, feature in enumerate(vocab):
-            chunk = raw[index * width:(index + 1) * width]
-            rows[feature] = [(b - 256 if b > 127 else b) * scales[k] for k, b in enumerate(chunk)]
-        return cls(classes, rows, list(data["bias"]))
+        """From the file form. Raises ValueError (or KeyError) for a malformed file."""
+        return cls(data["classes"], data["vocabulary"], array("b", base64.b64decode(data["weights"])),
+                   data["scales"], data["bias"])
 
     def to_json(self) -> dict:
-        """The file form: weights as signed bytes, one scale per class."""
-        width = len(self.classes)
-        scales = [max((abs(r[k]) for r in self.rows.values()), default=0.0) / 127 or 1.0 for k in range(width)]
-        vocab = sorted(self.rows)
-        raw = bytearray()
-        for feature in vocab:
-            raw += bytes((round(w / scales[k]) & 0xFF) for k, w in enumerate(self.rows[feature]))
+        """The file form: the classes, the vocabulary, the weights as base64 signed bytes, scales and bias."""
         return {"classes": self.classes, "bias": [round(b, 6) for b in self.bias],
-                "scales": [round(s, 9) for s in scales], "vocabulary": vocab,
-                "weights": base64.b64encode(bytes(raw)).decode("ascii")}
+                "scales": [round(s, 9) for s in self.scales], "vocabulary": self.vocabulary,
+                "weights": base64.b64encode(self.weights.tobytes()).decode("ascii")}
 
     def predict(self, words: list[str]) -> Prediction:
         """The most probable class for a text given as its words, with its probability."""
         found = features(words)
-        scores = list(self.bias)
-        if found:
-            scale = 1 / math.sqrt(len(found))
-            for feature in found:
-                row = self.rows.get(feature)
-                if row is not None:
-                    for k, w in enumerate(row):
-                        scores[k] += w * scale
+        width, weights = len(self.classes), self.weights
+        sums = [0] * width  # bytes added up per class, scaled once at the end
+        for feature in found:
+            start = self.index.get(feature)
+            if start is not None:
+                for k in range(width):
+                    sums[k] += weights[start + k]
+        norm = 1 / math.sqrt(len(found)) if found else 0.0
+        scores = [b + n * s * norm for b, n, s in zip(self.bias, sums, self.scales)]
         top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        best = max(range(len(scores)), key=scores.__getitem__)
+        exps = [math.exp(x - top) for x in scores]
+        best = max(range(width), key=scores.__getitem__)
         return Prediction(self.classes[best], exps[best] / sum(exps))
 
 

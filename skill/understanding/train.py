@@ -60,4 +60,4 @@ def train(locale: str) -> Model:
     weights = fit.coef_.T  # features x classes
     vocab = vectorizer.get_feature_names_out()
     rows_out = {str(f): [float(w) for w in weights[i]] for i, f in enumerate(vocab)}
-    return Model(classes, rows_out, [float(b) for b in fit.intercept_])
+    return Model.quantize(classes, rows_out, [float(b) for b in fit.intercept_])
