@@ -50,9 +50,10 @@ class Match:
 class Router:
     """The speaker's routing for one locale's invocation name."""
 
-    def __init__(self, locale: str):
+    def __init__(self, locale: str, invocation: str | None = None):
+        """``invocation``: the skill's invocation name; by default the catalogue's for the locale."""
         self.locale = locale
-        inv = re.escape(normalize(reader_for(locale).catalogue.invocation))
+        inv = re.escape(normalize(invocation or reader_for(locale).catalogue.invocation))
         self._launch = re.compile(rf"(?:{'|'.join(LAUNCH_VERBS)}) {inv}")
         self._one_shot = re.compile(
             rf"(?:{'|'.join(ONE_SHOT_VERBS)}) {inv} (?:(?:{'|'.join(CONNECTORS)}) )?(?P<rest>.+)")

@@ -13,15 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from skill.console.nlu import CAPTURE_SLOT as ROUTED_WORDS, Router
 from skill.intents.catalogue import normalize as _normalize_words
 
 FALLBACK = "AMAZON.FallbackIntent"
 CAPTURE, CAPTURE_SLOT = "CaptureIntent", "text"  # the model's catch-all: words that match no sample
-SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's
-LAUNCH_VERBS = ("open", "launch", "start", "begin", "talk to", "ask", "tell")
-ONE_SHOT_VERBS = ("ask", "tell")
-# Alexa's connecting words between the invocation name and the request ("ask X to ...").
-CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 
 
 @dataclass(frozen=True)
@@ -104,11 +100,7 @@ class Matcher:
                 self._patterns.append(self._compile(intent, sample))
             else:
                 self._exact.setdefault(normalize(sample), intent)
-        inv = re.escape(self.invocation)
-        self._launch = re.compile(rf"(?:{'|'.join(LAUNCH_VERBS)}) {inv}")
-        self._one_shot = re.compile(
-            rf"(?:{'|'.join(ONE_SHOT_VERBS)}) {inv} (?:(?:{'|'.join(CONNECTORS)}) )?(?P<rest>.+)"
-        )
+        self._router = Router("en-US", invocation=self.invocation)
 
     @staticmethod
     def _compile(intent: str, sample: str) -> _Pattern:
@@ -169,14 +161,10 @@ class Matcher:
         return FALLBACK, {}
 
     def match(self, text: str) -> Match:
-        t = normalize(text)
-        if t in SESSION_END_WORDS:
-            return Match("session_end")
-        if self._launch.fullmatch(t):
-            return Match("launch")
-        one_shot = self._one_shot.fullmatch(t)
-        if one_shot:
-            intent, slots = self.match_intent(one_shot.group("rest"))
-            return Match("intent", intent, slots, one_shot=True)
-        intent, slots = self.match_intent(t)
-        return Match("intent", intent, slots)
+        """The speaker's routing (skill.console.nlu.Router: launch, "ask safe harbor to ...", session end), then
+        the intent for the words."""
+        routed = self._router.match(text)
+        if routed.kind != "intent":
+            return Match(routed.kind)
+        intent, slots = self.match_intent(routed.slots[ROUTED_WORDS])
+        return Match("intent", intent, slots, one_shot=routed.one_shot)
