@@ -170,3 +170,18 @@ def test_a_locale_without_a_catalogue_is_read_in_english():
 def test_the_pattern_placeholders_are_all_word_lists():
     text = (load_language.__wrapped__ if hasattr(load_language, "__wrapped__") else load_language)
     assert text("en").rules and all(not re.search(r"\{\w+\}", r.pattern.pattern) for r in text("en").rules)
+
+
+def test_training_is_deterministic_and_reproduces_the_committed_model(tmp_path):
+    """Built at build time from the catalogue alone: the same catalogue gives the same weights, byte for byte."""
+    import json
+    import shutil
+    from pathlib import Path
+    from skill.understanding.build import MODELS_SUBDIR, write_files
+
+    repo = Path(__file__).resolve().parents[1]
+    for sub in ("skill/intents/locales", "skill/audio_scripts"):
+        shutil.copytree(repo / sub, tmp_path / sub)
+    (written,) = write_files(tmp_path)
+    committed = repo / MODELS_SUBDIR / written.name
+    assert json.loads(written.read_text()) == json.loads(committed.read_text())

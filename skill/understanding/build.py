@@ -19,6 +19,7 @@ from .language import LanguageError
 SOURCE_ERRORS = (cat.CatalogueError, LanguageError, OSError, ValueError, KeyError)
 MODELS_SUBDIR = Path("skill") / "understanding" / "models"
 CATALOGUE_SUBDIR = Path("skill") / "intents" / "locales"
+SCRIPTS_SUBDIR = Path("skill") / "audio_scripts"
 
 
 def _languages(root: Path) -> dict[str, str]:
@@ -29,13 +30,17 @@ def _languages(root: Path) -> dict[str, str]:
     return out
 
 
-def source_digest(locale: str) -> str:
-    """The digest of everything a locale's model is trained from: the examples, the feature recipe, the
+def _catalogue(root: Path, locale: str) -> cat.Catalogue:
+    return cat.load(locale, Path(root) / CATALOGUE_SUBDIR, Path(root) / SCRIPTS_SUBDIR)
+
+
+def source_digest(catalogue: cat.Catalogue) -> str:
+    """The digest of everything a model is trained from: the catalogue's examples, the feature recipe, the
     training settings."""
     from . import train
 
     digest = hashlib.sha256()
-    for text, label in train.examples(cat.load(locale)):
+    for text, label in train.examples(catalogue):
         digest.update(f"{label}\t{text}\n".encode())
     digest.update(inspect.getsource(model_module.features).encode())
     digest.update(f"C={train.C} fills={train.FILLS_PER_SAMPLE}".encode())
@@ -50,7 +55,8 @@ def write_files(root: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for language, locale in _languages(Path(root)).items():
-        data = {"source": source_digest(locale), **train(locale).to_json()}
+        catalogue = _catalogue(root, locale)
+        data = {"source": source_digest(catalogue), **train(catalogue).to_json()}
         path = out_dir / f"{language}.json"
         path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
         written.append(path)
@@ -64,6 +70,6 @@ def check_files(root: Path) -> list[str]:
         path = Path(root) / MODELS_SUBDIR / f"{language}.json"
         if not path.exists():
             drift.append(f"{path}: missing; run `python -m skill model build`")
-        elif json.loads(path.read_text(encoding="utf-8")).get("source") != source_digest(locale):
+        elif json.loads(path.read_text(encoding="utf-8")).get("source") != source_digest(_catalogue(root, locale)):
             drift.append(f"{path}: trained from another catalogue; run `python -m skill model build`")
     return drift

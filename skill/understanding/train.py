@@ -42,14 +42,13 @@ def examples(catalogue: cat.Catalogue) -> list[tuple[str, str]]:
     return out
 
 
-def train(locale: str) -> Model:
-    """The classifier for a locale's language, trained on ``examples``."""
+def train(catalogue: cat.Catalogue) -> Model:
+    """The classifier for a catalogue, trained on ``examples``. Raises ImportError without scikit-learn."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import normalize
 
-    catalogue = cat.load(locale)
-    lang = load_language(locale.split("-")[0])
+    lang = load_language(catalogue.locale.split("-")[0])
     pairs = examples(catalogue)
     rows = [dict.fromkeys(features(words_of(lang, text)), 1.0) for text, _ in pairs]
     vectorizer = DictVectorizer()
