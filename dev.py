@@ -8,10 +8,12 @@
     python3 dev.py test [ARGS]    set up, then run the whole test suite: python -m pytest ARGS
     python3 dev.py bench [ARGS]   set up, then run the benchmarks: python -m bench ARGS (see bench/README.md)
 
-"Set up" means: create .venv in the repository if it is missing (python -m venv), and run
-`pip install -e ".[test,ovos]"` in it whenever pyproject.toml (or the extras below) changed since the last
-install (a stamp file inside .venv remembers what was installed). The `ovos` extra brings the pinned OpenVoiceOS
-packages that the OVOS skill's tests run on. Every command runs from the repository root.
+"Set up" means: create .venv in the repository if it is missing (python -m venv), and install the project into it
+with what the command needs. `run`, `chat` and `studio` need only the project: `pip install -e .`. `test`, `bench`
+and `setup` (what CI calls) also need the test tools and the pinned OpenVoiceOS packages the OVOS skill's tests run
+on: `pip install -e ".[test,ovos]"`. A stamp file inside .venv remembers the pyproject.toml it installed from and
+which extras it installed, so `run` after `test` installs nothing, `test` after `run` adds the extras, and any
+change to pyproject.toml reinstalls (keeping the extras already there). Every command runs from the repository root.
 """
 # Keep this file parseable by old Pythons (even 2.7), so that they reach the version check in main().
 from __future__ import print_function
@@ -31,7 +33,13 @@ PYPROJECT = os.path.join(ROOT, "pyproject.toml")
 STAMP = os.path.join(VENV, ".safe-harbor-installed")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", "8080"
 PYTEST_NO_TESTS = 5
-EXTRAS = "test,ovos"  # what setup installs; part of the stamp, so changing it reinstalls
+# The extras each command installs along with the project. Running needs none; the tests (and the benchmarks, which
+# use moto) need the test tools and the OVOS packages. tests/test_dev_extras.py holds run/chat/studio to no extras.
+RUN_EXTRAS = ()
+TEST_EXTRAS = ("test", "ovos")
+COMMAND_EXTRAS = {"run": RUN_EXTRAS, "chat": RUN_EXTRAS, "studio": RUN_EXTRAS,
+                  "test": TEST_EXTRAS, "bench": TEST_EXTRAS, "setup": TEST_EXTRAS}
+EXTRA_ORDER = ("test", "ovos")  # how extras are written in a pip requirement and in the stamp
 
 USAGE = """usage: python3 dev.py {run,chat,studio,test,bench,setup} [ARGS...]
 
@@ -41,9 +49,11 @@ USAGE = """usage: python3 dev.py {run,chat,studio,test,bench,setup} [ARGS...]
          ARGS go to `python -m skill studio` (e.g. --port 8091)
   test   the whole test suite; ARGS go to pytest (e.g. -x, -k store)
   bench  the benchmarks; ARGS go to `python -m bench` (see bench/README.md)
-  setup  only create .venv and install the project (what the others do first)
+  setup  only create .venv and install the project with its test and OVOS tools (what CI calls first)
 
-Each command first creates .venv if missing and installs the project into it when pyproject.toml changed."""
+Each command first creates .venv if missing and installs into it what it needs: run, chat and studio the project
+alone (pip install -e .); test, bench and setup also its test and OVOS extras (pip install -e ".[test,ovos]").
+It installs again only when pyproject.toml changed or the command needs extras not installed yet."""
 
 
 def say(message):
@@ -65,15 +75,56 @@ def check_python():
 
 def pyproject_digest():
     with open(PYPROJECT, "rb") as fh:
-        return hashlib.sha256(fh.read() + b"\nextras=" + EXTRAS.encode()).hexdigest()
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def legacy_digest():
+    """The stamp older dev.py versions wrote after installing `.[test,ovos]` (one line, a digest)."""
+    with open(PYPROJECT, "rb") as fh:
+        return hashlib.sha256(fh.read() + b"\nextras=test,ovos").hexdigest()
+
+
+def ordered(extras):
+    """Extras as a tuple in a stable order (the known ones first, then any other alphabetically)."""
+    extras = set(extras)
+    return tuple(e for e in EXTRA_ORDER if e in extras) + tuple(sorted(extras - set(EXTRA_ORDER)))
+
+
+def requirement(extras):
+    """What pip installs: `.` alone, or `.[test,ovos]`."""
+    return ".[%s]" % ",".join(ordered(extras)) if extras else "."
 
 
 def read_stamp():
+    """(pyproject digest, extras installed) from the stamp in .venv, or (None, ()) when there is none."""
     try:
         with open(STAMP, encoding="utf-8") as fh:
-            return fh.read().strip()
+            lines = fh.read().split()
     except OSError:
-        return None
+        return None, ()
+    fields = dict(line.split("=", 1) for line in lines if "=" in line)
+    if "pyproject" in fields:
+        return fields["pyproject"], ordered(e for e in fields.get("extras", "").split(",") if e)
+    if lines and lines[0] == legacy_digest():  # a .venv set up by an older dev.py: it holds .[test,ovos]
+        return pyproject_digest(), TEST_EXTRAS
+    return None, ()
+
+
+def write_stamp(digest, extras):
+    with open(STAMP, "w", encoding="utf-8") as fh:
+        fh.write("pyproject=%s\nextras=%s\n" % (digest, ",".join(ordered(extras))))
+
+
+def plan_install(stamp, digest, needed):
+    """The extras to install now (a tuple; None when nothing needs installing), given the stamp (digest, extras),
+    pyproject.toml's digest today and the extras the command needs. Extras already installed stay installed: a
+    changed pyproject.toml reinstalls them too, so .venv stays one coherent set."""
+    stamped_digest, installed = stamp
+    if stamped_digest == digest:
+        if set(needed) <= set(installed):
+            return None
+        return ordered(set(installed) | set(needed))
+    return ordered((set(installed) if stamped_digest is not None else set()) | set(needed))
 
 
 def create_venv():
@@ -105,21 +156,31 @@ def venv_python_ok():
     return out.returncode == 0 and out.stdout.strip() == "True"
 
 
-def setup():
-    """Make sure .venv exists and holds the project as pyproject.toml describes it now."""
+def setup(needed=TEST_EXTRAS):
+    """Make sure .venv exists and holds the project as pyproject.toml describes it now, with the extras needed."""
     if not venv_python_ok():
         create_venv()
+        stamp = (None, ())  # a new or recreated .venv holds nothing yet
+    else:
+        stamp = read_stamp()
     digest = pyproject_digest()
-    if read_stamp() == digest:
+    extras = plan_install(stamp, digest, needed)
+    if extras is None:
         return
-    say('installing the project and its test tools into .venv: pip install -e ".[%s]" ...' % EXTRAS)
-    code = subprocess.call([VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check",
-                            "-e", ".[%s]" % EXTRAS], cwd=ROOT)
+    target = requirement(extras)
+    if not extras:
+        message = "installing the project into .venv"
+    elif stamp[0] == digest:
+        message = "adding the test and OVOS tools to .venv"
+    else:
+        message = "installing the project and its test and OVOS tools into .venv"
+    say('%s: pip install -e "%s" ...' % (message, target))
+    code = subprocess.call([VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-e", target],
+                           cwd=ROOT)
     if code != 0:
         fail("pip install failed (exit %d); see pip's output above. Check your network or proxy and retry." % code,
              code)
-    with open(STAMP, "w", encoding="utf-8") as fh:
-        fh.write(digest + "\n")
+    write_stamp(digest, extras)
 
 
 def run_in_venv(args):
@@ -216,7 +277,7 @@ def main(argv):
         fail("unknown command %r." % command, 2)
     if extra[:1] == ["--"]:
         extra = extra[1:]
-    setup()
+    setup(COMMAND_EXTRAS[command])
     return COMMANDS[command](extra)
 
 

@@ -105,6 +105,21 @@ def cmd_chat(args) -> int:
     return 0
 
 
+NO_SCIKIT_LEARN = ("`model build` trains the understanding layer's classifier with scikit-learn, which is not "
+                   "installed here: `python3 dev.py run` installs only what running needs. `python3 dev.py test` "
+                   "(or `pip install -e \".[test]\"`) installs the test tools, scikit-learn among them. "
+                   "`model check` needs none of them.")
+
+
+def classifier_tools_installed() -> bool:
+    """scikit-learn, which `model build` trains the classifier with (the `test` extra), can be imported."""
+    try:
+        import sklearn  # noqa: F401  (build imports it anyway)
+    except ImportError:
+        return False
+    return True
+
+
 def cmd_model(action: str, repo_root: Path | None = None) -> int:
     """``model build|check``: check the content, then write (build) or compare with a fresh build (check) what
     each platform is generated from the intent catalogue: Alexa's interaction models, OVOS's intent and
@@ -114,6 +129,9 @@ def cmd_model(action: str, repo_root: Path | None = None) -> int:
     from .openvoiceos import resources as ovos  # needs no OVOS package: plain files
     from .understanding import build as classifier  # build needs scikit-learn (the test extra); check does not
 
+    if action == "build" and not classifier_tools_installed():
+        print(f"error: {NO_SCIKIT_LEARN}", file=sys.stderr)
+        return 1  # before writing anything, so the generated files stay one set
     root = Path(repo_root) if repo_root else alexa.REPO_ROOT
     try:
         for warning in alexa.check_content(root):
