@@ -41,7 +41,7 @@ UNTRUE: tuple[tuple[re.Pattern, str], ...] = (
 
 # Sound and a chime are promised only by the engine, where the device plays them (phrases.hold_with_audio).
 PROMISES_SOUND = re.compile(r"\bchimes?\b|\bsound will play\b|\bsoft sound\b|\bmusic\b", re.IGNORECASE)
-SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio"})
+SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio", "hold_length_over"})  # said only as audio plays
 
 
 def check_device_words(exercise: Exercise, file: str) -> None:

@@ -386,7 +386,7 @@ PHRASE_KEYS = (
     "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
     "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
     "go_on_gently resume_offer_unnamed resume_offer_unnamed_reprompt unsafe_stop unsafe_heard unsure unsure_okay "
-    "yes_heard no_heard no_heard_at_menu"
+    "yes_heard no_heard no_heard_at_menu hold_length_left hold_length_nearly hold_length_over"
 ).split()
 # The tables of lines by country. Each needs a ``default``; the first is the crisis line, and every country
 # that has one must have a line in each other table. Each country's line names its source in
