@@ -147,3 +147,69 @@ def test_shorter_during_a_sensate_focus_stretch_counts_from_where_it_is(server):
     assert parse_token(stream["token"]).total_seconds == 600
     assert (parse_token(stream["token"]).index, stream["offsetInMilliseconds"]) == (2, 20_000)
     assert left_after(stream) == 600 - 140 and "About 8 minutes more" in turn.speech
+
+
+# --------------------------------------------------------------------------- the console's player
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("line,total,left", [("shorter", 240, "2:00"), ("make it three minutes", 180, "1:00")])
+def test_the_console_player_goes_on_from_where_it_is_with_the_new_length(server, line, total, left):
+    import io
+
+    from skill.alexa.envelopes import Conversation
+    from skill.alexa.localca import SKILL_ID
+    from skill.console.chat import Console
+    from skill.console.nlu import Router
+
+    def post(envelope: dict) -> dict:
+        return server.client.post("/alexa", json=envelope).get_json()
+
+    out, clock = io.StringIO(), Clock()
+    console = Console(post, Router("en-US"), Conversation(SKILL_ID, "en-US", True), out)
+    console.player.clock = clock
+    for typed in ["open safe harbor", "start lying together"] + ["next"] * 8:
+        console.say(typed)
+        if console.player.playing:
+            break
+    assert console.player.playing and parse_token(console.player.stream["token"]).total_seconds == 300
+    for _ in range(2):  # two minutes of the quiet play
+        clock.now += 60
+        console.player.tick()
+    assert console.player.left() == "3:00"
+    console.say(line)
+    parts = parse_token(console.player.stream["token"])
+    assert (parts.total_seconds, parts.index, console.player.stream["offsetInMilliseconds"]) == (total, 2, 0)
+    assert console.player.left() == left
+    assert "more" in out.getvalue()
+
+
+# --------------------------------------------------------------------------- the engine alone
+
+
+def test_the_engine_retimes_the_playing_hold_from_its_live_position():
+    from skill.core import Engine, Progress, State
+    from skill.core.events import Context, Ev, Event, HoldPosition
+
+    engine = Engine(load_catalog())
+    state = State(progress=Progress(exercise="lying_together", step="quiet", run="r1"))
+    playing = HoldPosition("lying_together", "quiet", "r1", 150_000)
+    ctx = Context(new_session=True, audio_player=True, playing=playing)
+    out = engine.handle(state, Event(Ev.SETTING, "shorter"), ctx)
+    assert out.reply.play is not None and (out.reply.play.seconds, out.reply.play.elapsed_ms) == (240, 150_000)
+    assert out.reply.speech == "Okay. About 2 minutes more." and out.state.settings["quiet_minutes"] == 4
+    assert out.state.progress.hold_ms == 150_000 and not out.reply.stop_audio
+    past = engine.handle(out.state, Event(Ev.SET_LENGTH, "2"), ctx)
+    assert (past.reply.play.seconds, past.reply.play.elapsed_ms) == (120, 120_000)  # the chime, nothing before
+    assert past.reply.speech.startswith("Okay. We'll close the quiet stretch here.")
+    other = HoldPosition("lying_together", "quiet", "r0", 150_000)  # an earlier run's audio: only the setting
+    aside = engine.handle(State(progress=Progress(exercise="lying_together", step="quiet", run="r1")),
+                          Event(Ev.SETTING, "shorter"), Context(new_session=True, audio_player=True, playing=other))
+    assert aside.reply.play is None

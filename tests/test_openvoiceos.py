@@ -575,3 +575,28 @@ def test_golden_grounding_paths_say_the_same_words_over_the_bus(device, index):
         assert _without_the_day(said) == _without_the_day(expected), (path.id, n, utterance)
         compared += 1
     assert compared >= 1
+
+
+@pytest.mark.parametrize("said,tracks,left_s", [("make it shorter", 3, 120), ("make it three minutes", 2, 60),
+                                                ("make it two minutes", 1, 0)],
+                         ids=["shorter", "three minutes", "already past"])
+def test_a_length_said_during_a_hold_counts_from_where_it_is(device, said, tracks, left_s):
+    """Issue 25: two minutes into the 5-minute quiet, a new length plays on from there to the new end (a length
+    already past plays only the chime)."""
+    from skill.openvoiceos.turns import Playing
+
+    reach(device, "lying_together", "quiet")
+    turns = device.skill.turns
+    with turns.lock:  # two minutes of the quiet have played
+        turns.playing = Playing(turns.playing.hold, turns.playing.started - 120)
+    turn = device.say(said)
+    assert turn.stops_audio and turn.spoken
+    (play,) = turn.plays
+    uris = [t["uri"] for t in play.data["playlist"]]
+    assert len(uris) == tracks and uris[-1].endswith("/chime.mp3")
+    # From where it was: a moment into the third minute's bed, not from the start of the stretch.
+    assert all(seek.data["position"] < 10_000 for seek in turn.of("ovos.common_play.set_track_position"))
+    (schedule,) = turn.scheduled
+    left = schedule.data["time"] - time.time()
+    assert left_s < left < left_s + 15, left  # the quiet left, plus the chime
+    assert turns.position().elapsed_ms >= 119_000
