@@ -18,7 +18,7 @@ FIRST_CLOSE = "to a close"  # the first_close step, in its plain or gentle wordi
 
 
 def spoken(markup: str) -> str:
-    return " ".join(re.sub(r"\[pause [\d.]+\]", " ", markup).split())
+    return " ".join(re.sub(r"\[(?:pause|breath) [\d.]+\]", " ", markup).split())
 
 
 def segment(token: str, index: int) -> str:

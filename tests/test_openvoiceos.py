@@ -435,7 +435,7 @@ def test_each_exercise_says_the_same_words_as_on_alexa(device, tmp_path, exercis
 
     shared, own = load_catalog().phrases.text, load_ovos_catalog().phrases.text
     def words_of(markup: str) -> str:
-        return " ".join(re.sub(r"\[pause [\d.]+\]", " ", markup).split())
+        return " ".join(re.sub(r"\[(?:pause|breath) [\d.]+\]", " ", markup).split())
 
     swaps = [(words_of(shared[k]), words_of(own[k])) for k in own if own[k] != shared[k]]
 

@@ -62,7 +62,7 @@ def matcher(locale: str) -> Matcher:
 
 def plain_words(text: str) -> str:
     """Words only, for comparing speech with content text (markup, entities and punctuation dropped)."""
-    text = re.sub(r"\[pause [\d.]+\]|&\w+;|[^\w' ]", " ", text.replace("&apos;", "'"))
+    text = re.sub(r"\[(?:pause|breath) [\d.]+\]|&\w+;|[^\w' ]", " ", text.replace("&apos;", "'"))
     return " ".join(text.lower().split())
 
 

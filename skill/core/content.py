@@ -17,8 +17,13 @@ SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "audio_scripts"
 PHRASES_FILE = "common/phrases.toml"
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
+BREATH = re.compile(r"\[breath (\d+(?:\.\d+)?)\]")  # one paced breath in or out: never stretched by the pace
+SILENCE = re.compile(r"\[(?:pause|breath) (\d+(?:\.\d+)?)\]")  # either (the number is group 1)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_PAUSE_SECONDS = 10.0
+# A paced breath in or out, at every pace: adult paced breathing is usually about 4-6 s in and 4-6 s out, about
+# six breaths a minute (docs/writing-content.md, "Paced breaths", and its sources). checks.check_breaths.
+BREATH_SECONDS = (4.0, 6.0)
 # The placeholders the engine fills in a step's text (a test holds the engine to this list).
 STEP_PLACEHOLDERS = frozenset({"today", "crisis_line", "debrief_first"})
 # What a step may say, and the wording each has for when the local time is unknown (for {today}).
@@ -217,7 +222,8 @@ class Catalog:
 
 
 def check_markup(text: str, file: str, step: str | None, field_name: str, allowed: set[str]) -> str:
-    """``text`` stripped, if it is valid markup: ``[pause N]`` of at most 10 s, no other brackets or tags,
+    """``text`` stripped, if it is valid markup: ``[pause N]`` of at most 10 s, ``[breath N]`` (its range is
+    checked at every pace by ``checks.check_breaths``), no other brackets or tags,
     and only ``allowed`` placeholders. ContentError naming ``file``, ``step`` and ``field_name`` otherwise."""
     text = text.strip()
     if not text:
@@ -225,9 +231,9 @@ def check_markup(text: str, file: str, step: str | None, field_name: str, allowe
     for m in PAUSE.finditer(text):
         if float(m.group(1)) > MAX_PAUSE_SECONDS:
             raise ContentError(file, step, field_name, f"pause of {m.group(1)} s is over {MAX_PAUSE_SECONDS:g} s")
-    leftover = PAUSE.sub("", text)
+    leftover = SILENCE.sub("", text)
     if "[" in leftover or "]" in leftover:
-        raise ContentError(file, step, field_name, "unknown [markup]; only [pause N] is allowed")
+        raise ContentError(file, step, field_name, "unknown [markup]; only [pause N] and [breath N] are allowed")
     if "<" in leftover or ">" in leftover:
         raise ContentError(file, step, field_name, "write plain text, not SSML tags")
     for name in PLACEHOLDER.findall(text):
