@@ -192,11 +192,26 @@ def test_pause_and_resume_keep_the_position_of_a_hold(device):
     assert minutes * 60 - held / 1000 - 5 < left < minutes * 60 - held / 1000 + 10
 
 
-@pytest.mark.parametrize("word", ["red", "yellow", "I'm having a flashback"])
+@pytest.mark.parametrize("word", ["red", "I'm having a flashback"])
 def test_colours_and_distress_work_while_a_hold_plays(device, word):
     reach(device, "sensate_focus", "first_stretch")
     turn = device.say(word)
     assert turn.spoken and turn.stops_audio
+
+
+def test_yellow_during_a_touch_stretch_gives_gentler_guidance_and_the_stretch_plays_on(device):
+    """Issue 25 (yellow used to stop this stretch, as red does): one line, no stop, the hold still playing."""
+    reach(device, "sensate_focus", "first_stretch")
+    turn = device.say("yellow")
+    assert words(PHRASES["yellow_touch"]) in turn.speech
+    assert not turn.stops_audio and not turn.plays and not turn.of("mycroft.scheduler.remove_event")
+    assert device.skill.turns.playing is not None and stored(device)["progress"]["gentle"] is True
+
+
+def test_yellow_during_the_quiet_lying_together_stops_it_and_offers_a_step_back(device):
+    reach(device, "lying_together", "quiet")
+    turn = device.say("yellow")
+    assert turn.spoken and turn.stops_audio and turn.listens
 
 
 def test_a_device_restart_keeps_a_playing_hold_paused_for_resuming(tmp_path):

@@ -76,6 +76,7 @@ class Hold:
 
     seconds: int = 0  # a fixed length, or
     setting: str | None = None  # the name of a length setting in SETTINGS
+    touch: bool = False  # a touch stretch: yellow during it gives gentler touch guidance, and it plays on
 
 
 @dataclass(frozen=True)
@@ -311,17 +312,22 @@ def _step(raw: Any, file: str, position: int) -> Step:
 
 
 def _hold(raw: Any, file: str, sid: str) -> Hold:
-    if not isinstance(raw, dict) or len(raw) != 1 or not ({"seconds", "setting"} & set(raw)):
-        raise ContentError(file, sid, "hold", "must be { seconds = N } or { setting = NAME }")
+    if not isinstance(raw, dict) or len({"seconds", "setting"} & set(raw)) != 1 \
+            or set(raw) - {"seconds", "setting", "touch"}:
+        raise ContentError(file, sid, "hold", "must be { seconds = N } or { setting = NAME }, with touch = true "
+                           "for a touch stretch")
+    touch = raw.get("touch", False)
+    if not isinstance(touch, bool):
+        raise ContentError(file, sid, "hold.touch", "must be true or false")
     if "setting" in raw:
         if raw["setting"] not in SETTINGS:
             raise ContentError(file, sid, "hold.setting", f"must be one of {', '.join(SETTINGS)}")
-        return Hold(setting=raw["setting"])
+        return Hold(setting=raw["setting"], touch=touch)
     seconds = raw["seconds"]
     if type(seconds) is not int or not MIN_HOLD_SECONDS <= seconds <= MAX_HOLD_SECONDS:
         raise ContentError(file, sid, "hold.seconds",
                            f"must be whole seconds from {MIN_HOLD_SECONDS} to {MAX_HOLD_SECONDS}")
-    return Hold(seconds=seconds)
+    return Hold(seconds=seconds, touch=touch)
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -392,7 +398,7 @@ PHRASE_KEYS = (
     "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
     "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
     "go_on_gently resume_offer_unnamed resume_offer_unnamed_reprompt unsafe_stop unsafe_heard unsure unsure_okay "
-    "yes_heard no_heard no_heard_at_menu hold_length_left hold_length_nearly hold_length_over"
+    "yes_heard no_heard no_heard_at_menu hold_length_left hold_length_nearly hold_length_over yellow_touch"
 ).split()
 # The tables of lines by country. Each needs a ``default``; the first is the crisis line, and every country
 # that has one must have a line in each other table. Each country's line names its source in

@@ -742,6 +742,15 @@ class Engine:
             assert state.progress is not None
             state.progress = replace(state.progress, gentle=True)
             exercise, step = current
+            p = state.progress
+            if step.hold and step.hold.touch and p.run and not p.hold_done \
+                    and self._is_current_hold(state, ctx.playing):
+                # A touch stretch playing now: one line of gentler touch guidance, and the stretch plays on.
+                assert ctx.playing is not None
+                p.hold_ms = ctx.playing.elapsed_ms
+                state.pending = None
+                return Outcome(state, Reply(speech=self.phrases["yellow_touch"], end_session=True, gentle=True),
+                               keep_audio=True)
             has_previous = bool(state.progress.trail) or exercise.preceding(step.id) is not None
             offer = "yellow_offer_back" if has_previous else "yellow_offer_repeat"
             return self._ask(state, join(self.phrases["yellow_ack"], self.phrases[offer]),
