@@ -42,7 +42,8 @@ UNTRUE: tuple[tuple[re.Pattern, str], ...] = (
 
 # Sound and a chime are promised only by the engine, where the device plays them (phrases.hold_with_audio).
 PROMISES_SOUND = re.compile(r"\bchimes?\b|\bsound will play\b|\bsoft sound\b|\bmusic\b", re.IGNORECASE)
-SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio", "hold_length_over"})  # said only as audio plays
+# hold_length_over is said only while the hold audio plays (a length said during it, already past).
+SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio", "hold_length_over"})
 
 
 def check_device_words(exercise: Exercise, file: str) -> None:

@@ -17,7 +17,6 @@ SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "audio_scripts"
 PHRASES_FILE = "common/phrases.toml"
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
-BREATH = re.compile(r"\[breath (\d+(?:\.\d+)?)\]")  # one paced breath in or out: never stretched by the pace
 SILENCE = re.compile(r"\[(?:pause|breath) (\d+(?:\.\d+)?)\]")  # either (the number is group 1)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_PAUSE_SECONDS = 10.0

@@ -3,8 +3,9 @@
 Markup is plain sentences with ``[pause N]`` (a rest of N seconds, at most 10) and ``[breath N]`` (one paced
 breath in or out, N seconds, within the comfortable range of docs/writing-content.md). A pace (``[pacing.*]`` in
 ``common/phrases.toml``) says how fast the voice goes, how much longer each written rest becomes, and how
-much silence falls between sentences; a paced breath keeps its written length at every pace. Each platform renders the plan its own way (Alexa: SSML breaks and
-prosody; plain text-to-speech: short silences between chunks; the studio: text with the seconds shown).
+much silence falls between sentences; a paced breath keeps its written length at every pace. Each platform
+renders the plan its own way (Alexa: SSML breaks and prosody; plain text-to-speech: short silences between
+chunks; the studio: text with the seconds shown).
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
-BREATH = re.compile(r"\[breath (\d+(?:\.\d+)?)\]")
 SILENCE = re.compile(r"\[(pause|breath) (\d+(?:\.\d+)?)\]")  # either, with its kind
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
