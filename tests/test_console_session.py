@@ -21,12 +21,12 @@ CHIME_NOTE = "(the chime sounds"
 
 
 def spoken(markup: str) -> str:
-    return " ".join(re.sub(r"\[pause [\d.]+\]", " ", markup).split())
+    return " ".join(re.sub(r"\[(?:pause|breath) [\d.]+\]", " ", markup).split())
 
 
 def opening(markup: str, n: int = 7) -> str:
     """The first words of a text before its first pause: how the console prints its start too."""
-    return " ".join(spoken(re.split(r"\[pause|\{", markup, maxsplit=1)[0]).split()[:n])
+    return " ".join(spoken(re.split(r"\[pause|\[breath|\{", markup, maxsplit=1)[0]).split()[:n])
 
 
 def chat(tmp_path: Path, lines: list[str], timeout: float = 120) -> list[str]:

@@ -26,7 +26,7 @@ GROUNDING = CATALOG.exercises["grounding"]
 
 def spoken(markup: str) -> str:
     """Content markup as the words heard: pauses dropped, whitespace collapsed."""
-    return " ".join(re.sub(r"\[pause [\d.]+\]", " ", markup).split())
+    return " ".join(re.sub(r"\[(?:pause|breath) [\d.]+\]", " ", markup).split())
 
 
 def opening(markup: str, n: int = 7) -> str:

@@ -21,7 +21,7 @@ SAY = {"next": ("next",), "yes": ("yes",), "no": ("no",), "first": ("GoFirstInte
 
 def first_words(text: str, n: int = 6) -> str:
     """The opening words of a content text, as they appear in speech (markup and placeholders removed)."""
-    words = re.sub(r"\[pause [\d.]+\]|\{\w+\}", " ", text).split()
+    words = re.sub(r"\[(?:pause|breath) [\d.]+\]|\{\w+\}", " ", text).split()
     return " ".join(words[:n])
 
 

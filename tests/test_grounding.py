@@ -45,12 +45,12 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 def spoken(markup: str) -> str:
     """Content markup as the words a listener hears (pauses dropped, whitespace collapsed)."""
-    return " ".join(re.sub(r"\[pause \d+(?:\.\d+)?\]", " ", markup).split())
+    return " ".join(re.sub(r"\[(?:pause|breath) \d+(?:\.\d+)?\]", " ", markup).split())
 
 
 def opening(markup: str) -> str:
     """The words before the first pause: a short, stable marker of a text."""
-    return spoken(re.split(r"\[pause", markup, maxsplit=1)[0])
+    return spoken(re.split(r"\[pause|\[breath", markup, maxsplit=1)[0])
 
 
 def phrase(key: str) -> str:

@@ -18,7 +18,7 @@ FIRST_CLOSE = "to a close"  # the first_close step, in its plain or gentle wordi
 
 
 def spoken(markup: str) -> str:
-    return " ".join(re.sub(r"\[pause [\d.]+\]", " ", markup).split())
+    return " ".join(re.sub(r"\[(?:pause|breath) [\d.]+\]", " ", markup).split())
 
 
 def segment(token: str, index: int) -> str:
@@ -59,10 +59,11 @@ def test_resume_while_the_stretch_plays_goes_on_from_the_live_position(server):
 # --------------------------------------------------------------------------- asides
 
 
-@pytest.mark.parametrize("intent,slots", [("SettingIntent", {"setting": ("shorter", "shorter")}),
-                                          ("WhatDoYouKeepIntent", None), ("AMAZON.HelpIntent", None),
+# "shorter" is no aside any more: it retimes the stretch from where it is (tests/test_hold_length.py). A length
+# with no number is still one.
+@pytest.mark.parametrize("intent,slots", [("WhatDoYouKeepIntent", None), ("AMAZON.HelpIntent", None),
                                           ("SetLengthIntent", {"minutes": None})],
-                         ids=["shorter", "what do you keep", "help", "set length"])
+                         ids=["what do you keep", "help", "set length"])
 def test_an_aside_during_a_stretch_keeps_it_playing(server, intent, slots):
     alexa = server.speaker()
     token = stretch(alexa)
@@ -97,9 +98,18 @@ def test_skip_buttons_during_a_stretch_neither_move_the_exercise_nor_leave_it_si
 # --------------------------------------------------------------------------- yellow
 
 
+# Lying together's quiet is not a touch stretch: yellow there stops it and offers a step back. (These two tests
+# used sensate focus's stretch, where yellow now gives one line of gentler touch guidance and the stretch plays
+# on: issue 25, below.)
+def quiet(alexa) -> str:
+    token = stream_of(walk_to_hold(alexa, "lying_together"))["token"]
+    assert parse_token(token).total_seconds == 300
+    return token
+
+
 def test_yellow_during_a_stretch_then_no_carries_the_stretch_on(server):
     alexa = server.speaker()
-    token = stretch(alexa)
+    token = quiet(alexa)
     turn = while_playing(alexa, "CheckInIntent", segment(token, 4), 25_000, slots={"color": ("yellow", "yellow")})
     assert [d["type"] for d in turn.directives] == ["AudioPlayer.Stop"]
     assert not turn.ends_session and "?" in turn.speech  # go back a step?
@@ -107,17 +117,50 @@ def test_yellow_during_a_stretch_then_no_carries_the_stretch_on(server):
     stream = stream_of(turn)
     assert (parse_token(stream["token"]).index, stream["offsetInMilliseconds"]) == (4, 25_000)
     assert spoken(PHRASES["hold_continue"]) in turn.speech and turn.ends_session
-    assert FIRST_CLOSE in after_the_chime(alexa, token).speech
+    assert "Welcome back" in after_the_chime(alexa, token).speech
 
 
 def test_yellow_during_a_stretch_then_yes_goes_back_a_step(server):
     alexa = server.speaker()
-    token = stretch(alexa)
+    token = quiet(alexa)
     while_playing(alexa, "CheckInIntent", segment(token, 1), 5_000, slots={"color": ("yellow", "yellow")})
     turn = alexa.say("yes")
     assert not turn.directives and not SOUND.search(turn.speech)
 
 
+@pytest.mark.parametrize("exercise", ["sensate_focus", "sensate_focus_hands"])
+def test_yellow_during_a_touch_stretch_gives_gentler_guidance_and_the_stretch_plays_on(server, exercise):
+    """Issue 25: one short line (slower, lighter, or let the touch rest), no Stop, no question; what follows is
+    gentle."""
+    alexa = server.speaker()
+    if exercise == "sensate_focus_hands":  # a later stage: offered after stage one, twice
+        for _ in range(2):
+            token = stretch(alexa)
+            after_the_chime(alexa, token)
+            for _ in range(12):
+                if alexa.say("next").ends_session and alexa.session_id is None:
+                    break
+        alexa.say("stop")
+        turn = alexa.say(f"start:{exercise}", new_session=True)
+        alexa.say("yes")
+        turn = alexa.say("yes")
+        for _ in range(12):
+            if turn.directives:
+                break
+            turn = alexa.say("next")
+        token = stream_of(turn)["token"]
+    else:
+        token = stretch(alexa)
+    turn = while_playing(alexa, "CheckInIntent", segment(token, 4), 25_000, slots={"color": ("yellow", "yellow")})
+    assert turn.status == 200 and turn.speech == spoken(PHRASES["yellow_touch"]), turn.speech
+    assert not turn.directives, "no Stop: the stretch plays on from where it is"
+    assert turn.ends_session and "?" not in turn.speech
+    assert 'rate="80%"' in turn.ssml  # said at the gentle pace
+    # The chime then comes, and what follows is the gentle wording.
+    close = after_the_chime(alexa, token)
+    assert FIRST_CLOSE in close.speech
+    step = load_catalog().exercises[exercise].step("first_close")
+    assert step.gentle and spoken(step.gentle).split(".")[0] in close.speech
 # --------------------------------------------------------------------------- devices without AudioPlayer
 
 

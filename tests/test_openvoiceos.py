@@ -192,11 +192,26 @@ def test_pause_and_resume_keep_the_position_of_a_hold(device):
     assert minutes * 60 - held / 1000 - 5 < left < minutes * 60 - held / 1000 + 10
 
 
-@pytest.mark.parametrize("word", ["red", "yellow", "I'm having a flashback"])
+@pytest.mark.parametrize("word", ["red", "I'm having a flashback"])
 def test_colours_and_distress_work_while_a_hold_plays(device, word):
     reach(device, "sensate_focus", "first_stretch")
     turn = device.say(word)
     assert turn.spoken and turn.stops_audio
+
+
+def test_yellow_during_a_touch_stretch_gives_gentler_guidance_and_the_stretch_plays_on(device):
+    """Issue 25 (yellow used to stop this stretch, as red does): one line, no stop, the hold still playing."""
+    reach(device, "sensate_focus", "first_stretch")
+    turn = device.say("yellow")
+    assert words(PHRASES["yellow_touch"]) in turn.speech
+    assert not turn.stops_audio and not turn.plays and not turn.of("mycroft.scheduler.remove_event")
+    assert device.skill.turns.playing is not None and stored(device)["progress"]["gentle"] is True
+
+
+def test_yellow_during_the_quiet_lying_together_stops_it_and_offers_a_step_back(device):
+    reach(device, "lying_together", "quiet")
+    turn = device.say("yellow")
+    assert turn.spoken and turn.stops_audio and turn.listens
 
 
 def test_a_device_restart_keeps_a_playing_hold_paused_for_resuming(tmp_path):
@@ -435,7 +450,7 @@ def test_each_exercise_says_the_same_words_as_on_alexa(device, tmp_path, exercis
 
     shared, own = load_catalog().phrases.text, load_ovos_catalog().phrases.text
     def words_of(markup: str) -> str:
-        return " ".join(re.sub(r"\[pause [\d.]+\]", " ", markup).split())
+        return " ".join(re.sub(r"\[(?:pause|breath) [\d.]+\]", " ", markup).split())
 
     swaps = [(words_of(shared[k]), words_of(own[k])) for k in own if own[k] != shared[k]]
 
@@ -575,3 +590,28 @@ def test_golden_grounding_paths_say_the_same_words_over_the_bus(device, index):
         assert _without_the_day(said) == _without_the_day(expected), (path.id, n, utterance)
         compared += 1
     assert compared >= 1
+
+
+@pytest.mark.parametrize("said,tracks,left_s", [("make it shorter", 3, 120), ("make it three minutes", 2, 60),
+                                                ("make it two minutes", 1, 0)],
+                         ids=["shorter", "three minutes", "already past"])
+def test_a_length_said_during_a_hold_counts_from_where_it_is(device, said, tracks, left_s):
+    """Issue 25: two minutes into the 5-minute quiet, a new length plays on from there to the new end (a length
+    already past plays only the chime)."""
+    from skill.openvoiceos.turns import Playing
+
+    reach(device, "lying_together", "quiet")
+    turns = device.skill.turns
+    with turns.lock:  # two minutes of the quiet have played
+        turns.playing = Playing(turns.playing.hold, turns.playing.started - 120)
+    turn = device.say(said)
+    assert turn.stops_audio and turn.spoken
+    (play,) = turn.plays
+    uris = [t["uri"] for t in play.data["playlist"]]
+    assert len(uris) == tracks and uris[-1].endswith("/chime.mp3")
+    # From where it was: a moment into the third minute's bed, not from the start of the stretch.
+    assert all(seek.data["position"] < 10_000 for seek in turn.of("ovos.common_play.set_track_position"))
+    (schedule,) = turn.scheduled
+    left = schedule.data["time"] - time.time()
+    assert left_s < left < left_s + 15, left  # the quiet left, plus the chime
+    assert turns.position().elapsed_ms >= 119_000

@@ -69,7 +69,7 @@ LEFT_OUT_VARIANTS = {v.name for v in golden.VARIANTS if not v.audio}  # with no 
 
 # ---- the golden side, rendered for a plain voice ---------------------------------------------------------
 
-PAUSE = re.compile(r"\[pause \d+(?:\.\d+)?\]")
+PAUSE = re.compile(r"\[(?:pause|breath) \d+(?:\.\d+)?\]")
 ALEXA = re.compile(r"\bAlexa,\s*")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

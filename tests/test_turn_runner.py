@@ -8,6 +8,8 @@ session ignored.
 """
 from __future__ import annotations
 
+import re
+
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -113,7 +115,7 @@ def person(profile: str | None = None) -> Identity:
 
 def first_words(text: str, n: int = 5) -> str:
     """The opening words of a content text, up to its first pause."""
-    return " ".join(text.split("[pause")[0].split()[:n])
+    return " ".join(re.split(r"\[pause|\[breath", text)[0].split()[:n])
 
 
 ARRIVE = first_words(GROUNDING.first.say)

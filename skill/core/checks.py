@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from .content import Catalog, ContentError, Exercise
+from .content import BREATH_SECONDS, Catalog, ContentError, Exercise
+from .speech import SENTENCE_END, SILENCE, Breath, Pace, plan
 
 COLOURS_EXPLAINED = re.compile(r"\bgreen\b.*\bkeep going\b.*\byellow\b.*\bslow down\b.*\bred\b.*\bstop\b",
                                re.IGNORECASE | re.DOTALL)
@@ -41,7 +42,8 @@ UNTRUE: tuple[tuple[re.Pattern, str], ...] = (
 
 # Sound and a chime are promised only by the engine, where the device plays them (phrases.hold_with_audio).
 PROMISES_SOUND = re.compile(r"\bchimes?\b|\bsound will play\b|\bsoft sound\b|\bmusic\b", re.IGNORECASE)
-SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio"})
+# hold_length_over is said only while the hold audio plays (a length said during it, already past).
+SOUND_PHRASES = frozenset({"hold_with_audio", "hold_reprompt_audio", "hold_length_over"})
 
 
 def check_device_words(exercise: Exercise, file: str) -> None:
@@ -124,6 +126,42 @@ def check_exercise(exercise: Exercise, file: str) -> None:
         raise ContentError(file, None, "kind", "the grounding exercise is for one person: kind = \"solo\"")
 
 
+# A sentence that cues one breath in or out ("In.", "And out, slowly.", "Breathe in gently.", "And a long, slow
+# breath out."): the silence after it is a paced breath, written [breath N], never a rest ([pause N]) that the
+# gentle pace would stretch.
+BREATH_CUE = re.compile(r"^(?:(?:and|now|again|then)[,.]?\s+)?(?:(?:a|one)\s+(?:(?:long|slow|deep|gentle),?\s+)*"
+                        r"breath\s+(?:in|out)|breath(?:e|ing)\s+(?:in|out)|in|out)\b", re.IGNORECASE)
+
+
+def step_texts(step) -> dict[str, str]:
+    """Every text of a step, by field: its wordings, their no-clock forms, help and reprompt."""
+    fields = {**step.variants(), "help": step.help, "reprompt": step.reprompt,
+              **{name: getattr(step, name) for name in ("say_without_clock", "gentle_without_clock",
+                                                        "brief_without_clock")}}
+    return {name: text for name, text in fields.items() if text}
+
+
+def check_breaths(text: str, pacing: dict[str, Pace], file: str, step: str | None, field_name: str) -> None:
+    """Raise ContentError where a paced breath would fall outside BREATH_SECONDS at any pace (normal, gentle, any
+    other), or where a breath is cued but its silence is written as a rest."""
+    low, high = BREATH_SECONDS
+    for pace_name, pace in pacing.items():
+        for part in plan(text, pace):
+            if isinstance(part, Breath) and not low * 1000 <= part.ms <= high * 1000:
+                raise ContentError(file, step, field_name,
+                                   f"a paced breath of {part.ms / 1000:g} s at the {pace_name} pace is outside "
+                                   f"{low:g} to {high:g} s (docs/writing-content.md, 'Paced breaths')")
+    parts = SILENCE.split(" ".join(text.split()))  # words, then each silence's kind and seconds, then words ...
+    for i in range(1, len(parts) - 1, 3):
+        if parts[i] != "pause":
+            continue
+        sentences = [s for s in SENTENCE_END.split(parts[i - 1].strip()) if s]  # the words before this rest
+        if sentences and BREATH_CUE.match(sentences[-1]):
+            raise ContentError(file, step, field_name,
+                               f"'{sentences[-1]}' cues a breath: write its silence as [breath N], not [pause N], "
+                               "so the gentle pace keeps it within the comfortable range")
+
+
 def check_catalog(catalog: Catalog, folder: str) -> None:
     """Raise ContentError unless the exercises fit together: some exist, gates name real exercises, and
     exactly one plays the grounding role."""
@@ -138,6 +176,12 @@ def check_catalog(catalog: Catalog, folder: str) -> None:
         if m and key not in SOUND_PHRASES:
             raise ContentError("common/phrases.toml", None, f"phrases.{key}",
                                f"promises sound ('{m.group(0)}'); only {sorted(SOUND_PHRASES)} may")
+    for exercise in catalog.exercises.values():  # every text of every exercise, at every pace
+        for step in exercise.steps:
+            for name, text in step_texts(step).items():
+                check_breaths(text, catalog.pacing, f"{exercise.id}.toml", step.id, name)
+    for key, text in catalog.phrases.text.items():
+        check_breaths(text, catalog.pacing, "common/phrases.toml", None, f"phrases.{key}")
     grounding = [e.id for e in catalog.exercises.values() if e.role == "grounding"]
     if len(grounding) != 1:
         where = f"{grounding[1]}.toml" if grounding else folder

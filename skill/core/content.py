@@ -17,8 +17,12 @@ SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "audio_scripts"
 PHRASES_FILE = "common/phrases.toml"
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
+SILENCE = re.compile(r"\[(?:pause|breath) (\d+(?:\.\d+)?)\]")  # either (the number is group 1)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_PAUSE_SECONDS = 10.0
+# A paced breath in or out, at every pace: adult paced breathing is usually about 4-6 s in and 4-6 s out, about
+# six breaths a minute (docs/writing-content.md, "Paced breaths", and its sources). checks.check_breaths.
+BREATH_SECONDS = (4.0, 6.0)
 # The placeholders the engine fills in a step's text (a test holds the engine to this list).
 STEP_PLACEHOLDERS = frozenset({"today", "crisis_line", "debrief_first"})
 # What a step may say, and the wording each has for when the local time is unknown (for {today}).
@@ -71,6 +75,7 @@ class Hold:
 
     seconds: int = 0  # a fixed length, or
     setting: str | None = None  # the name of a length setting in SETTINGS
+    touch: bool = False  # a touch stretch: yellow during it gives gentler touch guidance, and it plays on
 
 
 @dataclass(frozen=True)
@@ -217,7 +222,8 @@ class Catalog:
 
 
 def check_markup(text: str, file: str, step: str | None, field_name: str, allowed: set[str]) -> str:
-    """``text`` stripped, if it is valid markup: ``[pause N]`` of at most 10 s, no other brackets or tags,
+    """``text`` stripped, if it is valid markup: ``[pause N]`` of at most 10 s, ``[breath N]`` (its range is
+    checked at every pace by ``checks.check_breaths``), no other brackets or tags,
     and only ``allowed`` placeholders. ContentError naming ``file``, ``step`` and ``field_name`` otherwise."""
     text = text.strip()
     if not text:
@@ -225,9 +231,9 @@ def check_markup(text: str, file: str, step: str | None, field_name: str, allowe
     for m in PAUSE.finditer(text):
         if float(m.group(1)) > MAX_PAUSE_SECONDS:
             raise ContentError(file, step, field_name, f"pause of {m.group(1)} s is over {MAX_PAUSE_SECONDS:g} s")
-    leftover = PAUSE.sub("", text)
+    leftover = SILENCE.sub("", text)
     if "[" in leftover or "]" in leftover:
-        raise ContentError(file, step, field_name, "unknown [markup]; only [pause N] is allowed")
+        raise ContentError(file, step, field_name, "unknown [markup]; only [pause N] and [breath N] are allowed")
     if "<" in leftover or ">" in leftover:
         raise ContentError(file, step, field_name, "write plain text, not SSML tags")
     for name in PLACEHOLDER.findall(text):
@@ -305,17 +311,22 @@ def _step(raw: Any, file: str, position: int) -> Step:
 
 
 def _hold(raw: Any, file: str, sid: str) -> Hold:
-    if not isinstance(raw, dict) or len(raw) != 1 or not ({"seconds", "setting"} & set(raw)):
-        raise ContentError(file, sid, "hold", "must be { seconds = N } or { setting = NAME }")
+    if not isinstance(raw, dict) or len({"seconds", "setting"} & set(raw)) != 1 \
+            or set(raw) - {"seconds", "setting", "touch"}:
+        raise ContentError(file, sid, "hold", "must be { seconds = N } or { setting = NAME }, with touch = true "
+                           "for a touch stretch")
+    touch = raw.get("touch", False)
+    if not isinstance(touch, bool):
+        raise ContentError(file, sid, "hold.touch", "must be true or false")
     if "setting" in raw:
         if raw["setting"] not in SETTINGS:
             raise ContentError(file, sid, "hold.setting", f"must be one of {', '.join(SETTINGS)}")
-        return Hold(setting=raw["setting"])
+        return Hold(setting=raw["setting"], touch=touch)
     seconds = raw["seconds"]
     if type(seconds) is not int or not MIN_HOLD_SECONDS <= seconds <= MAX_HOLD_SECONDS:
         raise ContentError(file, sid, "hold.seconds",
                            f"must be whole seconds from {MIN_HOLD_SECONDS} to {MAX_HOLD_SECONDS}")
-    return Hold(seconds=seconds)
+    return Hold(seconds=seconds, touch=touch)
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -386,7 +397,7 @@ PHRASE_KEYS = (
     "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
     "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
     "go_on_gently resume_offer_unnamed resume_offer_unnamed_reprompt unsafe_stop unsafe_heard unsure unsure_okay "
-    "yes_heard no_heard no_heard_at_menu"
+    "yes_heard no_heard no_heard_at_menu hold_length_left hold_length_nearly hold_length_over yellow_touch"
 ).split()
 # The tables of lines by country. Each needs a ``default``; the first is the crisis line, and every country
 # that has one must have a line in each other table. Each country's line names its source in

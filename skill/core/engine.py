@@ -654,11 +654,14 @@ class Engine:
         said = []
         if not self._length_setting(state):
             return self._aside("no_length_here", state, ctx)
+        before = self._live_hold_seconds(state, ctx)
         for name in self._length_setting(state):
             spec = SETTINGS[name]
             value = min(spec.high, max(spec.low, self._minutes(state, name) + sign * spec.notch))
             state.settings[name] = value
             said.append(self.phrases[f"length_{name}"].replace("{minutes}", spoken_minutes(value * 60)))
+        if before is not None:
+            return self._retime_hold(state, ctx, before, edge=True)
         return self._aside_text(join(*said), state, ctx)
 
     def _on_set_length(self, state: State, event: Event, ctx: Context) -> Outcome:
@@ -673,9 +676,55 @@ class Engine:
         if not spec.low <= minutes <= spec.high:
             text = self.phrases[f"range_{name}"].replace("{low}", str(spec.low)).replace("{high}", str(spec.high))
             return self._aside_text(text, state, ctx)
+        before = self._live_hold_seconds(state, ctx)
         state.settings[name] = minutes
+        if before is not None:
+            return self._retime_hold(state, ctx, before)
         return self._aside_text(self.phrases[f"length_{name}"].replace("{minutes}", spoken_minutes(minutes * 60)),
                                 state, ctx)
+
+    def _live_hold_seconds(self, state: State, ctx: Context) -> int | None:
+        """The length (s) of the hold playing now, when it is the current step's, still short of its chime, and
+        set by a length setting ("shorter" then applies to it from where it is); None otherwise."""
+        current = self._current(state)
+        p = state.progress
+        if not (current and p and p.run and not p.hold_done and self._is_current_hold(state, ctx.playing)):
+            return None
+        hold = current[1].hold
+        if hold is None or hold.setting is None:
+            return None
+        return self._hold_seconds(current[1], state)
+
+    def _retime_hold(self, state: State, ctx: Context, before: int, edge: bool = False) -> Outcome:
+        """A length said during the hold playing now: the new length counts from the live position. The audio
+        goes on from where it is, to the new end; a length already past ends the stretch with its chime."""
+        current = self._current(state)
+        p, where = state.progress, ctx.playing
+        assert current is not None and p is not None and p.run is not None and where is not None
+        step = current[1]
+        seconds = self._hold_seconds(step, state)
+        p.hold_ms = min(where.elapsed_ms, seconds * 1000)
+        state.pending = None
+        left = seconds - p.hold_ms / 1000
+        if seconds == before:
+            # The same length (or "shorter" at the edge of its range, which then names the range): nothing
+            # changes, and the stretch plays on.
+            limit = None
+            if edge:
+                name = step.hold.setting  # type: ignore[union-attr]
+                spec = SETTINGS[name]  # type: ignore[index]
+                limit = self.phrases[f"range_{name}"].replace("{low}", str(spec.low)).replace("{high}",
+                                                                                             str(spec.high))
+            return Outcome(state, Reply(speech=join(limit, self._time_left(left)), end_session=True,
+                                        gentle=p.gentle))
+        speech = self.phrases["hold_length_over"] if left <= 0 else self._time_left(left)
+        play = HoldPlay(p.exercise, p.step, p.run, seconds, p.hold_ms)
+        return Outcome(state, Reply(speech=speech, play=play, end_session=True, gentle=p.gentle))
+
+    def _time_left(self, seconds: float) -> str:
+        if seconds < 60:
+            return self.phrases["hold_length_nearly"]
+        return self.phrases["hold_length_left"].replace("{minutes}", spoken_minutes(seconds))
 
     def _on_checkin(self, state: State, event: Event, ctx: Context) -> Outcome:
         colour = event.value
@@ -693,6 +742,15 @@ class Engine:
             assert state.progress is not None
             state.progress = replace(state.progress, gentle=True)
             exercise, step = current
+            p = state.progress
+            if step.hold and step.hold.touch and p.run and not p.hold_done \
+                    and self._is_current_hold(state, ctx.playing):
+                # A touch stretch playing now: one line of gentler touch guidance, and the stretch plays on.
+                assert ctx.playing is not None
+                p.hold_ms = ctx.playing.elapsed_ms
+                state.pending = None
+                return Outcome(state, Reply(speech=self.phrases["yellow_touch"], end_session=True, gentle=True),
+                               keep_audio=True)
             has_previous = bool(state.progress.trail) or exercise.preceding(step.id) is not None
             offer = "yellow_offer_back" if has_previous else "yellow_offer_repeat"
             return self._ask(state, join(self.phrases["yellow_ack"], self.phrases[offer]),

@@ -1,9 +1,11 @@
 """Pacing as data: content markup turned into a plan of words and pauses, at a pace from the content.
 
-Markup is plain sentences with ``[pause N]`` (N seconds, at most 10). A pace (``[pacing.*]`` in
-``common/phrases.toml``) says how fast the voice goes, how much longer each written pause becomes, and how
-much silence falls between sentences. Each platform renders the plan its own way (Alexa: SSML breaks and
-prosody; plain text-to-speech: short silences between chunks; the studio: text with the seconds shown).
+Markup is plain sentences with ``[pause N]`` (a rest of N seconds, at most 10) and ``[breath N]`` (one paced
+breath in or out, N seconds, within the comfortable range of docs/writing-content.md). A pace (``[pacing.*]`` in
+``common/phrases.toml``) says how fast the voice goes, how much longer each written rest becomes, and how
+much silence falls between sentences; a paced breath keeps its written length at every pace. Each platform
+renders the plan its own way (Alexa: SSML breaks and prosody; plain text-to-speech: short silences between
+chunks; the studio: text with the seconds shown).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
+SILENCE = re.compile(r"\[(pause|breath) (\d+(?:\.\d+)?)\]")  # either, with its kind
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
@@ -38,14 +41,23 @@ class Pause:
     ms: int  # silence in milliseconds
 
 
+@dataclass(frozen=True)
+class Breath(Pause):
+    """A silence that is one paced breath in or out: never stretched by the pace."""
+
+
 def plan(markup: str, pace: Pace) -> list[Words | Pause]:
-    """``markup`` as words and pauses at ``pace``: written pauses stretched by the pace, a sentence gap between
-    sentences. White space is folded; nothing is escaped (that is each renderer's business)."""
+    """``markup`` as words and pauses at ``pace``: written rests stretched by the pace, paced breaths as written
+    (``Breath``), a sentence gap between sentences. White space is folded; nothing is escaped (that is each
+    renderer's business)."""
     out: list[Words | Pause] = []
-    for i, chunk in enumerate(PAUSE.split(" ".join(markup.split()))):
-        if i % 2:  # the captured number of a [pause N]
-            out.append(Pause(round(float(chunk) * 1000 * pace.pause_factor)))
-            continue
+    parts = SILENCE.split(" ".join(markup.split()))
+    for i in range(0, len(parts), 3):
+        chunk = parts[i]
+        if i:  # the kind and number of the [pause N] or [breath N] before this chunk
+            kind, seconds = parts[i - 2], float(parts[i - 1])
+            out.append(Breath(round(seconds * 1000)) if kind == "breath"
+                       else Pause(round(seconds * 1000 * pace.pause_factor)))
         sentences = [s for s in SENTENCE_END.split(chunk.strip()) if s]
         for j, sentence in enumerate(sentences):
             if j:

@@ -38,13 +38,27 @@ def examples(phrases: Any, hold_seconds: int | None = None) -> dict[str, str]:
     return out
 
 
+def _silence(m: re.Match, pace: Any) -> str:
+    """A written silence as the studio's plain line shows it, at ``pace``: "(7.5 s)", "(breath 5 s)"."""
+    seconds = float(m.group(2))
+    if m.group(1) == "breath":
+        return f"(breath {seconds:g} s)"
+    return f"({round(seconds * pace.pause_factor, 2):g} s)"
+
+
 def segments(markup: str, fills: dict[str, str], pause_factor: float = 1.0) -> list[dict[str, Any]]:
-    """Markup as segments: text, filled examples, and pauses in seconds (times ``pause_factor``)."""
+    """Markup as segments: text, filled examples, rests in seconds (times ``pause_factor``) and paced breaths in
+    seconds as written (``"breath": True``; no pace stretches a breath)."""
     out: list[dict[str, Any]] = []
-    for i, chunk in enumerate(sources.PAUSE.split(" ".join(markup.split()))):
-        if i % 2:
-            out.append({"pause": round(float(chunk) * pause_factor, 2)})
-            continue
+    parts = sources.SILENCE.split(" ".join(markup.split()))
+    for i in range(0, len(parts), 3):
+        chunk = parts[i]
+        if i:
+            kind, seconds = parts[i - 2], float(parts[i - 1])
+            if kind == "breath":
+                out.append({"pause": round(seconds, 2), "breath": True})
+            else:
+                out.append({"pause": round(seconds * pause_factor, 2)})
         for j, part in enumerate(PLACEHOLDER.split(chunk)):
             if j % 2:
                 out.append({"example": fills.get(part, "{" + part + "}"), "name": part})
@@ -101,7 +115,7 @@ def step_lines(step: Any, phrases: Any, pacing: dict[str, Any], exercise_titles:
         out.append({"variant": variant, "label": label, "gentle": gentle, "rate": round(pace.rate * 100),
                     "segments": segments(markup, fills, pace.pause_factor),
                     "seconds": round(sources.spoken_seconds(filled, pace, BASE_WPM), 1),
-                    "plain": " ".join(sources.PAUSE.sub(lambda m: f"({m.group(1)} s)", filled).split())})
+                    "plain": " ".join(sources.SILENCE.sub(lambda m: _silence(m, pace), filled).split())})
     return out
 
 

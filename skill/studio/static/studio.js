@@ -140,7 +140,7 @@ function listen(line, button) {
 
 function lineBlock(line) {
   const text = el("p", { class: "heard" }, ...line.segments.map((s) =>
-    s.pause !== undefined ? el("span", { class: "pause", title: "pause" }, `pause ${s.pause} s`) :
+    s.pause !== undefined ? el("span", { class: "pause", title: s.breath ? "paced breath" : "pause" }, `${s.breath ? "breath" : "pause"} ${s.pause} s`) :
     s.example !== undefined ? el("mark", { class: "example", title: `example for {${s.name}}` }, s.example) :
     el("span", {}, s.text)));
   const button = el("button", { class: "listen", type: "button", title: "Speak it with this browser's voice" },
