@@ -26,7 +26,6 @@ from ..core.events import Ev, Event
 from ..intents import catalogue as cat
 from .language import Language, load_language
 from .model import NONE, Model, load_model
-from .reading import words_of
 from .screen import colors_said, most_cautious, screen
 
 MIN_CONFIDENCE = 0.35  # below this the classifier's answer is not taken (measured: docs/understanding.md)
@@ -103,7 +102,7 @@ class Reader:
         if screened is not None and screened.kind in SAFETY_KINDS:
             return Understanding(SCREEN_EVENTS[screened.kind], "screen", 1.0, screened.kind)
         unsure = screened is not None
-        words = words_of(self.lang, canonical, canonical=True)
+        words = self.lang.words(canonical)
         prediction = self.model.predict(words)
         colors = colors_said(self.lang, canonical)
         if colors and (prediction.intent not in NAMING_INTENTS or prediction.confidence < SURE):

@@ -55,6 +55,10 @@ class Language:
             t = pattern.sub(form, t)
         return t
 
+    def words(self, canonical: str) -> list[str]:
+        """The words of a canonical text, fillers dropped ("um i'm okay" -> ["i'm", "okay"])."""
+        return [w for w in canonical.split() if w not in self.fillers]
+
     def negated(self, text: str, start: int, end: int) -> bool:
         """Whether a negation stands in ``text[start:end]`` (a match) or in the one word before it: "i'm not
         scared", "not panicking"; "it's not working, i'm panicking" is not negated."""

@@ -14,10 +14,9 @@ the digest of what a model was trained from with the catalogue as it is).
 from __future__ import annotations
 
 import base64
-from array import array
 import json
 import math
-import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -113,5 +112,3 @@ def load_model(language: str) -> Model:
         raise FileNotFoundError(f"{path.name}: no trained model; run `python -m skill model build`")
     return Model.from_json(json.loads(path.read_text(encoding="utf-8")))
 
-
-WORD = re.compile(r"[\w']+")

@@ -15,7 +15,6 @@ from itertools import cycle
 from ..intents import catalogue as cat
 from .language import load_language
 from .model import NONE, Model, features
-from .reading import words_of
 
 CAPTURE_TYPE = "capture"  # the catalogue's catch-all slot type: its values are everyday talk
 NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -50,7 +49,7 @@ def train(catalogue: cat.Catalogue) -> Model:
 
     lang = load_language(catalogue.locale.split("-")[0])
     pairs = examples(catalogue)
-    rows = [dict.fromkeys(features(words_of(lang, text)), 1.0) for text, _ in pairs]
+    rows = [dict.fromkeys(features(lang.words(lang.canon(text))), 1.0) for text, _ in pairs]
     vectorizer = DictVectorizer()
     x = normalize(vectorizer.fit_transform(rows))
     labels = [label for _, label in pairs]
