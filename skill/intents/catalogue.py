@@ -6,9 +6,9 @@ Each intent has a neutral name (``stop``, ``checkin``, ``distress``), the engine
 its slots and their types, and its samples. Exercise names come from the content files
 (`skill/audio_scripts/*.toml`), so adding an exercise needs no edit here.
 
-Every platform reads this one source: the Alexa interaction model is written from it (see
-skill/alexa/interaction_model.py), and the text console matches typed text against that model, so the console
-hears what Alexa was given, no more and no less.
+Every platform reads this one source: the Alexa interaction model and the OVOS intent files are written from it,
+and the understanding layer (skill/understanding) learns from its samples, widened by the file's ``[templates]``
+(``widen``). Intents marked ``capture`` are a catch-all for platforms that otherwise hand over no words.
 
     cat = load("en-GB")
     cat.intents["checkin"].samples          # ("{color}", "{color} please", ...)
@@ -292,11 +292,11 @@ def _merge(layers: list[tuple[str, dict]]) -> tuple[str, dict[str, dict], dict[s
     return invocation, intents, types, templates
 
 
-def _templates(spec: dict) -> Templates:
+def _templates(spec: dict, locale: str) -> Templates:
     def pairs(key: str) -> tuple[tuple[str, str], ...]:
         value = spec.get(key, [])
         if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(w, str) for w in p) for p in value):
-            raise CatalogueError(f"templates.{key}: a list of [from, to] pairs")
+            raise CatalogueError(f"{locale}.toml or a file it extends: templates.{key}: a list of [from, to] pairs")
         return tuple((a, b) for a, b in value)
     return Templates(tuple(spec.get("before", ())), tuple(spec.get("after", ())), pairs("we"), pairs("they"),
                      frozenset(spec.get("they_intents", ())), int(spec.get("max_words", 4)))
@@ -328,7 +328,7 @@ def _slot_type(name: str, spec: dict, scripts_dir: Path) -> SlotType:
 def load(locale: str, directory: Path = LOCALES_DIR, scripts_dir: Path = SCRIPTS_DIR) -> Catalogue:
     """One locale's catalogue. Raises CatalogueError naming the file and intent for a bad entry."""
     invocation, intent_specs, type_specs, template_spec = _merge(_layers(locale, Path(directory)))
-    templates = _templates(template_spec)
+    templates = _templates(template_spec, locale)
     types = {name: _slot_type(name, spec, Path(scripts_dir)) for name, spec in type_specs.items()}
     intents: dict[str, Intent] = {}
     for name, spec in intent_specs.items():
