@@ -9,6 +9,7 @@ import pytest
 
 from skill.core import load_catalog
 from skill.alexa.ssml import rate_text, ssml_problems
+from tests.support.alexa import while_playing
 
 CATALOG = load_catalog()
 PACING = CATALOG.pacing
@@ -141,9 +142,7 @@ def test_red_at_every_step_stops_at_once(ready_server, exercise_id, step_id):
     envelope = alexa.envelope("CheckInIntent", {"color": ("red", "red")})
     playing = next((d["audioItem"]["stream"]["token"] for d in turn.directives if d["type"] == "AudioPlayer.Play"),
                    None)
-    if playing:
-        envelope["context"]["AudioPlayer"] = {"token": playing, "offsetInMilliseconds": 3000,
-                                              "playerActivity": "PLAYING"}
+    while_playing(envelope, playing, 3000)
     red = alexa.post(envelope)
     sentences = re.split(r"(?<=[.!?])\s+", red.speech)
     assert red.status == 200 and "stopped" in sentences[0], "says so in one calm sentence"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from skill.core import load_catalog
+from tests.support.alexa import while_playing
 from tests.support.alexa_nlu import Matcher
 from skill.alexa.interaction_model import load_model
 from tests.support.corpus import HELD_OUT, SAME, STRENGTH, Line, honoured, read
@@ -44,10 +45,7 @@ def alexa_request(alexa, text: str, playing: str | None) -> dict:
         if s.builtin:
             envelope["request"]["intent"]["slots"][name] = {"name": name, "value": s.value_id or s.raw,
                                                             "confirmationStatus": "NONE"}
-    if playing:  # words spoken during a hold: "Alexa, tell Safe Harbor ...", with the player's state
-        envelope["context"]["AudioPlayer"] = {"token": playing, "offsetInMilliseconds": 4000,
-                                              "playerActivity": "PLAYING"}
-    return envelope
+    return while_playing(envelope, playing)  # words spoken during a hold: "Alexa, tell Safe Harbor ..."
 
 
 def label_request(alexa, label: str, playing: str | None) -> dict:
@@ -67,10 +65,7 @@ def label_request(alexa, label: str, playing: str | None) -> dict:
                                                              "confirmationStatus": "NONE"}}
     else:
         raise ValueError(label)
-    if playing:
-        envelope["context"]["AudioPlayer"] = {"token": playing, "offsetInMilliseconds": 4000,
-                                              "playerActivity": "PLAYING"}
-    return envelope
+    return while_playing(envelope, playing)
 
 
 @pytest.fixture(scope="module")

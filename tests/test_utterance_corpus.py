@@ -18,6 +18,7 @@ from skill.core import load_catalog
 from skill.alexa.interaction_model import load_model
 from tests.support.alexa_nlu import Matcher
 from tests.test_exercise_paths import CATALOG, open_exercise, reach, ready_speaker
+from tests.support.alexa import while_playing
 
 CORPUS = Path(__file__).with_name("utterances.tsv")
 PHRASES = load_catalog().phrases
@@ -92,9 +93,7 @@ def request(alexa, line: Line, playing: str | None) -> dict:
             body["resolutions"] = {"resolutionsPerAuthority": [authority]}
         slots[name] = body
     envelope["request"]["intent"]["slots"] = slots
-    if playing:
-        envelope["context"]["AudioPlayer"] = {"token": playing, "offsetInMilliseconds": 4000,
-                                              "playerActivity": "PLAYING"}
+    while_playing(envelope, playing)
     return envelope
 
 

@@ -24,6 +24,15 @@ def fixture(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / f"{name}.json").read_text())
 
 
+def while_playing(envelope: dict[str, Any], token: str | None, offset_ms: int = 4000) -> dict[str, Any]:
+    """The envelope as said while our hold audio plays (``token``, ``offset_ms`` in): the player's state in the
+    context, as a device sends it with "Alexa, tell Safe Harbor ..."; unchanged when nothing plays."""
+    if token:
+        envelope["context"]["AudioPlayer"] = {"token": token, "offsetInMilliseconds": offset_ms,
+                                              "playerActivity": "PLAYING"}
+    return envelope
+
+
 def plain(ssml: str | None) -> str:
     """SSML as words only (pauses dropped), for assertions on what is said."""
     return " ".join(re.sub(r"<[^>]+>", " ", ssml or "").split())
