@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..alexa.interaction_model import ALEXA_INTENTS
 from ..core.events import Ev
 from ..intents.catalogue import normalize
 from ..understanding import reader_for
@@ -22,7 +23,8 @@ LAUNCH_VERBS = ("open", "launch", "start", "begin", "talk to", "ask", "tell")
 ONE_SHOT_VERBS = ("ask", "tell")
 # Alexa's connecting words between the invocation name and the request ("ask X to ...").
 CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
-CAPTURE_INTENT, CAPTURE_SLOT = "CaptureIntent", "text"
+# The model's catch-all (skill/intents/locales/en.toml, [intents.capture]) and its one slot.
+CAPTURE_INTENT, CAPTURE_SLOT = ALEXA_INTENTS["capture"], "text"
 # The player's commands: what reaches a skill outside its session, after its audio played.
 PLAYER_INTENTS: dict[Ev, str] = {
     Ev.PAUSE: "AMAZON.PauseIntent", Ev.RESUME: "AMAZON.ResumeIntent", Ev.NEXT: "AMAZON.NextIntent",

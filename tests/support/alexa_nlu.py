@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from skill.console.nlu import CAPTURE_SLOT as ROUTED_WORDS, Router
+from skill.console.nlu import CAPTURE_INTENT as CAPTURE, CAPTURE_SLOT, Router
 from skill.intents.catalogue import normalize as _normalize_words
 
 FALLBACK = "AMAZON.FallbackIntent"
-CAPTURE, CAPTURE_SLOT = "CaptureIntent", "text"  # the model's catch-all: words that match no sample
 
 
 @dataclass(frozen=True)
@@ -166,5 +165,5 @@ class Matcher:
         routed = self._router.match(text)
         if routed.kind != "intent":
             return Match(routed.kind)
-        intent, slots = self.match_intent(routed.slots[ROUTED_WORDS])
+        intent, slots = self.match_intent(routed.slots[CAPTURE_SLOT])
         return Match("intent", intent, slots, one_shot=routed.one_shot)
