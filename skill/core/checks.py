@@ -2,8 +2,9 @@
 
 Each is something the engine relies on or docs/writing-content.md asks for and a machine can check: every step is
 reachable and can reach an ending; a question takes both yes and no; a partnered exercise explains the
-colours once, at its start; every ending says it is the end; exactly one exercise plays the grounding role,
-and it is for one person; no text says what is untrue wherever it is spoken (``check_words``). Errors name the
+colours once, at its start; every ending says it is the end; each role of common/roles.toml is played by
+exactly one exercise (for one person, where the role says so); a length setting declared in two files is the
+same in both; no text says what is untrue wherever it is spoken (``check_words``). Errors name the
 file, the step and the field (``ContentError``).
 """
 from __future__ import annotations
@@ -122,8 +123,6 @@ def check_exercise(exercise: Exercise, file: str) -> None:
                 if COLOURS_EXPLAINED.search(text):
                     raise ContentError(file, step.id, name, "the colours are explained once, in the first step")
     check_device_words(exercise, file)
-    if exercise.role == "grounding" and exercise.partnered:
-        raise ContentError(file, None, "kind", "the grounding exercise is for one person: kind = \"solo\"")
 
 
 # A sentence that cues one breath in or out ("In.", "And out, slowly.", "Breathe in gently.", "And a long, slow
@@ -163,8 +162,8 @@ def check_breaths(text: str, pacing: dict[str, Pace], file: str, step: str | Non
 
 
 def check_catalog(catalog: Catalog, folder: str) -> None:
-    """Raise ContentError unless the exercises fit together: some exist, gates name real exercises, and
-    exactly one plays the grounding role."""
+    """Raise ContentError unless the exercises fit together: some exist, gates name real exercises, roles are
+    played as declared (``check_roles``), and settings of one name agree."""
     if not catalog.exercises:
         raise ContentError(folder, None, "(folder)", "holds no exercise files")
     for exercise in catalog.exercises.values():
@@ -182,7 +181,29 @@ def check_catalog(catalog: Catalog, folder: str) -> None:
                 check_breaths(text, catalog.pacing, f"{exercise.id}.toml", step.id, name)
     for key, text in catalog.phrases.text.items():
         check_breaths(text, catalog.pacing, "common/phrases.toml", None, f"phrases.{key}")
-    grounding = [e.id for e in catalog.exercises.values() if e.role == "grounding"]
-    if len(grounding) != 1:
-        where = f"{grounding[1]}.toml" if grounding else folder
-        raise ContentError(where, None, "role", f'exactly one exercise needs role = "grounding", not {len(grounding)}')
+    check_roles(catalog, folder)
+    seen: dict[str, tuple[str, object]] = {}
+    for exercise in catalog.exercises.values():
+        for name, spec in exercise.settings.items():
+            first = seen.setdefault(name, (exercise.id, spec))
+            if first[1] != spec:
+                raise ContentError(f"{exercise.id}.toml", None, f"settings.{name}",
+                                   f"differs from the one in {first[0]}.toml (declare it once, in common/settings.toml)")
+
+
+def check_roles(catalog: Catalog, folder: str) -> None:
+    """Raise ContentError unless every role an exercise names is declared, and each declared role is played by
+    exactly one exercise, for one person where the role is ``solo``."""
+    for exercise in catalog.exercises.values():
+        if exercise.role is not None and exercise.role not in catalog.roles:
+            raise ContentError(f"{exercise.id}.toml", None, "role", f"names no role of common/roles.toml: "
+                               f"'{exercise.role}'")
+    for role in catalog.roles.values():
+        players = [e for e in catalog.exercises.values() if e.role == role.name]
+        if len(players) != 1:
+            where = f"{players[1].id}.toml" if players else folder
+            raise ContentError(where, None, "role", f'exactly one exercise needs role = "{role.name}", '
+                               f"not {len(players)}")
+        if role.solo and players[0].partnered:
+            raise ContentError(f"{players[0].id}.toml", None, "kind",
+                               f'the {role.name} exercise is for one person: kind = "solo"')

@@ -11,20 +11,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .declared import Role, Setting, parse_alternates, parse_roles, parse_settings
+from .errors import ContentError
+from .render import PLACEHOLDER, allowed
 from .speech import Pace
 
 SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "audio_scripts"
 PHRASES_FILE = "common/phrases.toml"
+SETTINGS_FILE = "common/settings.toml"  # length settings more than one exercise uses (declared.Setting)
+ROLES_FILE = "common/roles.toml"  # what each role means (declared.Role)
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
 SILENCE = re.compile(r"\[(?:pause|breath) (\d+(?:\.\d+)?)\]")  # either (the number is group 1)
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_PAUSE_SECONDS = 10.0
 # A paced breath in or out, at every pace: adult paced breathing is usually about 4-6 s in and 4-6 s out, about
 # six breaths a minute (docs/writing-content.md, "Paced breaths", and its sources). checks.check_breaths.
 BREATH_SECONDS = (4.0, 6.0)
-# The placeholders the engine fills in a step's text (a test holds the engine to this list).
-STEP_PLACEHOLDERS = frozenset({"today", "crisis_line", "debrief_first"})
+# The placeholders a step's text may name (render.PLACEHOLDERS), besides its exercise's own alternates.
+STEP_PLACEHOLDERS = allowed("step")
 # What a step may say, and the wording each has for when the local time is unknown (for {today}).
 VARIANTS = ("say", "gentle", "brief")
 NO_CLOCK = {"say": "say_without_clock", "gentle": "gentle_without_clock", "brief": "brief_without_clock"}
@@ -37,7 +41,6 @@ RATINGS = ("before", "after")
 MOVES = ("next", "back", "repeat", "end")
 DEFAULT_ON = {"next": "next", "back": "back", "repeat": "repeat"}
 KINDS = ("solo", "partnered")
-ROLES = ("grounding",)  # what the engine looks an exercise up by: "help me ground" starts the grounding one
 
 PACES = ("normal", "gentle")
 MIN_HOLD_SECONDS = 10
@@ -45,37 +48,14 @@ MAX_HOLD_SECONDS = 3600
 
 
 @dataclass(frozen=True)
-class Setting:
-    """A length people choose by voice: minutes, with its range, default and the step of shorter / longer."""
-
-    low: int
-    high: int
-    default: int
-    notch: int
-
-
-# Hold lengths people can change. The stretch is per role in sensate focus; the quiet is lying together's.
-SETTINGS = {
-    "stretch_minutes": Setting(low=5, high=30, default=15, notch=5),
-    "quiet_minutes": Setting(low=2, high=12, default=5, notch=1),
-}
-
-
-class ContentError(ValueError):
-    """A content file is invalid. The message names the file, the step and the field."""
-
-    def __init__(self, file: str, step: str | None, field_name: str, problem: str):
-        where = f"{file}: step '{step}'" if step else file
-        super().__init__(f"{where}: field '{field_name}': {problem}")
-
-
-@dataclass(frozen=True)
 class Hold:
-    """A step's quiet stretch: a fixed ``seconds`` (10-3600), or the name of a length ``setting`` (SETTINGS)."""
+    """A step's quiet stretch: a fixed ``seconds`` (10-3600), or a length ``setting`` (its name, and ``spec``,
+    the declared Setting the loader found for it)."""
 
     seconds: int = 0  # a fixed length, or
-    setting: str | None = None  # the name of a length setting in SETTINGS
+    setting: str | None = None  # the name of a declared length setting
     touch: bool = False  # a touch stretch: yellow during it gives gentler touch guidance, and it plays on
+    spec: Setting | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +113,9 @@ class Exercise:
     synonyms: tuple[str, ...]
     steps: tuple[Step, ...]
     gate: Gate | None = None
-    role: str | None = None  # "grounding": the exercise "help me ground" and "I'm triggered" start
+    role: str | None = None  # a role of common/roles.toml, e.g. "grounding"
+    settings: dict[str, Setting] = field(default_factory=dict)  # the lengths its holds use, by name
+    alternates: dict[str, tuple[str, ...]] = field(default_factory=dict)  # placeholder -> variants in turn
 
     @property
     def partnered(self) -> bool:
@@ -203,6 +185,7 @@ class Catalog:
     exercises: dict[str, Exercise]
     phrases: Phrases
     pacing: dict[str, Pace]  # "normal", "gentle"
+    roles: dict[str, Role] = field(default_factory=dict)  # common/roles.toml
 
     def get(self, exercise_id: str | None) -> Exercise | None:
         """The exercise with id ``exercise_id``, or None (also for None)."""
@@ -210,8 +193,23 @@ class Catalog:
 
     @property
     def grounding(self) -> Exercise:
-        """The exercise with ``role = "grounding"`` (the loader guarantees exactly one)."""
-        return next(e for e in self.exercises.values() if e.role == "grounding")
+        """The exercise a stop offers ("would you like some grounding?"): the one whose role has
+        ``offered = true`` (the loader guarantees exactly one)."""
+        offered = next(r.name for r in self.roles.values() if r.offered)
+        return next(e for e in self.exercises.values() if e.role == offered)
+
+    def role(self, exercise: Exercise | None) -> Role | None:
+        """The role ``exercise`` plays, or None."""
+        return self.roles.get(exercise.role or "") if exercise else None
+
+    def starts(self, role: Role) -> Exercise:
+        """The exercise that plays ``role`` (the loader guarantees exactly one)."""
+        return next(e for e in self.exercises.values() if e.role == role.name)
+
+    @property
+    def settings(self) -> dict[str, Setting]:
+        """Every length setting an exercise uses, by name (the loader checks that namesakes agree)."""
+        return {name: spec for e in self.exercises.values() for name, spec in e.settings.items()}
 
     def titles(self) -> list[str]:
         """Every exercise's spoken title, in file order."""
@@ -256,7 +254,7 @@ def _str(raw: dict, key: str, file: str, step: str | None, *, required: bool = F
     return value
 
 
-def _step(raw: Any, file: str, position: int) -> Step:
+def _step(raw: Any, file: str, position: int, settings: dict[str, Setting], own: frozenset[str]) -> Step:
     if not isinstance(raw, dict):
         raise ContentError(file, f"#{position + 1}", "steps", "each step must be a table")
     sid = _str(raw, "id", file, f"#{position + 1}", required=True)
@@ -270,7 +268,7 @@ def _step(raw: Any, file: str, position: int) -> Step:
     texts = {}
     for key in ("reprompt", "help", *VARIANTS, *NO_CLOCK.values()):
         value = _str(raw, key, file, sid, required=key == "say")
-        texts[key] = None if value is None else check_markup(value, file, sid, key, STEP_PLACEHOLDERS)
+        texts[key] = None if value is None else check_markup(value, file, sid, key, STEP_PLACEHOLDERS | own)
     for variant, no_clock in NO_CLOCK.items():
         if texts[variant] and "{today}" in texts[variant] and not texts[no_clock]:
             raise ContentError(file, sid, no_clock, f"is required when '{variant}' uses {{today}}")
@@ -279,7 +277,7 @@ def _step(raw: Any, file: str, position: int) -> Step:
     for key in ("reprompt", "help"):
         if texts[key] and "{today}" in texts[key]:
             raise ContentError(file, sid, key, "must not use {today} (it has no form for an unknown time)")
-    hold = _hold(raw["hold"], file, sid) if "hold" in raw else None
+    hold = _hold(raw["hold"], file, sid, settings) if "hold" in raw else None
     flags = {}
     for key in ("end", "checkin"):
         flags[key] = raw.get(key, False)
@@ -310,7 +308,7 @@ def _step(raw: Any, file: str, position: int) -> Step:
                 **texts)  # type: ignore[arg-type]
 
 
-def _hold(raw: Any, file: str, sid: str) -> Hold:
+def _hold(raw: Any, file: str, sid: str, settings: dict[str, Setting]) -> Hold:
     if not isinstance(raw, dict) or len({"seconds", "setting"} & set(raw)) != 1 \
             or set(raw) - {"seconds", "setting", "touch"}:
         raise ContentError(file, sid, "hold", "must be { seconds = N } or { setting = NAME }, with touch = true "
@@ -319,9 +317,10 @@ def _hold(raw: Any, file: str, sid: str) -> Hold:
     if not isinstance(touch, bool):
         raise ContentError(file, sid, "hold.touch", "must be true or false")
     if "setting" in raw:
-        if raw["setting"] not in SETTINGS:
-            raise ContentError(file, sid, "hold.setting", f"must be one of {', '.join(SETTINGS)}")
-        return Hold(setting=raw["setting"], touch=touch)
+        if raw["setting"] not in settings:
+            raise ContentError(file, sid, "hold.setting", f"must be one of {', '.join(settings)} (declare others "
+                               "as [settings.<name>_minutes])")
+        return Hold(setting=raw["setting"], touch=touch, spec=settings[raw["setting"]])
     seconds = raw["seconds"]
     if type(seconds) is not int or not MIN_HOLD_SECONDS <= seconds <= MAX_HOLD_SECONDS:
         raise ContentError(file, sid, "hold.seconds",
@@ -329,16 +328,40 @@ def _hold(raw: Any, file: str, sid: str) -> Hold:
     return Hold(seconds=seconds, touch=touch)
 
 
-def load_exercise(path: Path) -> Exercise:
-    """One exercise file, validated with the checks that span its steps (checks.check_exercise).
-    ContentError names the file, the step and the field."""
-    file = path.name
+def load_settings(path: Path) -> dict[str, Setting]:
+    """The shared length settings of a ``common/settings.toml`` (none when the file is absent)."""
+    if not path.is_file():
+        return {}
+    raw = _toml(path, SETTINGS_FILE)
+    for key in raw:
+        if key != "settings":
+            raise ContentError(SETTINGS_FILE, None, key, "unknown field")
+    return parse_settings(raw.get("settings"), SETTINGS_FILE, check_markup)
+
+
+def shared_settings(directory: Path) -> dict[str, Setting]:
+    """The shared settings for the exercise files of ``directory``: its ``common/settings.toml``, or the skill's
+    own for a loose file in a folder without one (as the studio reads a single file)."""
+    own = directory / SETTINGS_FILE
+    return load_settings(own if own.is_file() else SCRIPTS_DIR / SETTINGS_FILE)
+
+
+def _toml(path: Path, file: str) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ContentError(file, None, "(file)", f"not valid TOML: {exc}") from None
+
+
+def load_exercise(path: Path, shared: dict[str, Setting] | None = None) -> Exercise:
+    """One exercise file, validated with the checks that span its steps (checks.check_exercise). ``shared``:
+    the common length settings (default: ``shared_settings`` of the file's folder); a setting the file
+    declares itself must agree with a shared namesake.
+    ContentError names the file, the step and the field."""
+    file = path.name
+    raw = _toml(path, file)
     for key in raw:
-        if key not in {"id", "title", "synonyms", "kind", "steps", "offered_after", "role"}:
+        if key not in {"id", "title", "synonyms", "kind", "steps", "offered_after", "role", "settings", "alternates"}:
             raise ContentError(file, None, key, "unknown field")
     eid = _str(raw, "id", file, None, required=True)
     title = _str(raw, "title", file, None, required=True)
@@ -348,15 +371,22 @@ def load_exercise(path: Path) -> Exercise:
     if kind not in KINDS:
         raise ContentError(file, None, "kind", f"must be one of {', '.join(KINDS)}")
     role = raw.get("role")
-    if role is not None and role not in ROLES:
-        raise ContentError(file, None, "role", f"must be one of {', '.join(ROLES)}")
+    if role is not None and not (isinstance(role, str) and re.fullmatch(r"[a-z][a-z0-9_]{0,39}", role)):
+        raise ContentError(file, None, "role", f"must name a role of {ROLES_FILE}")
     synonyms = raw.get("synonyms", [])
     if not isinstance(synonyms, list) or not all(isinstance(s, str) and s.strip() for s in synonyms):
         raise ContentError(file, None, "synonyms", "must be a list of text")
+    shared = shared_settings(path.parent) if shared is None else shared
+    own = parse_settings(raw.get("settings"), file, check_markup)
+    for name, spec in own.items():
+        if name in shared and shared[name] != spec:
+            raise ContentError(file, None, f"settings.{name}", f"differs from the one in {SETTINGS_FILE}")
+    available = {**shared, **own}
+    alternates = parse_alternates(raw.get("alternates"), file, check_markup)
     steps_raw = raw.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
         raise ContentError(file, None, "steps", "needs at least one step")
-    steps = tuple(_step(s, file, i) for i, s in enumerate(steps_raw))
+    steps = tuple(_step(s, file, i, available, frozenset(alternates)) for i, s in enumerate(steps_raw))
     ids = [s.id for s in steps]
     for s in steps:
         if ids.count(s.id) > 1:
@@ -376,8 +406,10 @@ def load_exercise(path: Path) -> Exercise:
                 and g["times"] >= 1 and set(g) == {"exercise", "times"}):
             raise ContentError(file, None, "offered_after", "must be { exercise = ID, times = N }")
         gate = Gate(after=g["exercise"], times=g["times"])
+    used = {s.hold.setting for s in steps if s.hold and s.hold.setting}
     exercise = Exercise(id=eid, title=title, kind=kind, synonyms=tuple(synonyms), steps=steps,  # type: ignore
-                        gate=gate, role=role)
+                        gate=gate, role=role, alternates=alternates,
+                        settings={name: spec for name, spec in available.items() if name in used or name in own})
     from .checks import check_exercise  # the checks build on the types above
 
     check_exercise(exercise, file)
@@ -389,11 +421,10 @@ PHRASE_KEYS = (
     "not_in_exercise nothing_to_resume paused cancelled red_stop red_offer red_offer_reprompt red_rest red_solo "
     "yellow_ack yellow_offer_back yellow_offer_repeat yellow_offer_reprompt yellow_stay green_ack first_step "
     "triggered fallback answer_unclear default_reprompt help_general loop_declined shuffle_declined "
-    "hold_with_audio hold_no_audio hold_reprompt_audio hold_reprompt_no_audio hold_continue hold_resume hold_complete playback_failed checkin_question debrief_toucher_first "
-    "debrief_receiver_first return_offer return_gently return_declined repeat_gently stay_with_base ready_first "
+    "hold_with_audio hold_no_audio hold_reprompt_audio hold_reprompt_no_audio hold_continue hold_resume hold_complete playback_failed checkin_question return_offer "
+    " return_gently return_declined repeat_gently stay_with_base ready_first "
     "ready_second ready_reprompt ready_remembered ready_both rating_not_now rating_range rating_thanks less_talking "
-    "more_talking length_stretch_minutes length_quiet_minutes range_stretch_minutes range_quiet_minutes "
-    "delete_confirm deleted not_deleted what_we_keep only_my_voice any_voice voice_unknown voice_refused "
+    "more_talking delete_confirm deleted not_deleted what_we_keep only_my_voice any_voice voice_unknown voice_refused "
     "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
     "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
     "go_on_gently resume_offer_unnamed resume_offer_unnamed_reprompt unsafe_stop unsafe_heard unsure unsure_okay "
@@ -409,12 +440,9 @@ PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 def load_phrases(path: Path) -> Phrases:
     """The common phrases file; ContentError names the file and the field."""
     file = PHRASES_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ContentError(file, None, "(file)", f"not valid TOML: {exc}") from None
+    raw = _toml(path, file)
 
-    def table(name: str, keys: tuple[str, ...] | list[str], allowed: set[str]) -> dict[str, str]:
+    def table(name: str, keys: tuple[str, ...] | list[str], names: frozenset[str]) -> dict[str, str]:
         section = raw.get(name)
         if not isinstance(section, dict):
             raise ContentError(file, None, name, "missing table")
@@ -423,7 +451,7 @@ def load_phrases(path: Path) -> Phrases:
             value = section.get(key)
             if not isinstance(value, str):
                 raise ContentError(file, None, f"{name}.{key}", "is required text")
-            out[key] = check_markup(value, file, None, f"{name}.{key}", allowed)
+            out[key] = check_markup(value, file, None, f"{name}.{key}", names)
         return out
 
     def countries_of(name: str) -> list[str]:
@@ -433,7 +461,7 @@ def load_phrases(path: Path) -> Phrases:
             raise ContentError(file, None, f"{name}.default", "is required text")
         return countries
 
-    lines = {name: table(name, countries_of(name), set()) for name in LINE_TABLES}
+    lines = {name: table(name, countries_of(name), frozenset()) for name in LINE_TABLES}
     sources = {}
     for name in LINE_TABLES:
         for country in lines[LINE_TABLES[0]]:
@@ -458,12 +486,12 @@ def load_phrases(path: Path) -> Phrases:
     from .questions import Ask  # the kinds of question the engine asks, each with its shorter re-ask
 
     return Phrases(
-        text=table("phrases", PHRASE_KEYS, {"exercises", "minutes", "exercise", "low", "high", "days"}),
-        today=table("today", PARTS_OF_DAY, {"weekday"}),
+        text=table("phrases", PHRASE_KEYS, allowed("phrase")),
+        today=table("today", PARTS_OF_DAY, allowed("today")),
         crisis_lines=lines["crisis_lines"],
         emergency_lines=lines["emergency_lines"],
         domestic_abuse_lines=lines["domestic_abuse_lines"],
-        reask=table("reask", [a.value for a in Ask], set()),
+        reask=table("reask", [a.value for a in Ask], frozenset()),
         sources=sources,
     )
 
@@ -493,12 +521,15 @@ def load_pacing(path: Path) -> dict[str, Pace]:
 def load_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
     """Load and validate every exercise and the common phrases. Raises ContentError (naming the file, the
     step and the field) on the first problem, including the rules that span files (``checks``)."""
+    shared = shared_settings(directory)
     exercises = {}
     for path in sorted(directory.glob("*.toml")):
-        exercise = load_exercise(path)
+        exercise = load_exercise(path, shared)
         exercises[exercise.id] = exercise
-    phrases_path = directory / "common" / "phrases.toml"
-    catalog = Catalog(exercises=exercises, phrases=load_phrases(phrases_path), pacing=load_pacing(phrases_path))
+    phrases_path = directory / PHRASES_FILE
+    phrases = load_phrases(phrases_path)
+    roles = parse_roles(_toml(directory / ROLES_FILE, ROLES_FILE), ROLES_FILE, set(phrases.text))
+    catalog = Catalog(exercises=exercises, phrases=phrases, pacing=load_pacing(phrases_path), roles=roles)
     from .checks import check_catalog
 
     check_catalog(catalog, str(directory))

@@ -48,6 +48,8 @@ class Ev(StrEnum):
 
 # Events that come from the audio player, not from a person's voice: they can never speak.
 AUDIO_EVENTS = frozenset({Ev.HOLD_STOPPED, Ev.HOLD_FINISHED, Ev.HOLD_FAILED})
+# Events that start the exercise of a role that names them (common/roles.toml, starts_on), whatever is going on.
+ROLE_EVENTS = frozenset({Ev.GROUND})
 # Consent and safety: what every voice may always say, and what is always honoured and saved, whoever says it
 # and whatever setting is on ("only my voice" included): no (and "not ready"), stop, cancel, a colour, pause,
 # distress in any words (unsafe included), "it may have been distress", and grounding.
@@ -81,7 +83,7 @@ class HoldPosition:
 class Context:
     """What the engine may know of the turn beyond the event: the locale, whether the session is new, the
     device's local time (a callable, asked only when a step names the day), its abilities, the voice, how long
-    records are kept (days), and where this skill's hold audio is playing, if it is."""
+    records are kept (days), where this skill's hold audio is playing, if it is, and the device's wake word."""
 
     locale: str = "en-US"
     new_session: bool = False
@@ -92,6 +94,7 @@ class Context:
     other_voice: bool = False  # the speaker is not the one whose session (and progress) this is
     record_days: int = 90  # how long an unused record is kept
     playing: HoldPosition | None = None  # this skill's hold audio, as the device reports it
+    wake_word: str = "Alexa"  # the name the device answers to, said in "{wake}, next"
 
 
 @dataclass(frozen=True)
