@@ -20,6 +20,7 @@ import pytest
 
 from skill.core import (Context, Engine, Ev, Event, HoldPosition, Identity, State, TurnRequest, TurnResult, TurnRunner,
                         identity_for, load_catalog)
+from skill.core.engine.text import Words
 from skill.core.questions import Question
 from skill.core.state import dense
 from skill.core.turn import LISTED, PEOPLE
@@ -160,7 +161,7 @@ def test_a_turn_that_changes_nothing_writes_nothing(runner, store):
     # A new session that only hears the welcome again changes nothing: one read, no write.
     reads, writes = store.stats.reads, store.stats.writes
     welcome = Session(runner, person()).say(Ev.LAUNCH)
-    assert welcome.reply.speech == ENGINE._text("welcome") and (welcome.reads, welcome.writes) == (1, 0)
+    assert welcome.reply.speech == Words(ENGINE.catalog, Context()).render("welcome") and (welcome.reads, welcome.writes) == (1, 0)
     assert (store.stats.reads, store.stats.writes) == (reads + 1, writes)
 
 
@@ -254,7 +255,7 @@ def test_delete_my_data_asks_then_removes_the_record(runner, store):
     assert (left is None or set(left.data) == {"sync"}) and store.stats.deletes == 1
     assert gone.session["v"] == (left.version if left else 0) and "s" not in gone.session
     # Nothing of it comes back on the next session: a first-time welcome again.
-    assert Session(runner, me).say(Ev.LAUNCH).reply.speech == ENGINE._text("welcome_first")
+    assert Session(runner, me).say(Ev.LAUNCH).reply.speech == Words(ENGINE.catalog, Context()).render("welcome_first")
 
 
 # ---- voice profiles -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from .questions import Question
 MAX_TRAIL = 30
 
 
-@dataclass
+@dataclass(frozen=True)
 class Progress:
     """Where a person is in an exercise: exercise and step ids, the steps before (for "back"), whether it is
     gentle, and the current hold's run id and position (ms) and whether its chime has played."""
@@ -46,10 +46,11 @@ class Progress:
                    hold_done=raw.get("hold_done") is True, full=raw.get("full") is True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class State:
     """Everything kept for one person between turns (the stored form: ``to_dict``), plus the question just
-    asked, which lives in the session only."""
+    asked, which lives in the session only. Frozen: the engine returns a new State (dataclasses.replace) and
+    never changes one it is given, nor the dicts inside it."""
 
     progress: Progress | None = None
     pending: Question | None = None  # the yes/no question just asked, if any (session only)

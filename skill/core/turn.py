@@ -24,7 +24,6 @@
 """
 from __future__ import annotations
 
-import copy
 import hmac
 import json
 import logging
@@ -43,8 +42,6 @@ from ..store.base import Store, StoreError, VersionConflict  # the interface onl
 log = logging.getLogger("skill.core.turn")
 TOMBSTONE_S = 86_400  # how long a delete is remembered (it holds nothing about the person)
 STORE_BUDGET_S = 2.5  # all store work of one turn, retries included: with speech, well inside Alexa's 8 s
-# Turns that stop: their progress wins over any concurrent progress from another device (merge rule 5).
-STOPS = frozenset(k for k in (Ev.STOP, Ev.CANCEL, Ev.PAUSE, getattr(Ev, "DISTRESS", None)) if k is not None)
 
 SAVE_ATTEMPTS = 3  # a write, then up to two merges after a race with another device
 # Fields of a stored record that are the runner's, not the engine's: an account record lists the keys of the
@@ -143,8 +140,8 @@ class TurnRunner:
         else:
             outcome = self.engine.handle(turn.state, event, ctx)
         turn.state = outcome.state
-        stop = event.kind in STOPS or (event.kind == Ev.CHECKIN and event.value == "red") or outcome.stop
-        current = stamp(before, self._stored_form(turn.state, before), _now_ms(), stop=stop, request=digest)
+        # A turn that stops (Outcome.stop): its progress wins over concurrent progress (merge rule 5).
+        current = stamp(before, self._stored_form(turn.state, before), _now_ms(), stop=outcome.stop, request=digest)
         if turn.key is not None:
             if outcome.reply.forget:
                 self._forget(turn)
@@ -184,9 +181,9 @@ class TurnRunner:
             return None
         if not hmac.compare_digest(tag, session_tag(self.secret, owner, request.session_id)):
             return None  # not a session this service wrote: read from the store instead
-        state = State.from_dict(dense(current), Question.from_session(carried.get("p")))
         misses = carried.get("m")
-        state.misses = misses if type(misses) is int and 0 < misses < 100 else 0
+        state = replace(State.from_dict(dense(current), Question.from_session(carried.get("p"))),
+                        misses=misses if type(misses) is int and 0 < misses < 100 else 0)
         since = carried.get("u")
         known = not (type(since) is int and since > 0)
         return _Turn(key=owner, saved=dense(saved), state=state, version=version, unsaved="s" in carried,
@@ -330,12 +327,12 @@ class TurnRunner:
         """The answer to a request already applied: as usual if answering it again changes nothing (a launch);
         otherwise not applied again ("shorter" twice would shorten twice): where the person is, repeated, and
         for an audio report nothing at all."""
-        trial = self.engine.handle(copy.deepcopy(turn.state), event, ctx)  # the engine changes what it is given
+        trial = self.engine.handle(turn.state, event, ctx)  # the engine never changes the state it is given
         if self._stored_form(trial.state, before) == self._stored_form(turn.state, before):
             return trial
         if audio:
             return Outcome(turn.state, Reply(end_session=True))
-        return self.engine.handle(turn.state, Event(Ev.REPEAT), ctx)
+        return replace(self.engine.handle(turn.state, Event(Ev.REPEAT), ctx), stop=trial.stop)
 
     # ---- the session ---------------------------------------------------------------------------
 

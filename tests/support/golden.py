@@ -297,12 +297,8 @@ def start_events(catalog: Catalog, exercise: Exercise) -> list[Event]:
 
 
 def start_state(catalog: Catalog, exercise: Exercise, variant: Variant) -> State:
-    state = State(welcomed=True)
-    if variant.less_talking:
-        state.settings["less_talking"] = True
-    if exercise.gate:
-        state.completed[exercise.gate.after] = exercise.gate.times
-    return state
+    return State(welcomed=True, settings={"less_talking": True} if variant.less_talking else {},
+                 completed={exercise.gate.after: exercise.gate.times} if exercise.gate else {})
 
 
 def _scripted(walker: _Walker, state: State, events: list[Event], then: Callable[[State], Event | None]) -> None:
@@ -379,16 +375,14 @@ def scenarios(catalog: Catalog, exercise: Exercise) -> Iterator[tuple[str, State
         yield ("help me ground in the second step, grounding to its end, then the offer to return",
                start, start_events(catalog, exercise) + [E(Ev.NEXT), E(Ev.GROUND)], _until_question)
         repeat = exercise.gate.after if exercise.gate else exercise.id
-        again = _copy(start)
-        again.repeat_next = [repeat]
+        again = replace(start, repeat_next=[repeat])
         yield ("distress rose last time: the same session again, gently", again,
                [E(Ev.START, exercise.id)], lambda s: None)
     if exercise.gate:
         fresh = State(welcomed=True)
         yield (f"asked for before {exercise.gate.after} was done {exercise.gate.times} times", fresh,
                [E(Ev.START, exercise.id)], lambda s: None)
-        remembered = start_state(catalog, exercise, VARIANTS[0])
-        remembered.ready_next = True
+        remembered = replace(start_state(catalog, exercise, VARIANTS[0]), ready_next=True)
         yield ("both partners said they were ready last time", remembered, [E(Ev.START, exercise.id)],
                lambda s: None)
     if exercise is grounding:
