@@ -140,7 +140,7 @@ def test_the_debrief_names_who_speaks_first_and_that_alternates(exercise_id):
     for name, text in variants(debriefs[0]).items():
         assert "{debrief_first}" in text, name
         assert re.search(r"\bthe other partner\b", text, re.I), name  # and then the other speaks
-    toucher, receiver = PHRASES["debrief_toucher_first"], PHRASES["debrief_receiver_first"]
+    toucher, receiver = exercise.alternates["debrief_first"]  # content: [alternates.debrief_first]
     assert re.search(r"\btouched first speaks first\b", toucher)
     assert re.search(r"\breceived first speaks first\b", receiver)
 
@@ -193,7 +193,8 @@ def longest(values) -> str:
 FILL = {
     "{today}": longest(PHRASES.today.values()).replace("{weekday}", "Wednesday"),
     "{crisis_line}": longest(PHRASES.crisis_lines.values()),
-    "{debrief_first}": longest([PHRASES["debrief_toucher_first"], PHRASES["debrief_receiver_first"]]),
+    "{debrief_first}": longest(v for e in EXERCISES.values() for v in e.alternates.get("debrief_first", ())),
+    "{wake}": "Alexa",
     "{exercises}": ", ".join(CATALOG.titles()),
     "{minutes}": "less than a minute",
     "{exercise}": longest(CATALOG.titles()),

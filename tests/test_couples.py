@@ -18,6 +18,8 @@ from skill.alexa.ssml import rate_text, ssml_problems
 CATALOG = load_catalog()
 PACING = CATALOG.pacing
 PHRASES = CATALOG.phrases
+STRETCH = CATALOG.settings["stretch_minutes"]  # its lines are content: common/settings.toml
+TOUCHER_FIRST, RECEIVER_FIRST = CATALOG.exercises["sensate_focus"].alternates["debrief_first"]
 SF = CATALOG.exercises["sensate_focus"]
 HANDS = CATALOG.exercises["sensate_focus_hands"]
 LYING = CATALOG.exercises["lying_together"]
@@ -172,7 +174,7 @@ def test_a_whole_sensate_focus_session(server):
 
     debrief = say(alexa.say("green"))
     assert opening(SF.step("debrief").say) in debrief.speech
-    assert phrase("debrief_toucher_first") in debrief.speech  # the first session: the one who touched first
+    assert spoken(TOUCHER_FIRST) in debrief.speech  # the first session: the one who touched first
     after = say(alexa.say("next"))
     assert opening(SF.step("rate_after").say) in after.speech
     ending = say(rating(alexa, "2"))
@@ -208,13 +210,13 @@ def debrief_of_a_finished_session(alexa) -> str:
 def test_who_speaks_first_alternates_across_sessions_and_restarts(server):
     first = debrief_of_a_finished_session(person(server))
     assert "the one who touched first speaks first" in first
-    assert phrase("debrief_toucher_first") in first and phrase("debrief_receiver_first") not in first
+    assert spoken(TOUCHER_FIRST) in first and spoken(RECEIVER_FIRST) not in first
     server = server.restart()
     second = debrief_of_a_finished_session(person(server))
     assert "the one who received first speaks first" in second
-    assert phrase("debrief_receiver_first") in second and phrase("debrief_toucher_first") not in second
+    assert spoken(RECEIVER_FIRST) in second and spoken(TOUCHER_FIRST) not in second
     server = server.restart()
-    assert phrase("debrief_toucher_first") in debrief_of_a_finished_session(person(server))
+    assert spoken(TOUCHER_FIRST) in debrief_of_a_finished_session(person(server))
 
 
 def test_a_session_stopped_before_its_end_does_not_swap_who_speaks_first(server):
@@ -222,7 +224,7 @@ def test_a_session_stopped_before_its_end_does_not_swap_who_speaks_first(server)
     walk_to(alexa, SF, "debrief")
     alexa.say("red")
     alexa.say("no")
-    assert phrase("debrief_toucher_first") in walk_to(alexa, SF, "debrief").speech
+    assert spoken(TOUCHER_FIRST) in walk_to(alexa, SF, "debrief").speech
 
 
 # ---- stretch length and less talking by voice -----------------------------------------------------------
@@ -235,7 +237,7 @@ def test_set_length_changes_the_next_stretch(server):
     alexa = person(server)
     alexa.launch()
     turn = set_length(alexa, "20")
-    assert spoken(PHRASES["length_stretch_minutes"]).replace("{minutes}", "20 minutes") in turn.speech
+    assert spoken(STRETCH.said).replace("{minutes}", "20 minutes") in turn.speech
     assert first_stretch_seconds(alexa) == 1200
     # In the middle of the exercise too: the second stretch follows the new length.
     alexa.say("next", new_session=True)  # at first_close
@@ -251,7 +253,7 @@ def test_a_length_out_of_range_gets_the_range_and_changes_nothing(server, said):
     alexa.launch()
     set_length(alexa, "20")
     turn = set_length(alexa, said)
-    expected = phrase("range_stretch_minutes").replace("{low}", "5").replace("{high}", "30")
+    expected = spoken(STRETCH.range).replace("{low}", "5").replace("{high}", "30")
     assert expected in turn.speech and "A sensate focus stretch can be from 5 to 30 minutes." in turn.speech
     assert not turn.ends_session
     assert first_stretch_seconds(alexa) == 1200
@@ -534,12 +536,12 @@ def test_settings_survive_a_restart_between_each(server):
     first = walk_to(alexa, SF, "first_stretch")
     assert hold_seconds(first) == 1200 and opening(SF.step("first_stretch").brief) in first.speech
     debrief = walk_to_debrief_and_finish(alexa)
-    assert phrase("debrief_toucher_first") in debrief
+    assert spoken(TOUCHER_FIRST) in debrief
     server = server.restart()
 
     alexa = person(server)  # session two: the other partner speaks first
     assert hold_seconds(walk_to(alexa, SF, "second_stretch")) == 1200
-    assert phrase("debrief_receiver_first") in walk_to_debrief_and_finish(alexa)
+    assert spoken(RECEIVER_FIRST) in walk_to_debrief_and_finish(alexa)
     server = server.restart()
 
     alexa = person(server)

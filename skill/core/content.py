@@ -186,6 +186,7 @@ class Catalog:
     phrases: Phrases
     pacing: dict[str, Pace]  # "normal", "gentle"
     roles: dict[str, Role] = field(default_factory=dict)  # common/roles.toml
+    shared: dict[str, Setting] = field(default_factory=dict)  # common/settings.toml, in file order
 
     def get(self, exercise_id: str | None) -> Exercise | None:
         """The exercise with id ``exercise_id``, or None (also for None)."""
@@ -208,8 +209,10 @@ class Catalog:
 
     @property
     def settings(self) -> dict[str, Setting]:
-        """Every length setting an exercise uses, by name (the loader checks that namesakes agree)."""
-        return {name: spec for e in self.exercises.values() for name, spec in e.settings.items()}
+        """Every length setting, by name: the shared ones in file order, then those exercises declare (the
+        loader checks that namesakes agree). At the menu, "shorter" changes them all, a length the first."""
+        own = {name: spec for e in self.exercises.values() for name, spec in e.settings.items()}
+        return {**self.shared, **own}
 
     def titles(self) -> list[str]:
         """Every exercise's spoken title, in file order."""
@@ -529,7 +532,8 @@ def load_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
     phrases_path = directory / PHRASES_FILE
     phrases = load_phrases(phrases_path)
     roles = parse_roles(_toml(directory / ROLES_FILE, ROLES_FILE), ROLES_FILE, set(phrases.text))
-    catalog = Catalog(exercises=exercises, phrases=phrases, pacing=load_pacing(phrases_path), roles=roles)
+    catalog = Catalog(exercises=exercises, phrases=phrases, pacing=load_pacing(phrases_path), roles=roles,
+                      shared=shared)
     from .checks import check_catalog
 
     check_catalog(catalog, str(directory))

@@ -12,9 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.content import PHRASE_KEYS, SCRIPTS_DIR, Catalog, ContentError, check_markup, load_catalog
+from ..core.render import allowed
 
 PLATFORM_FILE = "platform_openvoiceos.toml"
-PLACEHOLDERS = {"exercises", "minutes", "exercise", "low", "high", "days"}
 
 
 def load_ovos_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
@@ -35,7 +35,7 @@ def load_ovos_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
             raise ContentError(file, None, f"phrases.{key}", "is not a phrase of phrases.toml")
         if not isinstance(value, str):
             raise ContentError(file, None, f"phrases.{key}", "is required text")
-        overrides[key] = check_markup(value, file, None, f"phrases.{key}", PLACEHOLDERS)
+        overrides[key] = check_markup(value, file, None, f"phrases.{key}", allowed("phrase"))
     return replace(catalog, phrases=replace(catalog.phrases, text={**catalog.phrases.text, **overrides}))
 
 

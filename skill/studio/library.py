@@ -18,7 +18,7 @@ def hold_range(step: Any) -> HoldRange | None:
     if step.hold is None:
         return None
     if step.hold.setting:
-        spec = sources.SETTINGS[step.hold.setting]
+        spec = step.hold.spec
         return HoldRange(spec.low * 60, spec.default * 60, spec.high * 60)
     return HoldRange(step.hold.seconds, step.hold.seconds, step.hold.seconds)
 
@@ -133,12 +133,12 @@ def detail(snap: Snapshot, content_dir: Path, eid: str) -> dict[str, Any] | None
     approval = approvals.read(content_dir).get(eid)
     steps = []
     for step in exercise.steps:
-        steps.append({"id": step.id, "hold": flow.hold_label(step.hold, sources.SETTINGS), "checkin": step.checkin,
+        steps.append({"id": step.id, "hold": flow.hold_label(step.hold, exercise.settings), "checkin": step.checkin,
                       "rating": step.rating, "end": step.end, "on": dict(step.on),
                       "lines": lines.step_lines(step, snap.phrases, snap.pacing, titles(snap))
                       if snap.phrases and snap.pacing else []})
     return {"id": eid, "title": exercise.title, "kind": exercise.kind, "file": snap.files[eid],
             "hash": snap.hashes[eid], "status": approvals.status(approval, snap.hashes[eid]),
             "approval": approval.__dict__ if approval else None, "version": snap.version,
-            "durations": exercise_durations(exercise, snap), "dot": flow.dot(exercise, sources.SETTINGS),
+            "durations": exercise_durations(exercise, snap), "dot": flow.dot(exercise, exercise.settings),
             "steps": steps}

@@ -31,8 +31,7 @@ VARIANTS = (
 def examples(phrases: Any, hold_seconds: int | None = None) -> dict[str, str]:
     """Example values for each placeholder the content may use."""
     today = phrases.today[sources.part_of_day(EXAMPLE_HOUR)].replace("{weekday}", EXAMPLE_WEEKDAY)
-    out = {"today": today, "crisis_line": phrases.crisis_line(EXAMPLE_LOCALE),
-           "debrief_first": phrases["debrief_toucher_first"]}
+    out = {"today": today, "crisis_line": phrases.crisis_line(EXAMPLE_LOCALE), "wake": "Alexa"}
     if hold_seconds is not None:
         out["minutes"] = sources.spoken_minutes(hold_seconds)
     return out
@@ -74,7 +73,7 @@ def fill(markup: str, fills: dict[str, str]) -> str:
 def hold_default_seconds(step: Any) -> int | None:
     if step.hold is None:
         return None
-    return sources.SETTINGS[step.hold.setting].default * 60 if step.hold.setting else step.hold.seconds
+    return step.hold.spec.default * 60 if step.hold.spec else step.hold.seconds
 
 
 def spoken_markup(step: Any, phrases: Any) -> dict[str, str]:

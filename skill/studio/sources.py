@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..core.content import (PAUSE, PHRASES_FILE, SCRIPTS_DIR, SETTINGS, ContentError, Exercise,  # noqa: F401
-                            Phrases, Step, load_catalog, load_exercise, load_pacing, load_phrases)
+from ..core.content import (PAUSE, PHRASES_FILE, SCRIPTS_DIR, ContentError, Exercise,  # noqa: F401
+                            Phrases, Step, load_catalog, load_exercise, load_pacing, load_phrases, shared_settings)
 from ..core.engine import join, part_of_day, spoken_minutes  # noqa: F401  (the engine's own wording helpers)
 from ..core.speech import SILENCE, Pace, Pause, Words, plan, spoken_seconds  # noqa: F401
+
+SETTINGS = shared_settings(SCRIPTS_DIR)  # the skill's shared length settings (common/settings.toml)
 
 # As `python -m skill chat` does: hold audio "plays" in the console's stand-in for the device's player,
 # which only needs a URL to name the files; nothing fetches it.
