@@ -101,10 +101,10 @@ def test_every_value_the_loader_knows_is_in_writing_content(tmp_path):
     # offered_after must be exactly { exercise, times }: prove the loader takes that shape.
     assert _load(tmp_path, PROBE.format(top='offered_after = { exercise = "probe", times = 1 }', step="")) is None
     values = {"exercise", "times", *content.ANSWERS, *content.MOVES, *content.RATINGS, *content.KINDS,
-              *content.ROLES, *content.SETTINGS}
+              *load_catalog().roles, *load_catalog().settings}
     missing = sorted(v for v in values if f"`{v}`" not in WRITING and f'`"{v}"`' not in WRITING)
     assert not missing, f"docs/writing-content.md does not describe: {missing}"
-    for name, setting in content.SETTINGS.items():
+    for name, setting in load_catalog().settings.items():
         row = next((line for line in WRITING.splitlines() if line.strip().startswith(f"| `{name}` |")), "")
         assert f"{setting.low} to {setting.high}" in row and f"| {setting.default} |" in row, name
 
