@@ -1,8 +1,9 @@
 """The exercises as OpenVoiceOS says them: the shared content, with the few phrases that would not be true on
 this platform replaced from `audio_scripts/common/platform_openvoiceos.toml` (data, validated like phrases.toml).
 
-Step texts still tell the person to say "Alexa, next"; `wake_word_text` puts the device's own wake word there
-until the content carries a placeholder for it.
+The wake word is the content's `{wake}` placeholder, filled from `Context.wake_word` (turns.py passes this
+device's). `wake_word_text` is left only for its callers: content no longer says "Alexa, ..." to anyone, so it
+changes nothing and can go with its last call.
 """
 from __future__ import annotations
 

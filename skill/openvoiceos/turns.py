@@ -154,7 +154,7 @@ class Turns:
         new = conversation is None
         conversation = conversation or Conversation()
         context = Context(locale=locale, new_session=new and spoken, local_time=self.local_time,
-                          audio_player=True, playing=playing, recognised_voice=False)
+                          audio_player=True, playing=playing, recognised_voice=False, wake_word=self.wake_word)
         request = TurnRequest(identity_for(self.secret, DEVICE_USER), event, context,
                               session=conversation.carry if spoken else None,
                               session_id=conversation.id if spoken else None, hold=hold)
