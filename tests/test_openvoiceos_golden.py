@@ -79,8 +79,17 @@ def _fold(text: str) -> str:
 
 
 def _phrase_pattern(markup: str) -> re.Pattern:
-    """A shared phrase (white space folded) as a pattern: its words as written, its placeholders as groups."""
-    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(_fold(markup))))
+    """A shared phrase (white space folded) as a pattern: its words as written, its placeholders as groups (a
+    placeholder named again, such as {wake}, must say the same again)."""
+    seen: set[str] = set()
+
+    def group(m: re.Match) -> str:
+        name = m.group(1)
+        first = name not in seen
+        seen.add(name)
+        return f"(?P<{name}>.+?)" if first else f"(?P={name})"
+
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", group, re.escape(_fold(markup))))
 
 
 def _platform_phrases() -> dict[str, tuple[re.Pattern, str]]:
