@@ -12,8 +12,9 @@ loader's ``check_markup``), which this module does not import, so that the loade
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ContentError
 from .events import ROLE_EVENTS, Ev
@@ -111,9 +112,9 @@ def parse_roles(raw: Any, file: str, phrase_keys: set[str]) -> dict[str, Role]:
     for name, spec in _table(raw.get("roles"), file, "roles").items():
         where = f"roles.{name}"
         spec = _table(spec, file, where)
-        unknown = set(spec) - {"starts_on", "interrupts", "red", "solo", "offered"}
+        unknown = sorted(set(spec) - {"starts_on", "interrupts", "red", "solo", "offered"})
         if unknown:
-            raise ContentError(file, None, f"{where}.{sorted(unknown)[0]}", "unknown field")
+            raise ContentError(file, None, f"{where}.{unknown[0]}", "unknown field")
         starts = spec.get("starts_on")
         if starts is not None and starts not in {e.value for e in ROLE_EVENTS}:
             raise ContentError(file, None, f"{where}.starts_on",

@@ -6,15 +6,15 @@ then taken as if nothing had been asked.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from ..events import Ev, Event, Reply
 from ..questions import Ask, Question
 from ..state import State
 from . import holds
 from .here import Here, Outcome, ask, end, menu
-from .navigation import aside, move, reprompt, resume, return_to, speak, start
+from .navigation import aside, move, reprompt, resume, return_to, start
 from .safety import checkin, distress
 from .text import join
 

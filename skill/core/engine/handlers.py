@@ -6,7 +6,7 @@ from ..declared import Role
 from ..events import Ev, Event, Reply
 from ..questions import Ask, Question
 from .answers import answer, go_on, unasked
-from .here import Here, Outcome, ask, end, menu
+from .here import Here, Outcome, ask, menu
 from .navigation import MISSES, aside, missed, move, repeat_key, reprompt, resume, rose, start
 from .text import join
 

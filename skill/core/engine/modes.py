@@ -14,7 +14,7 @@ Events a role starts on (common/roles.toml) are added per catalog (``table_for``
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..content import Catalog
 from ..events import Ev, Event

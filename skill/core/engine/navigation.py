@@ -9,7 +9,7 @@ from ..events import Reply
 from ..questions import Ask, Question
 from ..state import MAX_TRAIL, Progress
 from . import holds
-from .here import Here, Outcome, ask, end
+from .here import Here, Outcome, ask
 from .text import join
 
 MISSES = 3  # turns in a row not understood before the answer gets shorter and names the way out
@@ -159,8 +159,3 @@ def missed(h: Here, key: str = "fallback") -> Outcome:
         return ask(h, join(where, again), again, question, gentle=h.gentle)
     return ask(h, where, where, None, gentle=h.gentle)
 
-
-def stop_here(h: Here, speech: str) -> Outcome:
-    """Leave the exercise (its place is forgotten) and close, saying ``speech``."""
-    h.set(progress=None)
-    return end(h, speech)
