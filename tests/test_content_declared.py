@@ -120,3 +120,10 @@ def test_content_check_accepts_the_new_exercise(folder: Path):
     done = subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(folder)],
                           check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_alternate_is_for_a_step_s_wordings_not_its_help(folder: Path):
+    text = HUG.replace('hold = { setting = "hug_minutes" }', 'help = "{hug_lead}"\nhold = { setting = "hug_minutes" }')
+    (folder / "long_hug.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match=r"step 'hug': field 'help': unknown placeholder \{hug_lead\}"):
+        load_catalog(folder)

@@ -271,7 +271,8 @@ def _step(raw: Any, file: str, position: int, settings: dict[str, Setting], own:
     texts = {}
     for key in ("reprompt", "help", *VARIANTS, *NO_CLOCK.values()):
         value = _str(raw, key, file, sid, required=key == "say")
-        texts[key] = None if value is None else check_markup(value, file, sid, key, STEP_PLACEHOLDERS | own)
+        texts[key] = None if value is None else check_markup(
+            value, file, sid, key, STEP_PLACEHOLDERS if key in ("reprompt", "help") else STEP_PLACEHOLDERS | own)
     for variant, no_clock in NO_CLOCK.items():
         if texts[variant] and "{today}" in texts[variant] and not texts[no_clock]:
             raise ContentError(file, sid, no_clock, f"is required when '{variant}' uses {{today}}")
