@@ -89,7 +89,7 @@ def test_session_ended_with_an_unknown_reason_or_error_is_200(any_server, reason
     assert turn.status == 200, turn.raw
     assert "outputSpeech" not in turn.response
     # A reason or error type the adapter does not know is not acted on: the session simply ends.
-    assert any_server.skill.to_turn(env).said.event == Event(Ev.SESSION_END)
+    assert any_server.skill.to_turn(env).heard.event == Event(Ev.SESSION_END)
 
 
 def test_unknown_resolution_status_is_treated_as_no_match(any_server):

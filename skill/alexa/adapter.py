@@ -1,6 +1,6 @@
 """The Alexa adapter: request JSON in, response JSON out, through the turn shell (skill.core.shell).
 
-    raw envelope (dict) --to_turn--> AlexaTurn (the shell's `Said`) --Shell.turn--> Reply --render--> response (dict)
+    raw envelope (dict) --to_turn--> AlexaTurn (the shell's `Heard`) --Shell.turn--> Reply --render--> response (dict)
 
 Dict in, dict out, with no ask-sdk on the path (docs/platform-alexa.md, "Dict in, dict out"): the envelope is read
 as Alexa sends it, so a value Alexa adds over the years (a session-end reason, a resolution status, a player
@@ -18,7 +18,7 @@ from typing import Any
 from ..config import Settings
 from ..core import Ev, Event, Reply, TurnRunner
 from ..core.holds import is_final_segment
-from ..core.shell import Device, Said, Shell
+from ..core.shell import Device, Heard, Shell
 from ..understanding import reader_for
 from .audioplayer import STOP_DIRECTIVE, enqueue_directive, hold_position, parse_token, play_directive
 from .interaction_model import NEUTRAL_INTENTS
@@ -66,11 +66,11 @@ class BadRequest:
 
 @dataclass(frozen=True)
 class AlexaTurn:
-    """One Alexa request, translated: ``said`` for the shell, plus what rendering needs (``type``: the request
+    """One Alexa request, translated: ``heard`` for the shell, plus what rendering needs (``type``: the request
     type; ``token``: the AudioPlayer token the request names; ``attributes``: the session attributes, None
     outside a session)."""
 
-    said: Said
+    heard: Heard
     type: str
     token: str | None
     attributes: dict | None
@@ -168,9 +168,9 @@ class AlexaSkill:
         if turn.type == SKILL_DISABLED:
             status = _obj(raw["request"].get("body")).get("userInformationPersistenceStatus")
             if status != "PERSISTED":  # unless Alexa says the person chose to keep it
-                self.shell.forget_account(turn.said.user_id)
+                self.shell.forget_account(turn.heard.user_id)
             return self.render(turn, Reply(), None)
-        turned = self.shell.turn(turn.said)
+        turned = self.shell.turn(turn.heard)
         return self.render(turn, turned.reply, turned.session)
 
     def to_turn(self, raw: Any, checked: bool = False) -> AlexaTurn | BadRequest:
@@ -210,7 +210,7 @@ class AlexaSkill:
             playing = None
         interfaces = _obj(device.get("supportedInterfaces"))
         name = _obj(request.get("intent")).get("name") if kind == "IntentRequest" else None
-        said = Said(
+        heard = Heard(
             platform=PLATFORM, type=kind if kind in KNOWN_TYPES else "other", event=event,
             user_id=_obj(system.get("user")).get("userId"), person_id=_obj(system.get("person")).get("personId"),
             session_id=(session.get("sessionId") or "") if session else None,
@@ -222,7 +222,7 @@ class AlexaSkill:
             # A name the model lacks comes from the request: it could be any text.
             intent=name if name is None or name in NEUTRAL_INTENTS else "unknown",
             spoken=kind in SPOKEN_TYPES)
-        return AlexaTurn(said, kind, token, dict(_obj(session.get("attributes"))) if session else None)
+        return AlexaTurn(heard, kind, token, dict(_obj(session.get("attributes"))) if session else None)
 
     def render(self, turn: AlexaTurn, reply: Reply, session: Any) -> dict:
         """The response JSON for ``reply`` to ``turn``, carrying ``session`` in the session attributes. No I/O.
@@ -240,7 +240,7 @@ class AlexaSkill:
             directives += [following] if following else []
         if directives:
             response["directives"] = directives
-        if turn.type in ANSWERED_TYPES and turn.said.event is not None:
+        if turn.type in ANSWERED_TYPES and turn.heard.event is not None:
             ssml = self.services.ssml.render
             if reply.speech:
                 response["outputSpeech"] = {"type": "SSML", "ssml": ssml(reply.speech, reply.gentle)}

@@ -1,8 +1,8 @@
 """The turn shell: what every platform's turn needs around the turn runner, written once.
 
-    Said (what the platform knows of one request) -> Turned (the reply, the session to carry, one log line)
+    Heard (what the platform knows of one request) -> Turned (the reply, the session to carry, one log line)
 
-An adapter translates its platform's request into a `Said` and renders `Turned.reply`; everything between is
+An adapter translates its platform's request into a `Heard` and renders `Turned.reply`; everything between is
 here: the identity (raw ids hashed with skill.core.identity, never kept), the `Context` (from the device's
 abilities), the session carry, the one log line per request in one schema for every platform (`LOG_FIELDS`),
 and the calm failure (any exception in a turn is the `SORRY` reply, logged by the exception's type only).
@@ -51,7 +51,7 @@ class Device:
 
 
 @dataclass(frozen=True)
-class Said:
+class Heard:
     """One request, as a platform knows it.
 
     ``platform``: a short name ("alexa", "ovos"); ``type``: the platform's kind of request, logged as it is, so a
@@ -92,30 +92,30 @@ class Turned:
 
 
 class Shell:
-    """Runs `Said` requests through ``runner`` (its secret keys the hashes; its record_days goes to the
+    """Runs `Heard` requests through ``runner`` (its secret keys the hashes; its record_days goes to the
     context)."""
 
     def __init__(self, runner: TurnRunner):
         self.runner = runner
 
-    def turn(self, said: Said) -> Turned:
+    def turn(self, heard: Heard) -> Turned:
         """One request: the turn if it needs one, one log line (logger ``skill.turn``, INFO). Never raises."""
         started = time.perf_counter()
         result = error = kind = None
         try:
-            event = said.event() if callable(said.event) else said.event
+            event = heard.event() if callable(heard.event) else heard.event
             if event is None:
                 reply, session = Reply(), None
             else:
                 kind = event.kind.value
-                result = self.runner.run(self._request(said, event))
+                result = self.runner.run(self._request(heard, event))
                 reply, session = result.reply, result.session
         except Exception as exc:  # noqa: BLE001 - a calm answer, never a stack trace to the caller
             error, result = type(exc).__name__, None  # the type only: messages can carry request data
-            reply, session = (SORRY_REPLY if said.spoken else Reply()), said.session
-        line = LogLine({"event": "turn", "platform": said.platform, "type": said.type,
-                        "request": request_digest(self.runner.secret, said.request_id, for_log=True),
-                        "intent": said.intent, "kind": kind,
+            reply, session = (SORRY_REPLY if heard.spoken else Reply()), heard.session
+        line = LogLine({"event": "turn", "platform": heard.platform, "type": heard.type,
+                        "request": request_digest(self.runner.secret, heard.request_id, for_log=True),
+                        "intent": heard.intent, "kind": kind,
                         "latency_ms": round((time.perf_counter() - started) * 1000, 2),
                         "store": {"reads": result.reads if result else 0, "writes": result.writes if result else 0,
                                   "failed": result.store_failed if result else False}})
@@ -136,11 +136,11 @@ class Shell:
         log.info(LogLine({"event": "forget_account", "records_deleted": deleted}))
         return deleted
 
-    def _request(self, said: Said, event: Event) -> TurnRequest:
-        device = said.device
-        context = Context(locale=device.locale, new_session=said.new_session, local_time=device.local_time,
+    def _request(self, heard: Heard, event: Event) -> TurnRequest:
+        device = heard.device
+        context = Context(locale=device.locale, new_session=heard.new_session, local_time=device.local_time,
                           audio_player=device.audio_player, playing=device.playing,
                           record_days=self.runner.record_days)
-        return TurnRequest(identity=identity_for(self.runner.secret, said.user_id, said.person_id), event=event,
-                           context=context, session=said.session if said.session_id is not None else None,
-                           session_id=said.session_id, hold=said.hold, request_id=said.request_id)
+        return TurnRequest(identity=identity_for(self.runner.secret, heard.user_id, heard.person_id), event=event,
+                           context=context, session=heard.session if heard.session_id is not None else None,
+                           session_id=heard.session_id, hold=heard.hold, request_id=heard.request_id)
