@@ -155,8 +155,7 @@ class AlexaSkill:
     def __init__(self, services: Services):
         self.services = services
         self.shell = Shell(services.runner)
-        settings = services.settings
-        self.audio_base = settings.audio_base_url
+        self.audio_base = services.settings.audio_base_url
 
     def invoke(self, raw: Any, checked: bool = False) -> dict:
         """The response JSON to the request JSON ``raw``. ``checked``: the boundary already ran
@@ -183,6 +182,7 @@ class AlexaSkill:
         request, context = raw["request"], raw["context"]
         kind = request["type"]
         system, session = context["System"], raw.get("session")
+        attributes = dict(_obj(session.get("attributes"))) if session else None
         device, player = _obj(system.get("device")), context.get("AudioPlayer")
         token = None
         if kind.startswith("AudioPlayer."):
@@ -214,7 +214,7 @@ class AlexaSkill:
             platform=PLATFORM, type=kind if kind in KNOWN_TYPES else "other", event=event,
             user_id=_obj(system.get("user")).get("userId"), person_id=_obj(system.get("person")).get("personId"),
             session_id=(session.get("sessionId") or "") if session else None,
-            session=carried(_obj(session.get("attributes")).get(SESSION)) if session else None,
+            session=carried(attributes.get(SESSION)) if attributes is not None else None,
             new_session=bool(session and session.get("new")),
             device=Device(locale=request.get("locale") or DEFAULT_LOCALE, local_time=local_time, playing=playing,
                           audio_player=bool(interfaces.get("AudioPlayer") is not None and self.audio_base)),
@@ -222,7 +222,7 @@ class AlexaSkill:
             # A name the model lacks comes from the request: it could be any text.
             intent=name if name is None or name in NEUTRAL_INTENTS else "unknown",
             spoken=kind in SPOKEN_TYPES)
-        return AlexaTurn(heard, kind, token, dict(_obj(session.get("attributes"))) if session else None)
+        return AlexaTurn(heard, kind, token, attributes)
 
     def render(self, turn: AlexaTurn, reply: Reply, session: Any) -> dict:
         """The response JSON for ``reply`` to ``turn``, carrying ``session`` in the session attributes. No I/O.

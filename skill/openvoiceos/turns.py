@@ -7,7 +7,8 @@
 the `Said` out on the bus (`speak`, OCP, the scheduler); tests/test_openvoiceos_golden.py drives the same `Turns`
 with the golden transcripts. What it keeps between turns is what the device knows: the open conversations (the
 turn runner's sessions, per OVOS session), the hold it is playing (and since when, by `clock`), and how long an
-exercise under way stays reachable. No exercise or state rules: those are the engine's and the turn runner's.
+exercise under way stays reachable. Identity, context, the session carry, the log line and the calm failure are
+the turn shell's (skill.core.shell). No exercise or state rules: those are the engine's and the turn runner's.
 Pure Python: nothing here imports OVOS, so the clocks are handed in.
 """
 from __future__ import annotations
