@@ -18,20 +18,12 @@ QUIET_LIBRARIES = ("botocore", "boto3", "s3transfer", "urllib3", "moto")
 OWN_PREFIX = "skill"
 
 
-class Fields(dict):
-    """A structured log message: the formatter takes its fields as they are (no text round trip); as text
-    (``record.getMessage()``) it is the JSON object."""
-
-    def __str__(self) -> str:
-        return json.dumps(self, separators=(",", ":"))
-
-
 class JsonFormatter(logging.Formatter):
     """Formats a LogRecord as one JSON line: level, logger, then our fields or a library's template."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {"level": record.levelname.lower(), "logger": record.name}
-        if isinstance(record.msg, Fields):
+        if isinstance(record.msg, dict):  # structured (skill.core.shell.LogLine): no text round trip
             line.update({k: v for k, v in record.msg.items() if k not in ("level", "logger")})
         elif record.name == OWN_PREFIX or record.name.startswith(OWN_PREFIX + "."):
             message = record.getMessage()

@@ -2,7 +2,6 @@
 a silent stop, no cards; and PRIVACY.md in step with the stored fields."""
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -162,8 +161,7 @@ def test_a_forged_session_cannot_point_a_turn_at_someone_elses_record(server):
     attacker = server.speaker(user_id="amzn1.ask.account.SOMEONEELSE")
     attacker.launch()
     forged = dict(attacker.attributes)
-    carried = dict(json.loads(forged["sh"]), o=key(victim.user_id, PERSON))  # the tag no longer fits
-    forged["sh"] = json.dumps(carried)
+    forged["sh"] = dict(forged["sh"], o=key(victim.user_id, PERSON))  # the tag no longer fits
     attacker.attributes = forged
     turn = attacker.say("resume")
     assert "nothing paused" in turn.speech.lower()

@@ -67,7 +67,9 @@ def test_each_turn_is_one_json_line_with_the_operational_fields(server, caplog):
     sent = [json.loads(body) for body in alexa.sent]
     assert len(lines) == len(sent)
     for line, envelope in zip(lines, sent):
-        assert set(line) <= {"event", "request", "type", "intent", "latency_ms", "store", "error"}, line
+        # One schema for every platform (skill.core.shell.LOG_FIELDS).
+        assert set(line) <= {"event", "platform", "type", "request", "intent", "kind", "latency_ms", "store", "error"}, line
+        assert line["platform"] == "alexa"
         # The request is named by a keyed digest of its id, not the id and not the record's own digest of it.
         request_id = envelope["request"]["requestId"]
         assert line["request"] == request_digest(SECRET.encode(), request_id, for_log=True)

@@ -10,8 +10,6 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from ask_sdk_model.interfaces.audioplayer import AudioItem, PlayBehavior, PlayDirective, Stream
-
 from ..audio import audio_url, segment_file
 from ..core import holds
 from ..core.events import HoldPlay, HoldPosition
@@ -82,24 +80,28 @@ def hold_position(token: str | None, offset_ms: int | None) -> HoldPosition | No
     return HoldPosition(parts.exercise, parts.step, parts.run, elapsed)
 
 
-def segment_directive(base_url: str, token: str, segment: holds.Segment, offset_ms: int, behavior: PlayBehavior,
-                      expected_previous: str | None = None) -> PlayDirective:
-    """``AudioPlayer.Play`` for one segment. No metadata: a screen would show it, and it must not name the
-    exercise."""
-    stream = Stream(token=token, url=audio_url(base_url, segment_file(segment.kind)),
-                    offset_in_milliseconds=offset_ms, expected_previous_token=expected_previous)
-    return PlayDirective(play_behavior=behavior, audio_item=AudioItem(stream=stream))
+STOP_DIRECTIVE = {"type": "AudioPlayer.Stop"}
 
 
-def play_directive(base_url: str, hold: HoldPlay) -> PlayDirective:
+def segment_directive(base_url: str, token: str, segment: holds.Segment, offset_ms: int, behavior: str,
+                      expected_previous: str | None = None) -> dict:
+    """``AudioPlayer.Play`` (JSON) for one segment; ``behavior``: "REPLACE_ALL" or "ENQUEUE". No metadata: a
+    screen would show it, and it must not name the exercise."""
+    stream = {"token": token, "url": audio_url(base_url, segment_file(segment.kind)), "offsetInMilliseconds": offset_ms}
+    if expected_previous is not None:
+        stream["expectedPreviousToken"] = expected_previous
+    return {"type": "AudioPlayer.Play", "playBehavior": behavior, "audioItem": {"stream": stream}}
+
+
+def play_directive(base_url: str, hold: HoldPlay) -> dict:
     """``AudioPlayer.Play`` (REPLACE_ALL) that starts ``hold`` at its elapsed position."""
     index, offset = holds.position_at(hold.seconds, hold.elapsed_ms)
     segment = holds.hold_segments(hold.seconds)[index]
     token = make_token(hold.exercise, hold.step, hold.run, index, hold.seconds)
-    return segment_directive(base_url, token, segment, offset, PlayBehavior.REPLACE_ALL)
+    return segment_directive(base_url, token, segment, offset, "REPLACE_ALL")
 
 
-def enqueue_directive(base_url: str, token: str | None) -> PlayDirective | None:
+def enqueue_directive(base_url: str, token: str | None) -> dict | None:
     """``AudioPlayer.Play`` (ENQUEUE) of the segment after ``token``'s, from the token alone; None after the
     chime or for a token that is not ours."""
     parts = parse_token(token)
@@ -107,5 +109,4 @@ def enqueue_directive(base_url: str, token: str | None) -> PlayDirective | None:
     if parts is None or following is None:
         return None
     next_token = make_token(parts.exercise, parts.step, parts.run, following.index, parts.total_seconds)
-    return segment_directive(base_url, next_token, following, following.start_offset_ms, PlayBehavior.ENQUEUE,
-                             token)
+    return segment_directive(base_url, next_token, following, following.start_offset_ms, "ENQUEUE", token)

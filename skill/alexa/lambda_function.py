@@ -9,18 +9,11 @@ import logging
 from functools import lru_cache
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model.request import Request
-
 from ..config import Settings
 from ..logs import configure_logging
-from .request_shape import Malformed, check_envelope, to_request_envelope
 from .skill import build
 
 log = logging.getLogger("skill.lambda")
-serializer = DefaultSerializer()
-KNOWN_TYPES = frozenset(Request.discriminator_value_class_map)
-EMPTY_RESPONSE = {"version": "1.0", "response": {}}
 
 
 @lru_cache(maxsize=1)
@@ -38,15 +31,10 @@ def application_id(event: Any) -> str | None:
 
 
 def handler(event: dict, context: Any) -> dict:
+    """The response JSON to an Alexa event (as Lambda parsed it). Raises PermissionError for another skill's
+    event and request_shape.Malformed for a bad envelope: errors for Lambda to report."""
     skill, skill_ids = _skill()
     if application_id(event) not in skill_ids:
         log.warning('{"event":"refused","reason":"wrong skill id"}')
         raise PermissionError("wrong skill id")  # Lambda reports an error; Alexa gets nothing to act on
-    # The same boundary as the web service: Malformed is an error for Lambda to report.
-    if check_envelope(event) not in KNOWN_TYPES:
-        return EMPTY_RESPONSE  # a type newer than the SDK's model: an empty answer is valid
-    envelope = to_request_envelope(event)  # from the event as Lambda parsed it: no second parse
-    if envelope is None or envelope.request is None or envelope.context is None:
-        raise Malformed("envelope")
-    # The raw event rides along as the context: the SDK's model drops some fields (a skill event's body).
-    return serializer.serialize(skill.invoke(request_envelope=envelope, context=event))
+    return skill.invoke(event)  # the same path as the web service, from the event as Lambda parsed it

@@ -1,23 +1,18 @@
-"""The shape of an Alexa request, checked at the boundary before the skill sees it, and the SDK's
-request model built from it.
+"""The shape of an Alexa request, checked at the boundary before the skill sees it.
 
 ``check_envelope`` refuses what Alexa never sends: JSON that is not strict JSON (NaN, Infinity, a
 number too big for a float such as ``1e400``, lone surrogates), nesting deeper than ``MAX_DEPTH``,
-envelope fields of the wrong type and timestamps that are not timestamps. ``to_request_envelope``
-then builds ask-sdk-model's ``RequestEnvelope`` from the parsed dict, with no second parse, and
-tolerates what Alexa adds over the years: an enum value the model does not know (a new session-end
-reason, error type, resolution status or player activity) becomes None, "unknown", instead of an
-error. Used by the web service and the Lambda entry point alike.
+envelope fields of the wrong type and timestamps that are not timestamps. Values within the shape are
+not limited to a list: what Alexa adds over the years (a new session-end reason, error type,
+resolution status or player activity) passes, and the adapter (skill.alexa.adapter) simply does not
+act on a value it does not know. Used by the web verifier and the adapter (for Lambda) alike.
 """
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import importlib
 import json
 import math
-import re
-from typing import Any, Callable
+from typing import Any
 
 MAX_DEPTH = 40  # real envelopes (and this skill's session attributes) nest under 12 deep
 
@@ -34,8 +29,8 @@ def timestamp_seconds(value: Any) -> float:
     """A request timestamp -> epoch seconds (float).
 
     Accepts ISO 8601 text (naive means UTC) and integer epochs in seconds or milliseconds (told apart
-    by size, see ``_MS_THRESHOLD``). Raises ValueError for anything else. The verifier's freshness
-    check and the SDK model's ``timestamp`` both come from here, so they cannot disagree.
+    by size, see ``_MS_THRESHOLD``). Raises ValueError for anything else. The shape check and the
+    verifier's freshness check both read a timestamp here, so they cannot disagree.
     """
     if isinstance(value, bool):
         raise ValueError("not a timestamp")
@@ -176,126 +171,3 @@ def check_envelope(envelope: Any) -> str:
         if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
             raise Malformed("intent")
     return request_type
-
-
-# --------------------------------------------------------------------------- the SDK's request model
-# ask-sdk-model describes each class by ``deserialized_types`` (attribute -> type name) and
-# ``attribute_map`` (attribute -> JSON key); a base class with subclasses names them in
-# ``discriminator_value_class_map``, keyed by ``json_discriminator_key``. The SDK's own deserializer
-# reads these on every call (an import per object, dateutil for each timestamp) and refuses any value it
-# does not know. Here each type name is compiled once into a builder; unknown values become None.
-
-Builder = Callable[[Any], Any]
-_LIST = re.compile(r"list\[(.+)\]$")
-_DICT = re.compile(r"dict\(([^,]*), (.+)\)$")
-_builders: dict[str, Builder] = {}
-
-
-def _resolve(class_path: str) -> type:
-    module, _, name = class_path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
-
-
-def _builder(type_name: str) -> Builder:
-    """The function that turns a parsed JSON value into the model's ``type_name`` (memoised)."""
-    built = _builders.get(type_name)
-    if built is None:
-        built = _builders[type_name] = _compile(type_name)
-    return built
-
-
-def _compile(type_name: str) -> Builder:
-    if m := _LIST.match(type_name):
-        item_name = m.group(1)
-        return lambda v: [_builder(item_name)(x) for x in v] if isinstance(v, list) else None
-    if m := _DICT.match(type_name):
-        value_name = m.group(2)
-        return lambda v: {k: _builder(value_name)(x) for k, x in v.items()} if isinstance(v, dict) else None
-    primitive = _PRIMITIVES.get(type_name)
-    if primitive is not None:
-        return primitive
-    return _model_builder(_resolve(type_name))
-
-
-def _datetime(value: Any) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromtimestamp(timestamp_seconds(value), tz=dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _typed(*types: type) -> Builder:
-    # bool is an int to Python, never to JSON; a value of another type is unknown, not an error.
-    def build(value: Any) -> Any:
-        return value if isinstance(value, types) and (bool in types or not isinstance(value, bool)) else None
-    return build
-
-
-_PRIMITIVES: dict[str, Builder] = {
-    "str": _typed(str), "int": _typed(int), "float": _typed(int, float), "bool": _typed(bool),
-    "object": lambda v: v, "datetime": _datetime, "date": _date,
-}
-
-
-def _model_builder(cls: type) -> Builder:
-    if issubclass(cls, enum.Enum):
-        members = {m.value: m for m in cls}
-        return lambda v: members.get(v) if isinstance(v, str) else None  # a newer value: unknown
-    if not hasattr(cls, "deserialized_types"):
-        return lambda v: v
-    subclasses = getattr(cls, "discriminator_value_class_map", None) if hasattr(cls, "get_real_child_model") \
-        else None
-    if subclasses:
-        key = cls.json_discriminator_key
-        chosen: dict[str, Builder] = {}
-
-        def build_child(value: Any) -> Any:
-            if not isinstance(value, dict):
-                return None
-            name = value.get(key)
-            path = subclasses.get(name) if isinstance(name, str) else None
-            if path is None:
-                return None  # a kind newer than the model: unknown
-            child = chosen.get(path)
-            if child is None:
-                child = chosen[path] = _fields_builder(_resolve(path))
-            return child(value)
-        return build_child
-    return _fields_builder(cls)
-
-
-def _fields_builder(cls: type) -> Builder:
-    attribute_map = getattr(cls, "attribute_map", {})
-    fields = [(attr, attribute_map.get(attr, attr), type_name) for attr, type_name in cls.deserialized_types.items()]
-    plan: tuple[tuple[str, str, Builder], ...] | None = None
-
-    def build(value: Any) -> Any:
-        nonlocal plan
-        if not isinstance(value, dict):
-            return None
-        if plan is None:  # compiled on first use, so that types that contain themselves terminate
-            plan = tuple((attr, key, _builder(type_name)) for attr, key, type_name in fields)
-        obj = cls()
-        for attr, key, make in plan:
-            item = value.get(key)
-            if item is not None:
-                setattr(obj, attr, make(item))
-        return obj
-    return build
-
-
-def to_request_envelope(envelope: dict) -> Any:
-    """ask-sdk-model's ``RequestEnvelope`` from an envelope that ``check_envelope`` accepted.
-
-    No second JSON parse. Keys the model does not name are dropped; values it cannot hold (an enum
-    value it does not know, a nested kind newer than it, a field of the wrong JSON type) become None.
-    The request itself is None when its type is newer than the model: callers check that first.
-    """
-    return _builder("ask_sdk_model.request_envelope.RequestEnvelope")(envelope)

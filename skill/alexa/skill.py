@@ -1,12 +1,10 @@
-"""Build the Alexa skill once per process from the settings: content, engine, store, turn runner, handlers."""
+"""Build the Alexa skill once per process from the settings: content, engine, store, turn runner, adapter."""
 from __future__ import annotations
-
-from ask_sdk_core.skill import CustomSkill
 
 from ..config import Settings
 from ..core import Catalog, Engine, TurnRunner, load_catalog
 from ..store import Store, open_store
-from .handlers import Services, build_skill
+from .adapter import AlexaSkill, Services
 from .settings_api import TimeZoneLookup
 from .ssml import SSMLRenderer
 
@@ -21,7 +19,8 @@ def build_services(settings: Settings, store: Store | None = None, catalog: Cata
 
 
 def build(settings: Settings, store: Store | None = None,
-          catalog: Catalog | None = None) -> tuple[CustomSkill, Services]:
-    """The ask-sdk-core skill and the services behind it (``catalog``: see build_services)."""
+          catalog: Catalog | None = None) -> tuple[AlexaSkill, Services]:
+    """The skill (request JSON in, response JSON out) and the services behind it (``catalog``: see
+    build_services)."""
     services = build_services(settings, store, catalog)
-    return build_skill(services), services
+    return AlexaSkill(services), services

@@ -5,8 +5,7 @@ A failed check answers 400 with a short reason; nothing answers with a stack tra
 
 Before the skill sees a request, the boundary refuses a body over ``MAX_BODY_BYTES`` (413, before
 anything is parsed, with or without a Content-Length) and anything ``request_shape`` refuses (400).
-A request type the SDK's model does not know yet is answered 200 with an empty response, as the
-platform allows for any request it does not speak to.
+Then the request JSON goes to the skill (skill.alexa.adapter.AlexaSkill.invoke), the same path as Lambda's.
 """
 from __future__ import annotations
 
@@ -14,22 +13,17 @@ import json
 import logging
 from pathlib import Path
 
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_model.request import Request
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from ..config import Settings
-from .request_shape import to_request_envelope
+from .adapter import AlexaSkill
 from .verify import RequestVerifier, VerificationError
 
 log = logging.getLogger("skill.web")
 
 MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few KB; anything larger is refused before parsing
-MALFORMED = "malformed request"
 TOO_LARGE = "request entity too large"
-EMPTY_RESPONSE = {"version": "1.0", "response": {}}
 
 # How `python -m skill serve` runs waitress (docs/deploy-webservice.md, "Server settings").
 # Waitress reads a whole request, on its I/O thread, before a worker thread sees it: the limits here
@@ -61,14 +55,12 @@ def dev_verifier(settings: Settings) -> RequestVerifier:
     return RequestVerifier(settings.skill_ids, check_signature=False, check_timestamp=False)
 
 
-def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier | None = None,
+def create_app(settings: Settings, skill: AlexaSkill, verifier: RequestVerifier | None = None,
                audio_dir: Path | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES + 1  # see read_body
     if verifier is None:
         verifier = dev_verifier(settings) if settings.dev else RequestVerifier(settings.skill_ids)
-    serializer = DefaultSerializer()
-    known_types = frozenset(Request.discriminator_value_class_map)
 
     def answer(status: int, payload: dict, headers: dict[str, str] | None = None) -> Response:
         return Response(json.dumps(payload, allow_nan=False), status=status, mimetype="application/json",
@@ -83,16 +75,7 @@ def create_app(settings: Settings, skill: CustomSkill, verifier: RequestVerifier
             raw = verifier.verify(request.headers, body)  # parsed once and shape-checked once, by the verifier
         except VerificationError as exc:
             return answer(400, {"error": exc.reason})
-        if raw["request"]["type"] not in known_types:
-            # A type newer than the SDK's model: nothing here speaks to it, and an empty answer is valid.
-            log.info('{"event":"unknown_request_type"}')
-            return answer(200, EMPTY_RESPONSE)
-        envelope = to_request_envelope(raw)  # from the parsed dict; unknown enum values become None
-        if envelope is None or envelope.request is None or envelope.context is None:
-            return answer(400, {"error": MALFORMED})
-        # The raw JSON rides along as the context: the SDK's model drops some fields (a skill event's body).
-        result = skill.invoke(request_envelope=envelope, context=raw)
-        return answer(200, serializer.serialize(result))
+        return answer(200, skill.invoke(raw, checked=True))
 
     @app.get("/healthz")
     def healthz() -> Response:

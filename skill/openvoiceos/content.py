@@ -2,12 +2,10 @@
 this platform replaced from `audio_scripts/common/platform_openvoiceos.toml` (data, validated like phrases.toml).
 
 The wake word is the content's `{wake}` placeholder, filled from `Context.wake_word` (turns.py passes this
-device's). `wake_word_text` is left only for its callers: content no longer says "Alexa, ..." to anyone, so it
-changes nothing and can go with its last call.
+device's, from `wake_word_name`).
 """
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -39,13 +37,6 @@ def load_ovos_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
         overrides[key] = check_markup(value, file, None, f"phrases.{key}", allowed("phrase"))
     return replace(catalog, phrases=replace(catalog.phrases, text={**catalog.phrases.text, **overrides}))
 
-
-ALEXA = re.compile(r"\bAlexa,\s*")
-
-
-def wake_word_text(text: str, wake_word: str) -> str:
-    """ "say: Alexa, next." -> "say: Hey Mycroft, next." (the name this device answers to)."""
-    return ALEXA.sub(f"{wake_word}, ", text)
 
 
 def wake_word_name(config: dict) -> str:

@@ -7,13 +7,12 @@
 the `Said` out on the bus (`speak`, OCP, the scheduler); tests/test_openvoiceos_golden.py drives the same `Turns`
 with the golden transcripts. What it keeps between turns is what the device knows: the open conversations (the
 turn runner's sessions, per OVOS session), the hold it is playing (and since when, by `clock`), and how long an
-exercise under way stays reachable. No exercise or state rules: those are the engine's and the turn runner's.
+exercise under way stays reachable. Identity, context, the session carry, the log line and the calm failure are
+the turn shell's (skill.core.shell). No exercise or state rules: those are the engine's and the turn runner's.
 Pure Python: nothing here imports OVOS, so the clocks are handed in.
 """
 from __future__ import annotations
 
-import json
-import logging
 import secrets
 import threading
 import time
@@ -23,13 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ..core import Context, Engine, Ev, Event, HoldPlay, HoldPosition, TurnRequest, TurnRunner, identity_for
-from ..core.turn import SORRY
+from ..core import Engine, Ev, Event, HoldPlay, HoldPosition, TurnRunner
+from ..core.shell import Device, Heard, Shell
 from ..store.sqlite import SqliteStore
-from .content import load_ovos_catalog, wake_word_text
+from .content import load_ovos_catalog
 from .render import speech_chunks
 
-log = logging.getLogger("skill.turn")
 DEVICE_USER = "ovos-device"  # one record per device: OVOS has no accounts and no voice profiles
 ENGAGED_AFTER_S = 600  # after a turn that leaves an exercise under way, stay reachable this long
 STAY_MINUTES = 10  # how long the skill stays active (converse) after a turn, plus a playing hold's minutes
@@ -81,6 +79,7 @@ class Turns:
     def __init__(self, runner: TurnRunner, secret: bytes, wake_word: str,
                  local_time: Callable[[], datetime | None], clock: Callable[[], float] = time.monotonic):
         self.runner, self.secret, self.wake_word = runner, secret, wake_word
+        self.shell = Shell(runner)
         self.local_time, self.clock = local_time, clock
         self.lock = threading.RLock()  # bus handlers run on several threads
         self.conversations: dict[str, Conversation] = {}
@@ -118,7 +117,7 @@ class Turns:
         runner, with the open conversation's session and the playing hold's position. Never raises: a fault is
         a calm sentence asking to say it again."""
         with self.lock:
-            return self._run(event, session_id, locale, self.position(), None)
+            return self._run("utterance", event, session_id, locale, self.position(), None)
 
     def hold_finished(self, exercise: str, step: str, run: str, locale: str = "en-US") -> Said | None:
         """The scheduled end of the hold (exercise, step, run) came: HOLD_FINISHED, nothing spoken. None when
@@ -131,7 +130,8 @@ class Turns:
             self.playing = None
             hold = playing.hold  # the report names the hold, at its end (as a player's report would)
             at_end = HoldPosition(hold.exercise, hold.step, hold.run, hold.seconds * 1000)
-            return self._run(Event(Ev.HOLD_FINISHED), None, locale, at_end, (hold.exercise, hold.step, hold.run))
+            return self._run("hold_finished", Event(Ev.HOLD_FINISHED), None, locale, at_end,
+                             (hold.exercise, hold.step, hold.run))
 
     def shutdown(self, locale: str = "en-US") -> Said | None:
         """OVOS stops the skill (shutdown, or a stop no session claimed): a playing hold is kept as paused at its
@@ -140,30 +140,27 @@ class Turns:
             if self.playing is None:
                 return None
             hold = self.playing.hold
-            said = self._run(Event(Ev.HOLD_STOPPED), None, locale, self.position(),
+            said = self._run("shutdown", Event(Ev.HOLD_STOPPED), None, locale, self.position(),
                              (hold.exercise, hold.step, hold.run))
             self.playing = None
             return Said(stop=True, stay_minutes=said.stay_minutes)
 
-    def _run(self, event: Event, session_id: str | None, locale: str, playing: HoldPosition | None,
+    def _run(self, kind: str, event: Event, session_id: str | None, locale: str, playing: HoldPosition | None,
              hold: tuple[str, str, str] | None) -> Said:
-        """One turn; ``session_id`` None for a report from the audio side (no session, nothing spoken)."""
-        started = time.perf_counter()
+        """One turn through the shell (``kind``: how it came, for the log); ``session_id`` None for a report from
+        the audio side (no session, nothing spoken)."""
         spoken = session_id is not None
         conversation = self.conversations.get(session_id) if spoken else None
         new = conversation is None
         conversation = conversation or Conversation()
-        context = Context(locale=locale, new_session=new and spoken, local_time=self.local_time,
-                          audio_player=True, playing=playing, recognised_voice=False, wake_word=self.wake_word)
-        request = TurnRequest(identity_for(self.secret, DEVICE_USER), event, context,
-                              session=conversation.carry if spoken else None,
-                              session_id=conversation.id if spoken else None, hold=hold)
-        try:
-            result = self.runner.run(request)
-        except Exception as exc:  # noqa: BLE001 - a calm answer, never a stack trace to the person
-            log.error(json.dumps({"event": "turn", "platform": "ovos", "error": type(exc).__name__}))
-            return Said(chunks=(" ".join(speech_chunks(SORRY)),), listen=True) if spoken else Said()
-        reply = result.reply
+        turned = self.shell.turn(Heard(
+            platform="ovos", type=kind, event=event, user_id=DEVICE_USER,
+            session_id=conversation.id if spoken else None, session=conversation.carry if spoken else None,
+            new_session=new and spoken, hold=hold, spoken=spoken,
+            device=Device(locale=locale, audio_player=True, local_time=self.local_time, playing=playing, wake_word=self.wake_word)))
+        result, reply = turned.result, turned.reply
+        if result is None:  # the shell's calm failure: nothing else changes on the device
+            return Said(chunks=(" ".join(speech_chunks(reply.speech)),), listen=True) if spoken else Said()
         if spoken and not reply.end_session:
             conversation.carry = result.session
             self.conversations[session_id] = conversation
@@ -173,17 +170,12 @@ class Turns:
         # cancel it waits for the person to open the skill again.
         engaged = result.exercise is not None and event.kind not in (Ev.STOP, Ev.CANCEL)
         self.engaged_until = self.clock() + ENGAGED_AFTER_S if engaged else 0.0
-        # The event's kind (a catalogue name) only: not its value (a slot's reading), nor where the person is.
-        log.info(json.dumps({"event": "turn", "platform": "ovos", "kind": event.kind.value,
-                             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-                             "store": {"reads": result.reads, "writes": result.writes,
-                                       "failed": result.store_failed}}, separators=(",", ":")))
         stop = False
         if (reply.stop_audio or reply.play) and self.playing is not None:
             stop, self.playing = True, None
         if reply.play:
             self.playing = Playing(reply.play, self.clock())  # restarted by hold_starts once the words are said
-        chunks = tuple(speech_chunks(wake_word_text(reply.speech, self.wake_word))) if spoken else ()
+        chunks = tuple(speech_chunks(reply.speech)) if spoken else ()
         stay = None
         if not reply.end_session or reply.play or self.engaged_until:
             stay = STAY_MINUTES + (reply.play.seconds // 60 if reply.play else 0)
