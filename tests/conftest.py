@@ -1,4 +1,5 @@
-"""Shared fixtures: the skill's web app on a fresh SQLite file, in dev mode or verifying with a test CA."""
+"""Shared fixtures: the skill's web app on a fresh SQLite file, in dev mode or verifying with a test CA; and the
+markers (slow, browser, ovos) given to tests by file or test name, which `python3 dev.py quick` leaves out."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,6 +41,32 @@ class SkillServer:
         if not self.dev:
             kw.setdefault("sign", alexa_ca().signed_headers)
         return Speaker(self.client, **kw)
+
+
+# Markers by file (every test in it) or by "file::test" (every parametrisation of it). Here rather than in
+# each file, so one table says what the quick run leaves out (docs/testing.md); a name that matches no test
+# is an error, so a renamed test cannot slip back in unmarked.
+OVOS = ("test_openvoiceos.py", "test_openvoiceos_golden.py")
+BROWSER = ("test_studio_browser.py",)
+SLOW = (
+)
+MARKS = {"ovos": OVOS, "browser": BROWSER, "slow": SLOW}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by these markers
+def pytest_collection_modifyitems(config, items):
+    modules = {}
+    for item in items:
+        file = item.path.name
+        modules[file] = item.module
+        names = {file, f"{file}::{item.originalname}"}
+        for mark, marked in MARKS.items():
+            if names & set(marked):
+                item.add_marker(mark)
+    stale = [n for marked in MARKS.values() for n in marked if "::" in n and n.split("::")[0] in modules
+             and not hasattr(modules[n.split("::")[0]], n.split("::")[1])]
+    if stale:
+        raise pytest.UsageError(f"tests/conftest.py marks tests that do not exist: {stale}")
 
 
 @pytest.fixture
