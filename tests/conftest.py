@@ -2,6 +2,7 @@
 markers (slow, browser, ovos) given to tests by file or test name, which `python3 dev.py quick` leaves out."""
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -45,12 +46,45 @@ class SkillServer:
 
 # Markers by file (every test in it) or by "file::test" (every parametrisation of it). Here rather than in
 # each file, so one table says what the quick run leaves out (docs/testing.md); a name that matches no test
-# is an error, so a renamed test cannot slip back in unmarked.
-OVOS = ("test_openvoiceos.py", "test_openvoiceos_golden.py")
+# is an error, so a renamed test cannot slip back in unmarked. `ovos` also goes to every test that starts
+# an OVOS device (tests/support/ovos.py: the `device` fixture, or Device(...) in its body).
 BROWSER = ("test_studio_browser.py",)
-SLOW = (
+SLOW = (  # measured with --durations on a 2-core machine, two workers (docs/testing.md)
+    "test_audio.py::test_bed_is_exactly_a_minute_quiet_and_seeded",
+    "test_cli_edges.py::test_dev_py_run_on_a_busy_port_says_so_in_one_line",
+    "test_cli_edges.py::test_model_help_exits_0_and_check_says_so_on_success",
+    "test_dev_extras.py::test_model_check_works_without_scikit_learn",
+    "test_dynamodb_skill.py::test_outage_mid_exercise_keeps_answering_and_loses_nothing",
+    "test_heldout_alexa.py::test_held_out_lines_through_post_alexa",
+    "test_hostile_input.py::test_fuzz_mutated_real_envelopes",
+    "test_hostile_input.py::test_fuzz_session_attributes_of_any_shape",
+    "test_intent_catalogue.py::test_the_console_understands_every_sample_with_every_slot_value",
+    "test_interaction_model.py::test_check_reports_a_hand_edit_and_a_missing_file",
+    "test_interaction_model.py::test_cli_check_exit_codes",
+    "test_interaction_model.py::test_committed_locale_files_equal_a_fresh_build",
+    "test_openvoiceos.py::test_model_check_fails_when_an_ovos_file_is_stale",
+    "test_openvoiceos_golden.py::test_every_golden_path_says_the_same_words_through_the_ovos_adapter",
+    "test_ssml_rules.py",  # one walk of every step and action in five locales, shared by its tests
+    "test_state_rules.py::test_failed_load_then_an_older_record_does_not_take_over",
+    "test_store_contract.py::test_dynamodb_server_down_fails_fast_then_recovers",
+    "test_store_deadline.py::test_late_write_never_lands_on_a_newer_one",
+    "test_store_deadline.py::test_no_attempt_is_sent_after_the_deadline",
+    "test_store_deadline.py::test_sqlite_lock_waits_do_not_stack_across_threads",
+    "test_store_outages.py::test_frozen_dynamodb_every_turn_answers_within_4s",
+    "test_store_outages.py::test_sqlite_locked_by_another_process_eight_people_answer_within_4s",
+    "test_studio_content.py::test_browser_tests_fail_not_skip_without_chromium",
+    "test_understanding.py::test_training_is_deterministic_and_reproduces_the_committed_model",
 )
-MARKS = {"ovos": OVOS, "browser": BROWSER, "slow": SLOW}
+MARKS = {"browser": BROWSER, "slow": SLOW}
+
+
+def _starts_an_ovos_device(item) -> bool:
+    if "device" in getattr(item, "fixturenames", ()) and item.path.name.startswith("test_openvoiceos"):
+        return True
+    try:
+        return "Device(" in inspect.getsource(item.function)
+    except (AttributeError, OSError, TypeError):
+        return False
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by these markers
@@ -63,6 +97,8 @@ def pytest_collection_modifyitems(config, items):
         for mark, marked in MARKS.items():
             if names & set(marked):
                 item.add_marker(mark)
+        if _starts_an_ovos_device(item):
+            item.add_marker("ovos")
     stale = [n for marked in MARKS.values() for n in marked if "::" in n and n.split("::")[0] in modules
              and not hasattr(modules[n.split("::")[0]], n.split("::")[1])]
     if stale:
