@@ -26,9 +26,10 @@ def test_the_studio_answers_loopback_only_and_lists_every_exercise():
 def test_the_ovos_skill_is_found_offline_through_its_entry_point_and_hears_safety_first():
     from ovos_plugin_manager.skills import find_skill_plugins
 
-    from skill.openvoiceos import SKILL_ID, SafeHarborSkill
+    from skill.openvoiceos import SKILL_ID
     from skill.openvoiceos.hearing import heard, named
     from skill.openvoiceos.resources import LAUNCH
+    from skill.openvoiceos.skill import SafeHarborSkill
 
     assert find_skill_plugins()[SKILL_ID] is SafeHarborSkill
     needs = SafeHarborSkill.runtime_requirements
