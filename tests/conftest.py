@@ -50,7 +50,9 @@ class SkillServer:
 # an OVOS device (tests/support/ovos.py: the `device` fixture, or Device(...) in its body).
 BROWSER = ("test_studio_browser.py",)
 SLOW = (  # measured with --durations on a 2-core machine, two workers (docs/testing.md)
-    "test_audio.py::test_bed_is_exactly_a_minute_quiet_and_seeded",
+    "test_audio.py::test_bed_is_exactly_a_minute_quiet_and_seeded",  # these three share a 4 s decode of the bed
+    "test_audio.py::test_bed_joins_without_a_click",
+    "test_audio.py::test_bed_swells_slowly",
     "test_cli_edges.py::test_dev_py_run_on_a_busy_port_says_so_in_one_line",
     "test_cli_edges.py::test_model_help_exits_0_and_check_says_so_on_success",
     "test_dev_extras.py::test_model_check_works_without_scikit_learn",
