@@ -2,7 +2,8 @@
 
 Two service instances (as two processes behind one endpoint) share one store: SQLite in tmp_path,
 DynamoDB on a moto_server on loopback, or one in-memory space. Device A talks to instance 1, device B to
-instance 2; same Alexa user, different device ids. Threads meet at a barrier before every round, so their turns really race.
+instance 2; same Alexa user, different device ids. Threads meet at a barrier before every round, so their
+turns really race.
 
 Afterwards: never a 5xx; every acknowledged write got its own version, 1..N with no gap and no repeat
 (no lost update at the store); the record loads as a valid State whose step belongs to its exercise;

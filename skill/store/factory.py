@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .base import Store
 
-ACCEPTED = "sqlite:///PATH (e.g. sqlite:///state.sqlite3 or sqlite:////abs/path/state.sqlite3), dynamodb://TABLE, memory:// or memory://NAME (not persistent)"
+ACCEPTED = ("sqlite:///PATH (e.g. sqlite:///state.sqlite3 or sqlite:////abs/path/state.sqlite3), dynamodb://TABLE, "
+            "memory:// or memory://NAME (not persistent)")
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
 

@@ -1,8 +1,8 @@
 """Start a test from a state, not from N turns: a person at exercise X, step Y, and one event run on it.
 
-    state = state_at("lying_together", "quiet", hold_ms=25_000)          # a State (keyword constructors only)
-    outcome = handle(state, Event(Ev.CHECKIN, "yellow"), playing=True)   # Engine.handle -> Outcome
-    result = Turns().at(state).say(Ev.NEXT)                               # TurnRunner on a MemoryStore
+    state = state_at("lying_together", "quiet", hold_ms=25_000)            # a State (keyword constructors only)
+    outcome = handle(state, Ev.CHECKIN, value="yellow", playing_ms=25_000)  # Engine.handle -> Outcome
+    result = Turns().at(state).say(Ev.NEXT)                                 # TurnRunner on a MemoryStore
 
 The state is what N turns would have left: welcomed, the steps before ``step`` in the trail (so "back" works),
 and a hold started (``run``, ``hold_ms``) when asked for. Tests that are about the HTTP path, AudioPlayer tokens
@@ -38,8 +38,7 @@ def progress_at(exercise: str, step: str | int | None = None, *, gentle: bool = 
     index = 0 if step is None else step if isinstance(step, int) else ids.index(step)
     started = hold_ms is not None or hold_done
     return Progress(exercise=exercise, step=ids[index], trail=ids[:index] if trail is None else list(trail),
-                    gentle=gentle,
-                    run=run if started else None, hold_ms=hold_ms or 0, hold_done=hold_done)
+                    gentle=gentle, run=run if started else None, hold_ms=hold_ms or 0, hold_done=hold_done)
 
 
 def state_at(exercise: str | None = None, step: str | int | None = None, *, gentle: bool = False,
@@ -109,7 +108,7 @@ class Turns:
         key = self.identity.speaker
         data = store_state(self.store, key, state)
         self.session_id, self.carried = None, None
-        if state.pending is not None:
+        if state.pending is not None:  # the runner's session form (skill/core/turn.py, _carry), tagged for its owner
             self.session_id = f"session-{uuid.uuid4().hex}"
             self.carried = {"v": 1, "b": sparse(data), "o": key, "t": session_tag(SECRET, key, self.session_id),
                             "p": state.pending.to_session()}
