@@ -5,12 +5,13 @@
                                   (http://127.0.0.1:8080, embedded SQLite store); ARGS go to `serve`
     python3 dev.py chat [ARGS]    set up, then talk to the skill in a text console: python -m skill chat
     python3 dev.py studio [ARGS]  set up, then open the review studio: python -m skill studio (http://127.0.0.1:8090)
-    python3 dev.py test [ARGS]    set up, then run the whole test suite: python -m pytest ARGS
+    python3 dev.py test [ARGS]    set up, then run the whole test suite: python -m pytest -n auto ARGS
+    python3 dev.py quick [ARGS]   the same without the slow, browser and OVOS tests (docs/testing.md)
     python3 dev.py bench [ARGS]   set up, then run the benchmarks: python -m bench ARGS (see bench/README.md)
 
 "Set up" means: create .venv in the repository if it is missing (python -m venv), and install the project into it
-with what the command needs. `run`, `chat` and `studio` need only the project: `pip install -e .`. `test`, `bench`
-and `setup` (what CI calls) also need the test tools and the pinned OpenVoiceOS packages the OVOS skill's tests run
+with what the command needs. `run`, `chat` and `studio` need only the project: `pip install -e .`. `test`, `quick`,
+`bench` and `setup` (what CI calls) also need the test tools and the pinned OpenVoiceOS packages the OVOS skill's tests run
 on: `pip install -e ".[test,ovos]"`. A stamp file inside .venv remembers the pyproject.toml it installed from and
 which extras it installed, so `run` after `test` installs nothing, `test` after `run` adds the extras, and any
 change to pyproject.toml reinstalls (keeping the extras already there). Every command runs from the repository root.
@@ -33,26 +34,29 @@ PYPROJECT = os.path.join(ROOT, "pyproject.toml")
 STAMP = os.path.join(VENV, ".safe-harbor-installed")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", "8080"
 PYTEST_NO_TESTS = 5
+# The quick run: every module, none of the tests marked (by tests/conftest.py) as slow, browser or ovos.
+QUICK_MARKERS = "not slow and not browser and not ovos"
 # The extras each command installs along with the project. Running needs none; the tests (and the benchmarks, which
 # use moto) need the test tools and the OVOS packages. tests/test_dev_extras.py holds run/chat/studio to no extras.
 RUN_EXTRAS = ()
 TEST_EXTRAS = ("test", "ovos")
 COMMAND_EXTRAS = {"run": RUN_EXTRAS, "chat": RUN_EXTRAS, "studio": RUN_EXTRAS,
-                  "test": TEST_EXTRAS, "bench": TEST_EXTRAS, "setup": TEST_EXTRAS}
+                  "test": TEST_EXTRAS, "quick": TEST_EXTRAS, "bench": TEST_EXTRAS, "setup": TEST_EXTRAS}
 EXTRA_ORDER = ("test", "ovos")  # how extras are written in a pip requirement and in the stamp
 
-USAGE = """usage: python3 dev.py {run,chat,studio,test,bench,setup} [ARGS...]
+USAGE = """usage: python3 dev.py {run,chat,studio,test,quick,bench,setup} [ARGS...]
 
   run    run the skill locally on http://127.0.0.1:8080 (dev mode, SQLite store); ARGS go to `python -m skill serve`
   chat   a text console that plays the skill as a speaker would; ARGS go to `python -m skill chat`
   studio the review studio on http://127.0.0.1:8090: see, hear, try and sign off every exercise;
          ARGS go to `python -m skill studio` (e.g. --port 8091)
-  test   the whole test suite; ARGS go to pytest (e.g. -x, -k store)
+  test   the whole test suite, on every core (pytest -n auto); ARGS go to pytest (e.g. -x, -k store, -n 0)
+  quick  the quick run: the suite without the tests marked slow, browser or ovos (a few minutes; docs/testing.md)
   bench  the benchmarks; ARGS go to `python -m bench` (see bench/README.md)
   setup  only create .venv and install the project with its test and OVOS tools (what CI calls first)
 
 Each command first creates .venv if missing and installs into it what it needs: run, chat and studio the project
-alone (pip install -e .); test, bench and setup also its test and OVOS extras (pip install -e ".[test,ovos]").
+alone (pip install -e .); test, quick, bench and setup also its test and OVOS extras (pip install -e ".[test,ovos]").
 It installs again only when pyproject.toml changed or the command needs extras not installed yet."""
 
 
@@ -244,12 +248,24 @@ def cmd_studio(extra):
     exec_in_venv(["-m", "skill", "studio"] + extra)
 
 
+def workers(extra):
+    """pytest-xdist's `-n auto` (a worker per core), unless ARGS choose the workers or turn xdist off."""
+    for arg in extra:
+        if arg.startswith(("-n", "--numprocesses", "--dist")) or arg in ("no:xdist", "-pno:xdist"):
+            return []
+    return ["-n", "auto"]
+
+
 def cmd_test(extra):
-    code = run_in_venv(["-m", "pytest"] + extra)
+    code = run_in_venv(["-m", "pytest"] + workers(extra) + extra)
     if code == PYTEST_NO_TESTS:
         say("pytest collected no tests (exit 5): counted as a failure. Check the test paths and -k/-m filters.")
         return 1
     return code
+
+
+def cmd_quick(extra):
+    return cmd_test(["-m", QUICK_MARKERS] + extra)
 
 
 def cmd_bench(extra):
@@ -262,8 +278,8 @@ def cmd_setup(extra):
     return 0  # main() has already set up .venv
 
 
-COMMANDS = {"run": cmd_run, "chat": cmd_chat, "studio": cmd_studio, "test": cmd_test, "bench": cmd_bench,
-            "setup": cmd_setup}
+COMMANDS = {"run": cmd_run, "chat": cmd_chat, "studio": cmd_studio, "test": cmd_test, "quick": cmd_quick,
+            "bench": cmd_bench, "setup": cmd_setup}
 
 
 def main(argv):

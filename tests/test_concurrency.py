@@ -1,8 +1,9 @@
 """Two devices of one person, turns at once (issue "Privacy and robustness", point 6).
 
-Two service instances (as two processes behind one endpoint) share one store: SQLite in tmp_path, or
-DynamoDB on a moto_server on loopback. Device A talks to instance 1, device B to instance 2; same Alexa
-user, different device ids. Threads meet at a barrier before every round, so their turns really race.
+Two service instances (as two processes behind one endpoint) share one store: SQLite in tmp_path,
+DynamoDB on a moto_server on loopback, or one in-memory space. Device A talks to instance 1, device B to
+instance 2; same Alexa user, different device ids. Threads meet at a barrier before every round, so their
+turns really race.
 
 Afterwards: never a 5xx; every acknowledged write got its own version, 1..N with no gap and no repeat
 (no lost update at the store); the record loads as a valid State whose step belongs to its exercise;
@@ -19,6 +20,7 @@ import pytest
 
 from skill.core import State
 from skill.store.dynamodb import DynamoDBStore, create_table
+from skill.store.memory import MemorySpace, MemoryStore
 from skill.store.sqlite import SqliteStore
 from tests.conftest import SkillServer
 from tests.support.dynamo_server import local_aws_env, moto_server  # noqa: F401  (fixture)
@@ -87,9 +89,12 @@ class Pair:
         return self.stores[0].inner.load(key)
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
+@pytest.fixture(params=["sqlite", "dynamodb", "memory"])
 def pair(request, tmp_path):
-    if request.param == "sqlite":
+    if request.param == "memory":
+        space = MemorySpace()
+        yield Pair(tmp_path, lambda: MemoryStore(space))
+    elif request.param == "sqlite":
         path = tmp_path / "shared.sqlite3"
         opened: list[SqliteStore] = []
 

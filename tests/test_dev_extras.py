@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_COMMANDS = ("run", "chat", "studio")
-TEST_COMMANDS = ("test", "bench", "setup")
+TEST_COMMANDS = ("test", "quick", "bench", "setup")
 # Top-level modules that only the `test` and `ovos` extras bring (and what they pull in: scikit-learn's numpy and
 # scipy, cfn-lint's sympy). None may be imported by the run path.
 EXTRAS_ONLY = ("pytest", "_pytest", "hypothesis", "moto", "playwright", "cfnlint", "samtranslator", "ovoscope",
@@ -69,7 +69,7 @@ def test_main_sets_up_each_command_with_its_extras(dev, monkeypatch):
     monkeypatch.setattr(dev, "COMMANDS", {command: (lambda extra: 0) for command in dev.COMMANDS})
     for command in RUN_COMMANDS + TEST_COMMANDS:
         assert dev.main([command]) == 0
-    assert asked == [()] * 3 + [("test", "ovos")] * 3
+    assert asked == [()] * len(RUN_COMMANDS) + [("test", "ovos")] * len(TEST_COMMANDS)
 
 
 class FakeVenv:
@@ -237,3 +237,15 @@ def test_model_build_without_scikit_learn_says_how_to_get_it_and_writes_nothing(
     assert "python3 dev.py test" in result.stderr and 'pip install -e ".[test]"' in result.stderr
     assert "wrote" not in result.stdout
     assert {path: path.read_bytes() for path in models.glob("*.json")} == before
+
+
+def test_test_runs_on_every_core_unless_told_and_quick_leaves_out_the_marked_tests(dev, monkeypatch):
+    ran = []
+    monkeypatch.setattr(dev, "run_in_venv", lambda args: ran.append(args) or 0)
+    assert dev.cmd_test(["-x"]) == 0 and dev.cmd_test(["-n", "0"]) == 0 and dev.cmd_test(["-p", "no:xdist"]) == 0
+    assert ran == [["-m", "pytest", "-n", "auto", "-x"], ["-m", "pytest", "-n", "0"], ["-m", "pytest", "-p", "no:xdist"]]
+    ran.clear()
+    assert dev.cmd_quick(["-k", "store"]) == 0
+    assert ran == [["-m", "pytest", "-n", "auto", "-m", "not slow and not browser and not ovos", "-k", "store"]]
+    monkeypatch.setattr(dev, "run_in_venv", lambda args: dev.PYTEST_NO_TESTS)
+    assert dev.cmd_quick([]) == 1  # no tests collected is a failure

@@ -14,6 +14,7 @@ import pytest
 
 from skill.core.content import SCRIPTS_DIR
 from tests.support.alexa import Speaker
+from tests.support.states import seed, state_at
 
 GROUNDING = tomllib.loads((SCRIPTS_DIR / "grounding.toml").read_text(encoding="utf-8"))
 PHRASES = tomllib.loads((SCRIPTS_DIR / "common" / "phrases.toml").read_text(encoding="utf-8"))
@@ -97,6 +98,16 @@ def walk_to(alexa: Speaker, step: str, new_session: bool = True):
         turn = alexa.say("no")
         assert on_step(turn, SUPPORT), turn.speech
     assert not turn.ends_session
+    return turn
+
+
+def start_at(server, alexa: Speaker, step: str):
+    """Start at ``step`` from a stored state (as ``walk_to`` would leave it, with no turns to get there): a new
+    session's "repeat" speaks the step; returns that turn. Walking the steps is tested on its own, above."""
+    trail = WALK if step == SUPPORT else None  # as "no" at the check leaves it; else the steps before in the file
+    seed(server, state_at(GROUNDING["id"], step, trail=trail), user_id=alexa.user_id)
+    turn = alexa.say("repeat", new_session=True)
+    assert turn.status == 200 and on_step(turn, step) and not turn.ends_session, (step, turn.speech)
     return turn
 
 
@@ -251,7 +262,7 @@ def test_restart_between_turns_keeps_the_step(server):
 @pytest.mark.parametrize("step", LIVE_STEPS)
 def test_red_stops_at_once_at_every_step(server, step):
     alexa = speaker(server)
-    walk_to(alexa, step)
+    start_at(server, alexa, step)
     turn = alexa.say("red")
     assert turn.status == 200 and RED_STOP in turn.speech
     assert not step_of(turn), f"red continued the exercise: {turn.speech}"
@@ -264,7 +275,7 @@ def test_red_stops_at_once_at_every_step(server, step):
 @pytest.mark.parametrize("step", LIVE_STEPS)
 def test_yellow_slows_down_and_offers_to_step_back_at_every_step(server, step):
     alexa = speaker(server)
-    normal = walk_to(alexa, step)
+    normal = start_at(server, alexa, step)
     turn = alexa.say("yellow")
     assert turn.status == 200 and not turn.ends_session and turn.reprompt
     assert rate(turn.ssml) < rate(normal.ssml)
@@ -282,7 +293,7 @@ def test_yellow_slows_down_and_offers_to_step_back_at_every_step(server, step):
 
 def test_yellow_then_no_stays_on_the_step(server):
     alexa = speaker(server)
-    walk_to(alexa, "feel")
+    start_at(server, alexa, "feel")
     alexa.say("yellow")
     turn = alexa.say("no")
     assert not turn.ends_session and not step_of(turn)
@@ -292,7 +303,7 @@ def test_yellow_then_no_stays_on_the_step(server):
 @pytest.mark.parametrize("step", ["arrive", "orient", CHECK])
 def test_stop_ends_the_exercise_in_one_kind_sentence(server, step):
     alexa = speaker(server)
-    walk_to(alexa, step)
+    start_at(server, alexa, step)
     turn = alexa.say("stop")
     assert turn.status == 200 and turn.ends_session and "reprompt" not in turn.response
     assert turn.speech == "We've stopped, and that's completely okay."  # one kind sentence naming nothing

@@ -1,4 +1,5 @@
-"""One contract for every state store: SQLite in tmp_path, DynamoDB against a real moto_server."""
+"""One contract for every state store: SQLite in tmp_path, DynamoDB against a real moto_server, and the
+in-memory store."""
 from __future__ import annotations
 
 import hashlib
@@ -24,6 +25,7 @@ from skill.store import Record, StoreError, VersionConflict, open_store
 from skill.store.base import now
 from skill.store.dynamodb import DynamoDBStore, create_table
 from skill.store.factory import default_sqlite_path
+from skill.store.memory import MemorySpace, MemoryStore
 from skill.store.sqlite import SqliteStore
 
 from tests.support.dynamo_server import MotoServer, local_aws_env, moto_server  # noqa: F401  (fixture)
@@ -80,10 +82,17 @@ def dynamo(moto_server, monkeypatch):
     raw.delete_table(TableName=table)
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
+@pytest.fixture
+def memory_backend():
+    space = MemorySpace()  # shared by every store the test makes, as one file or table is
+    return Backend("memory", lambda: MemoryStore(space), space.dump)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb", "memory"])
 def backend(request):
-    # Looked up lazily, so a run of only the SQLite cases starts no server.
-    return request.getfixturevalue("sqlite_backend" if request.param == "sqlite" else "dynamo")
+    # Looked up lazily, so a run of only the SQLite or memory cases starts no server.
+    return request.getfixturevalue({"sqlite": "sqlite_backend", "dynamodb": "dynamo",
+                                    "memory": "memory_backend"}[request.param])
 
 
 @pytest.fixture
@@ -557,6 +566,25 @@ def test_factory_sqlite_urls(tmp_path, monkeypatch):
     absolute.save(key(), {}, 0, LATER)
     assert (tmp_path / "abs.db").exists()
     absolute.close()
+
+
+def test_factory_memory_urls(monkeypatch):
+    a, b = open_store("memory://shared-test"), open_store("memory://shared-test")
+    k = key()
+    a.save(k, {"a": 1}, 0, LATER)
+    assert isinstance(b, MemoryStore) and b.load(k).data == {"a": 1}  # one named space: like one file
+    assert open_store("memory://").load(k) is None  # a bare memory:// is private
+    monkeypatch.setenv("SKILL_STORE", "memory://")
+    assert isinstance(open_store(), MemoryStore)
+
+
+def test_memory_purges_expired_records():
+    store = MemoryStore()
+    live, dead = key(), key()
+    store.save(live, {"new": True}, 0, LATER)
+    store.save(dead, {"old": True}, 0, now() - 10)
+    assert store.purge_expired() == 1
+    assert set(store.space.rows) == {live}
 
 
 def test_factory_reads_skill_store_env(tmp_path, monkeypatch):

@@ -1,5 +1,5 @@
-"""The turn runner (skill.core.TurnRunner) driven directly, with no Alexa JSON, against both real stores:
-SQLite on a file in tmp_path, and DynamoDB on a moto_server over loopback.
+"""The turn runner (skill.core.TurnRunner) driven directly, with no Alexa JSON, against every store: SQLite on
+a file in tmp_path, DynamoDB on a moto_server over loopback, and the in-memory store.
 
 Load once per session, save once and only on a change with the version read, a race with another writer
 merged by the rules in skill.core.merge, forget on a confirmed delete, voice-profile ownership and listing,
@@ -26,6 +26,7 @@ from skill.core.state import dense
 from skill.core.turn import LISTED, PEOPLE
 from skill.store.base import Store
 from skill.store.dynamodb import DynamoDBStore, create_table
+from skill.store.memory import MemorySpace, MemoryStore
 from skill.store.sqlite import SqliteStore
 from tests.support.dynamo_server import MotoServer, local_aws_env, moto_server  # noqa: F401  (fixture)
 
@@ -70,7 +71,13 @@ def dynamodb_backend(moto_server, monkeypatch):
     return Backend("dynamodb", lambda: DynamoDBStore(table))
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
+@pytest.fixture
+def memory_backend():
+    space = MemorySpace()
+    return Backend("memory", lambda: MemoryStore(space))
+
+
+@pytest.fixture(params=["sqlite", "dynamodb", "memory"])
 def backend(request) -> Backend:
     # Looked up lazily, so a run of only the SQLite cases starts no server.
     return request.getfixturevalue(f"{request.param}_backend")

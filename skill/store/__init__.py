@@ -1,4 +1,5 @@
-"""State stores: ``sqlite:///PATH`` (embedded default) or ``dynamodb://TABLE``."""
+"""State stores: ``sqlite:///PATH`` (embedded default), ``dynamodb://TABLE`` or
+``memory://[NAME]`` (in-memory, not persistent: development and tests)."""
 from .base import Record, Store, StoreError, StoreStats, StoreTimeout, VersionConflict
 
 __all__ = ["Record", "Store", "StoreError", "StoreStats", "StoreTimeout", "VersionConflict", "open_store"]

@@ -1,4 +1,5 @@
-"""Pick the store from a URL: ``sqlite:///PATH``, ``dynamodb://TABLE``, or the embedded default.
+"""Pick the store from a URL: ``sqlite:///PATH``, ``dynamodb://TABLE``, ``memory://[NAME]`` (not persistent:
+development and tests only), or the embedded default.
 
 ``sqlite:///`` is followed by the path as written: ``sqlite:///state.db`` is relative to the
 working folder, ``sqlite:////var/lib/x.db`` is absolute (the SQLAlchemy convention).
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from .base import Store
 
-ACCEPTED = "sqlite:///PATH (e.g. sqlite:///state.sqlite3 or sqlite:////abs/path/state.sqlite3), dynamodb://TABLE"
+ACCEPTED = ("sqlite:///PATH (e.g. sqlite:///state.sqlite3 or sqlite:////abs/path/state.sqlite3), dynamodb://TABLE, "
+            "memory:// or memory://NAME (not persistent)")
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
 
@@ -54,5 +56,10 @@ def open_store(url: str | None = None) -> Store:
         from .dynamodb import DynamoDBStore  # boto3 is imported only when asked for
 
         return DynamoDBStore(table)
+    if url.startswith("memory://"):
+        from .memory import MemoryStore, named_space
+
+        name = url[len("memory://"):]
+        return MemoryStore(named_space(name) if name else None)
     scheme = url.split(":", 1)[0] if ":" in url else url
     raise ValueError(f"SKILL_STORE: unsupported store {scheme!r}; accepted forms: {ACCEPTED}")
