@@ -88,6 +88,17 @@ def test_the_trials_lines(text, expected):
     assert reading(understand(text).event) == expected
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("let go of me", "stop"), ("please let me go", "stop"), ("back off", "stop"), ("I need some space", "stop"),
+    ("give me room", "stop"), ("stop hugging me", "stop"), ("you're holding me too tight", "stop"),
+    ("I feel trapped", "distress"), ("I feel so smothered", "distress"), ("this is claustrophobic", "distress"),
+    ("I want to run away", "distress"),
+])
+def test_a_body_boundary_or_feeling_trapped_stops_the_closeness(text, kind):
+    # In a hug or a touch stretch these end the contact; read as "back a step" or not at all, they would not.
+    assert understand(text).screened == kind
+
+
 @pytest.mark.parametrize("text", ["the red blanket is softer", "red wine's on the table", "I'm dying to try that",
                                   "she beat me at cards", "my phone's about to die", "stop by the shop later"])
 def test_alarming_words_in_everyday_talk_are_no_safety_signal(text):
