@@ -170,7 +170,8 @@ def test_approval_then_a_changed_line_makes_content_check_warn(content: Path):
 
     first = check()
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "warning:" not in first.stdout and "not yet approved in the studio: grounding.toml" in first.stdout
+    unapproved = first.stdout.split("not yet approved in the studio: ")[-1].split("\n")[0].split(", ")
+    assert "warning:" not in first.stdout and "grounding.toml" in unapproved
     path = content / "grounding.toml"
     approvals.record(content, "grounding", "Dr. Rivera \"R\"", approvals.content_hash(path), date(2026, 11, 30))
     assert approvals.read(content)["grounding"] == approvals.Approval("Dr. Rivera \"R\"", "2026-11-30",
