@@ -179,8 +179,10 @@ def setup(needed=TEST_EXTRAS):
     else:
         message = "installing the project and its test and OVOS tools into .venv"
     say('%s: pip install -e "%s" ...' % (message, target))
+    # pip reports on stderr: this command's own output (usage, the skill's) stays first and clean on stdout.
+    sys.stdout.flush()
     code = subprocess.call([VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-e", target],
-                           cwd=ROOT)
+                           cwd=ROOT, stdout=sys.stderr)
     if code != 0:
         fail("pip install failed (exit %d); see pip's output above. Check your network or proxy and retry." % code,
              code)

@@ -85,7 +85,7 @@ class FakeVenv:
         monkeypatch.setattr(dev, "create_venv", lambda: pytest.fail("the venv exists"))
         monkeypatch.setattr(dev.subprocess, "call", self.pip)
 
-    def pip(self, command, cwd=None):
+    def pip(self, command, cwd=None, stdout=None):
         assert command[1:5] == ["-m", "pip", "install", "--disable-pip-version-check"], command
         self.installs.append(command[-1])
         return 0
@@ -136,7 +136,7 @@ def test_a_failed_install_leaves_the_stamp_as_it_was(dev, tmp_path, monkeypatch)
     venv = FakeVenv(dev, tmp_path, monkeypatch)
     assert venv.command("run") == ["."]
     before = Path(dev.STAMP).read_text()
-    monkeypatch.setattr(dev.subprocess, "call", lambda command, cwd=None: 1)
+    monkeypatch.setattr(dev.subprocess, "call", lambda command, cwd=None, stdout=None: 1)
     with pytest.raises(SystemExit):
         dev.setup(dev.COMMAND_EXTRAS["test"])
     assert Path(dev.STAMP).read_text() == before
