@@ -106,7 +106,7 @@ def test_every_value_the_loader_knows_is_in_writing_content(tmp_path):
               *load_catalog().roles, *load_catalog().shared}
     missing = sorted(v for v in values if f"`{v}`" not in WRITING and f'`"{v}"`' not in WRITING)
     assert not missing, f"docs/writing-content.md does not describe: {missing}"
-    for name, setting in load_catalog().settings.items():
+    for name, setting in load_catalog().shared.items():
         row = next((line for line in WRITING.splitlines() if line.strip().startswith(f"| `{name}` |")), "")
         assert f"{setting.low} to {setting.high}" in row and f"| {setting.default} |" in row, name
 

@@ -37,8 +37,25 @@ def progress_at(exercise: str, step: str | int | None = None, *, gentle: bool = 
     ids = [s.id for s in CATALOG.exercises[exercise].steps]
     index = 0 if step is None else step if isinstance(step, int) else ids.index(step)
     started = hold_ms is not None or hold_done
-    return Progress(exercise=exercise, step=ids[index], trail=ids[:index] if trail is None else list(trail),
+    return Progress(exercise=exercise, step=ids[index],
+                    trail=_said_next(exercise, ids[index]) if trail is None else list(trail),
                     gentle=gentle, run=run if started else None, hold_ms=hold_ms or 0, hold_done=hold_done)
+
+
+def _said_next(exercise_id: str, target: str) -> list[str]:
+    """The steps "next" passes through from the first step to ``target`` (a step's ``on.next`` may skip ahead);
+    for a step "next" never reaches (one a "no" or a high number leads to), the steps before it in the file."""
+    exercise = CATALOG.exercises[exercise_id]
+    step, trail = exercise.first, []
+    while step is not None and step.id != target and not step.end and len(trail) < len(exercise.steps):
+        trail.append(step.id)
+        move = step.on.get("next", "next")
+        step = exercise.following(step.id) if move == "next" else (
+            None if move in ("end", "back", "repeat") else exercise.step(move))
+    if step is not None and step.id == target:
+        return trail
+    ids = [s.id for s in exercise.steps]
+    return ids[:ids.index(target)]
 
 
 def state_at(exercise: str | None = None, step: str | int | None = None, *, gentle: bool = False,
