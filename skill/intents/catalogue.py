@@ -18,6 +18,7 @@ and the understanding layer (skill/understanding) learns from its samples, widen
 from __future__ import annotations
 
 import re
+from functools import cached_property
 import tomllib
 from dataclasses import dataclass, field
 from itertools import product
@@ -59,6 +60,15 @@ class SlotType:
     safest: str | None = None  # the value any trace of which wins when only the spoken value is known
     caution: tuple[str, ...] = ()  # value ids from least to most cautious: of two said, the later one wins
 
+    @cached_property
+    def named(self) -> dict[str, str]:
+        """Every value's id, name and synonym, normalized -> the value's id (the first value naming it)."""
+        out: dict[str, str] = {}
+        for value in self.values:
+            for name in (value.id, *value.names):
+                out.setdefault(normalize(name), value.id)
+        return out
+
 
 @dataclass(frozen=True)
 class Intent:
@@ -98,11 +108,11 @@ class Catalogue:
         heard = normalize(spoken or "")
         if not heard:
             return None
-        for value in slot_type.values:
-            if heard in {normalize(n) for n in (value.id, *value.names)}:
-                if slot_type.safest and value.id != slot_type.safest and self._traces(slot_type.safest, heard):
-                    return slot_type.safest
-                return value.id
+        named = slot_type.named.get(heard)
+        if named is not None:
+            if slot_type.safest and named != slot_type.safest and self._traces(slot_type.safest, heard):
+                return slot_type.safest
+            return named
         found = [v.id for v in slot_type.values if self._traces(v.id, heard)]
         if slot_type.safest in found:
             return slot_type.safest

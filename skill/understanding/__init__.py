@@ -73,8 +73,10 @@ class Reader:
         intent = self.catalogue.intents.get(intent_name)
         if intent is None:
             return Event(Ev.FALLBACK)
+        # Words that are exactly one of the slot's names say nothing more: only other words are read.
         heard = {name: spoken for name, (_, spoken) in slots.items() if spoken and name in intent.slots
-                 and not self.catalogue.types[intent.slots[name]].builtin}
+                 and not self.catalogue.types[intent.slots[name]].builtin
+                 and cat.normalize(spoken) not in self.catalogue.types[intent.slots[name]].named}
         if intent.capture:
             return self.understand(" ".join(heard.values())).event if heard else Event(Ev.FALLBACK)
         kind, value = self.catalogue.event_for(intent_name, slots)
