@@ -106,18 +106,21 @@ def test_each_exercise_starts_by_an_utterance_and_walks_to_its_end(device, exerc
     first = start(device, exercise_id)
     assert words(exercise.first.say) in first.speech and first.listens
     end = _closing(exercise_id)
-    played = []
+    played, passed = [], [exercise.first.id]
     turn = first
     for answer in paths(exercise)[end]:
         turn = device.say(SAY[answer])
         assert turn.spoken, answer  # every step answers in words
         played += turn.plays
+        progress = stored(device).get("progress")
+        if progress and progress["step"] != passed[-1]:
+            passed.append(progress["step"])
     final = exercise.step(end)
     assert words(final.say) in turn.speech
     assert not turn.listens  # a clear ending: the microphone is not reopened
     assert stored(device).get("progress") is None and stored(device)["completed"][exercise_id] >= 1
-    holds = [s for s in exercise.steps if s.hold]
-    assert len(played) == len(holds)  # each quiet stretch played through the audio service
+    holds = [s for s in exercise.steps if s.hold and s.id in passed]  # a branch may pass some by
+    assert len(played) == len(holds)  # each quiet stretch on the way played through the audio service
     for play in played:
         uris = [t["uri"] for t in play.data["playlist"]]
         assert uris[-1].endswith("/chime.mp3") and all(u.startswith("file://") for u in uris)

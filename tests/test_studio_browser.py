@@ -175,7 +175,8 @@ def test_each_diagram_has_one_node_per_step(page, studio):
         assert page.locator("#diagram g.node.step").count() == count
         ids = page.eval_on_selector_all("#diagram g.node.step", "ns => ns.map(n => n.id)")
         exercise = sources.load_exercise(studio.content / f"{eid}.toml")
-        assert ids == [f"step-{s.id}" for s in exercise.steps]
+        # One node per step; a branching exercise (holding each other) is laid out by its paths, not file order.
+        assert sorted(ids) == sorted(f"step-{s.id}" for s in exercise.steps)
         assert page.locator("#diagram g.edge").count() > 0
         assert page.locator(".legend").inner_text().count("red") >= 1
         if eid == "sensate_focus":
