@@ -33,6 +33,8 @@ CARRY_ON = frozenset({Ev.NEXT, Ev.BACK, Ev.REPEAT, Ev.START_OVER, Ev.RESUME, Ev.
 # question that was waiting before it is back.
 ANSWERS_UNSURE = frozenset({Ev.YES, Ev.NO, Ev.GO_ON, Ev.FALLBACK, Ev.NOT_SURE, Ev.UNSURE, Ev.DISTRESS,
                             Ev.SESSION_END})
+
+
 class Engine:
     """The exercises' logic over a loaded, validated ``Catalog``; holds no state of its own between calls."""
 
