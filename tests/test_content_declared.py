@@ -35,6 +35,7 @@ variants = ["This time, the taller one opens their arms.", "This time, the other
 
 [[steps]]
 id = "welcome"
+title = "Welcome"
 say = """
 A long hug, breathing together. [pause 1]
 Either of you can say a colour at any moment. Green means keep going. Yellow means slow down. Red means stop. [pause 1]
@@ -43,11 +44,13 @@ When you're both ready, say next.
 
 [[steps]]
 id = "hug"
+title = "Hug"
 say = "{hug_lead} Hold each other, and let your breathing slow together. To pause, say: {wake}, pause."
 hold = { setting = "hug_minutes" }
 
 [[steps]]
 id = "close"
+title = "Close"
 end = true
 say = "Let the hug soften. This is the end of the long hug. Thank you both."
 '''

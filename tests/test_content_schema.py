@@ -20,15 +20,18 @@ kind = "solo"
 
 [[steps]]
 id = "one"
+title = "One"
 say = "First. [pause 2] Say next."
 
 [[steps]]
 id = "two"
+title = "Two"
 say = "Second. [pause 3] Are you okay?"
 on = { yes = "done", no = "one" }
 
 [[steps]]
 id = "done"
+title = "Done"
 end = true
 say = "This is the end."
 '''
@@ -38,7 +41,10 @@ BROKEN = {
     "pause-over-10s": ('"Second. [pause 3]', '"Second. [pause 12]', "two", "say"),
     "unknown-placeholder": ('"Second.', '"Second, {name}.', "two", "say"),
     "unknown-target-step": ('no = "one"', 'no = "nowhere"', "two", "on.no"),
-    "missing-say": ('id = "two"\nsay = "Second. [pause 3] Are you okay?"', 'id = "two"', "two", "say"),
+    "missing-say": ('title = "Two"\nsay = "Second. [pause 3] Are you okay?"', 'title = "Two"', "two", "say"),
+    "missing-title": ('id = "two"\ntitle = "Two"\n', 'id = "two"\n', "two", "title"),
+    "title-with-markup": ('title = "Two"', 'title = "Two [pause 1]"', "two", "title"),
+    "title-too-long": ('title = "Two"', 'title = "' + "a" * 41 + '"', "two", "title"),
     "duplicate-step-id": ('id = "done"', 'id = "one"', "one", "id"),
     "ssml-tags": ('"First. [pause 2]', '"First. <break time=\'2s\'/>', "one", "say"),
     "no-end-step": ('end = true\n', "", "done", "end"),
@@ -86,7 +92,7 @@ def test_file_level_errors_name_the_file(tmp_path):
 # Each breaks one thing the engine assumes; the loader must refuse it, naming file, step and field.
 BROKEN_GRAPH = {
     "unreachable-step": ('on = { yes = "done", no = "one" }', 'on = { yes = "done", no = "done", next = "done" }\n'
-                         '[[steps]]\nid = "orphan"\nsay = "Nobody comes here."', "orphan", "id"),
+                         '[[steps]]\nid = "orphan"\ntitle = "T"\nsay = "Nobody comes here."', "orphan", "id"),
     "dead-end": ('on = { yes = "done", no = "one" }', 'on = { yes = "two", no = "two", next = "two" }', "one", "on"),
     "question-without-no": ('on = { yes = "done", no = "one" }', 'on = { yes = "done" }', "two", "on"),
     "ending-that-does-not-end": ('say = "This is the end."', 'say = "Goodbye."', "done", "say"),

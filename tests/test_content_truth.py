@@ -49,9 +49,9 @@ TRUE = [(kind, s) for kind, (_bad, good) in KINDS.items() for s in good]
 @pytest.mark.parametrize("kind,sentence", UNTRUE, ids=[s for _k, s in UNTRUE])
 @pytest.mark.parametrize("field", ["say", "help", "reprompt"])
 def test_each_kind_of_untruth_is_refused_at_load_naming_file_step_and_field(tmp_path, kind, sentence, field):
-    text = GOOD.replace('id = "one"\nsay = "First. [pause 2] Say next."',
-                        f'id = "one"\nsay = "First. [pause 2] Say next."\n{field} = "{sentence}"'
-                        if field != "say" else f'id = "one"\nsay = "{sentence} [pause 2] Say next."')
+    text = GOOD.replace('id = "one"\ntitle = "One"\nsay = "First. [pause 2] Say next."',
+                        f'id = "one"\ntitle = "One"\nsay = "First. [pause 2] Say next."\n{field} = "{sentence}"'
+                        if field != "say" else f'id = "one"\ntitle = "One"\nsay = "{sentence} [pause 2] Say next."')
     with pytest.raises(ContentError) as info:
         load_exercise(write(tmp_path, text))
     message = str(info.value)

@@ -31,11 +31,13 @@ kind = "solo"
 
 [[steps]]
 id = "one"
+title = "One"
 say = "First. Say next."
 {step}
 
 [[steps]]
 id = "done"
+title = "Done"
 end = true
 say = "This is the end."
 '''

@@ -29,7 +29,7 @@ CONTRACT_INTENTS = {
     "WhichOneIntent",
 }
 GROUNDING_TOML = ('id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\nrole = "grounding"\n'
-                  '[[steps]]\nid = "only"\nend = true\nsay = "This is the end."\n')
+                  '[[steps]]\nid = "only"\ntitle = "T"\nend = true\nsay = "This is the end."\n')
 
 
 @pytest.fixture

@@ -23,25 +23,30 @@ kind = "solo"
 
 [[steps]]
 id = "a"
+title = "A"
 say = "One two three four five six seven eight nine. [pause 2]"
 
 [[steps]]
 id = "b"
+title = "B"
 say = "One two three four five six seven eight nine."
 hold = { setting = "quiet_minutes" }
 
 [[steps]]
 id = "c"
+title = "C"
 say = "Are you ready to go on to the end?"
 on = { yes = "d", no = "e" }
 
 [[steps]]
 id = "d"
+title = "D"
 end = true
 say = "One two three four five six seven eight end. One two three four five six seven eight nine."
 
 [[steps]]
 id = "e"
+title = "E"
 end = true
 say = "The end."
 '''
@@ -142,7 +147,7 @@ def test_lines_fill_placeholders_with_examples_and_show_pauses_in_seconds():
 
 
 def test_a_broken_file_is_listed_and_the_others_still_load(content: Path):
-    (content / "lying_together.toml").write_text('id = "lying_together"\ntitle = "x"\n[[steps]]\nid = "a"\n'
+    (content / "lying_together.toml").write_text('id = "lying_together"\ntitle = "x"\n[[steps]]\nid = "a"\ntitle = "T"\n'
                                                  'say = "Hello [pause 30]"\nend = true\n', encoding="utf-8")
     lib = library.Library(content)
     snap = lib.current()

@@ -31,6 +31,7 @@ BREATH_SECONDS = (4.0, 6.0)
 STEP_PLACEHOLDERS = allowed("step")
 # What a step may say, and the wording each has for when the local time is unknown (for {today}).
 VARIANTS = ("say", "gentle", "brief")
+MAX_TITLE = 40  # a step's title fits one line of large type on a small screen
 NO_CLOCK = {"say": "say_without_clock", "gentle": "gentle_without_clock", "brief": "brief_without_clock"}
 
 # What a step may answer, and the targets a transition may name besides a step id.
@@ -64,6 +65,7 @@ class Step:
 
     id: str
     say: str
+    title: str = ""  # a short human name, shown (never spoken) in the studio and on a screen
     reprompt: str | None = None
     help: str | None = None
     gentle: str | None = None  # the slower, gentler variant used after "yellow"
@@ -264,10 +266,14 @@ def _step(raw: Any, file: str, position: int, settings: dict[str, Setting], own:
     assert sid is not None
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", sid):
         raise ContentError(file, sid, "id", "use lowercase letters, digits and _ (at most 40)")
-    known = {"id", "reprompt", "help", "hold", "end", "on", "checkin", "rating", *VARIANTS, *NO_CLOCK.values()}
+    known = {"id", "title", "reprompt", "help", "hold", "end", "on", "checkin", "rating", *VARIANTS, *NO_CLOCK.values()}
     for key in raw:
         if key not in known:
             raise ContentError(file, sid, key, "unknown field")
+    title = _str(raw, "title", file, sid, required=True)
+    assert title is not None
+    if not 0 < len(title.strip()) <= MAX_TITLE or re.search(r"[\[\]{}\n]", title):
+        raise ContentError(file, sid, "title", f"must be plain text of 1 to {MAX_TITLE} characters, no markup")
     texts = {}
     for key in ("reprompt", "help", *VARIANTS, *NO_CLOCK.values()):
         value = _str(raw, key, file, sid, required=key == "say")
@@ -308,7 +314,7 @@ def _step(raw: Any, file: str, position: int, settings: dict[str, Setting], own:
         on.setdefault("distress", on["rating"])
     elif "rating" in on_raw or "distress" in on_raw:
         raise ContentError(file, sid, "on", "only a step with rating = before/after answers a rating")
-    return Step(id=sid, on=on, hold=hold, end=end, checkin=flags["checkin"], rating=rating,
+    return Step(id=sid, title=title.strip(), on=on, hold=hold, end=end, checkin=flags["checkin"], rating=rating,
                 **texts)  # type: ignore[arg-type]
 
 
