@@ -567,8 +567,14 @@ def _golden_speech(expected: str) -> str:
 
 
 def _without_the_day(text: str) -> str:
-    """The orientation names the day and part of day from the device's clock (the golden walk's is fixed)."""
-    return re.sub(r"It's (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)[^.]*\. ?", "", text).strip()
+    """The orientation names the day and part of day from the device's clock (the golden walk's is fixed): every
+    sentence of the ``[today]`` table, whatever the weekday, comes out."""
+    return _TODAY.sub("", text).strip()
+
+
+_TODAY = re.compile("|".join(
+    re.escape(plain_text(sentence)).replace(re.escape("{weekday}"), r"[A-Z][a-z]+day") + " ?"
+    for sentence in PHRASES.today.values()))
 
 
 def _golden_cases():
