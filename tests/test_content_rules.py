@@ -199,6 +199,11 @@ FILL = {
     "{minutes}": "less than a minute",
     "{exercise}": longest(CATALOG.titles()),
     "{low}": "5", "{high}": "30", "{days}": "90", "{weekday}": "Wednesday",
+    # reminders and progress (skill/core/engine/reminders.py): their longest forms
+    "{when}": "Monday, Tuesday, Wednesday, Thursday, Friday and Saturday at 11:45 in the evening, every week",
+    "{weekdays}": "Monday, Tuesday, Wednesday, Thursday, Friday and Saturday", "{time}": "11:45 in the evening",
+    "{reminder_text}": PHRASES["reminder_text"], "{week}": "12 sessions", "{month}": "31 sessions",
+    "{stages}": "; ".join(f"{t}, 12 times" for t in CATALOG.titles()),
 }
 
 

@@ -26,7 +26,7 @@ CONTRACT_INTENTS = {
     "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent", "RatingIntent", "SetLengthIntent", "SettingIntent",
     "GoFirstIntent", "DeleteDataIntent", "WhatDoYouKeepIntent", "CaptureIntent",
     "AtRiskIntent", "DistressIntent", "SlowDownIntent", "BreakIntent", "KeepGoingIntent", "NotSureIntent",
-    "WhichOneIntent",
+    "WhichOneIntent", "SetReminderIntent", "ListRemindersIntent", "DeleteRemindersIntent", "HowAreWeDoingIntent",
 }
 GROUNDING_TOML = ('id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\nrole = "grounding"\n'
                   '[[steps]]\nid = "only"\ntitle = "T"\nend = true\nsay = "This is the end."\n')
@@ -130,7 +130,7 @@ def test_same_intents_and_slots_in_every_locale(models):
     for locale in LOCALES:
         assert shape(models[locale]) == reference
         assert [t["name"] for t in lm(models[locale])["types"]] == ["CAPTURE_TEXT", "CHECKIN_COLOR", "EXERCISE",
-                                                                   "SETTING"]
+                                                                   "PRACTICE_SCHEDULE", "SETTING"]
     assert reference["StartExerciseIntent"] == [("exercise", "EXERCISE")]
     assert reference["RatingIntent"] == [("rating", "AMAZON.NUMBER"), ("upper", "AMAZON.NUMBER")]
     # two people's colours: the more cautious one is acted on
@@ -249,7 +249,8 @@ def test_skill_manifest_apis_and_events():
     assert m["apis"]["custom"]["endpoint"]["uri"]
     assert {"eventName": "SKILL_DISABLED"} in m["events"]["subscriptions"]
     assert m["events"]["endpoint"]["uri"]
-    assert not m.get("permissions")  # the Settings API (time zone) needs none
+    # Reminders only: the Settings API (time zone) needs none.
+    assert m.get("permissions") == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
 
 
 def test_example_phrases_are_understood(models):

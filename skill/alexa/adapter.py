@@ -22,7 +22,9 @@ from ..core.shell import Device, Heard, Shell
 from ..understanding import reader_for
 from .audioplayer import STOP_DIRECTIVE, enqueue_directive, hold_position, parse_token, play_directive
 from .interaction_model import NEUTRAL_INTENTS
+from .permissions import ASK_FOR, ask_for_reminders, permission_event
 from .request_shape import Malformed, check_envelope
+from .reminders_api import RemindersAPI
 from .settings_api import TimeZoneLookup
 from .ssml import SSMLRenderer
 
@@ -31,7 +33,9 @@ SESSION = "sh"  # the session attribute that carries Turned.session, a JSON obje
 DEFAULT_LOCALE = "en-US"
 NEARLY_FINISHED = "AudioPlayer.PlaybackNearlyFinished"
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
-SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest"})  # a calm failure may speak only here
+# Alexa's answer to this skill's permission request (Connections.SendRequest, AskFor): it may be spoken to.
+CONNECTIONS_RESPONSE = "Connections.Response"
+SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest", CONNECTIONS_RESPONSE})  # a calm failure speaks only here
 ANSWERED_TYPES = SPOKEN_TYPES | {"SessionEndedRequest"}  # responses that carry shouldEndSession
 # Request types that become events. AudioPlayer.PlaybackFinished counts only for the chime (see to_turn).
 REQUEST_TYPES: dict[str, Ev] = {
@@ -84,6 +88,7 @@ class Services:
     settings: Settings
     timezone: TimeZoneLookup
     ssml: SSMLRenderer
+    reminders: RemindersAPI | None = None  # None: the device is told it has no reminders
 
     @property
     def store(self):
@@ -193,6 +198,8 @@ class AlexaSkill:
         event: Event | Any = None
         if kind == "IntentRequest":
             event = lambda: intent_event(request)  # noqa: E731 - read inside the shell's calm failure
+        elif kind == CONNECTIONS_RESPONSE and request.get("name") == ASK_FOR:
+            event = permission_event(request)
         elif kind in REQUEST_TYPES and not (kind == "AudioPlayer.PlaybackFinished" and (
                 parts is None or not is_final_segment(parts.total_seconds, parts.index))):
             event = Event(REQUEST_TYPES[kind])  # a bed's end is routine: of PlaybackFinished, only the chime counts
@@ -209,6 +216,8 @@ class AlexaSkill:
         else:
             playing = None
         interfaces = _obj(device.get("supportedInterfaces"))
+        locale = request.get("locale") or DEFAULT_LOCALE
+        reminders = self.services.reminders.for_request(system, locale) if self.services.reminders else None
         name = _obj(request.get("intent")).get("name") if kind == "IntentRequest" else None
         heard = Heard(
             platform=PLATFORM, type=kind if kind in KNOWN_TYPES else "other", event=event,
@@ -216,8 +225,9 @@ class AlexaSkill:
             session_id=(session.get("sessionId") or "") if session else None,
             session=carried(attributes.get(SESSION)) if attributes is not None else None,
             new_session=bool(session and session.get("new")),
-            device=Device(locale=request.get("locale") or DEFAULT_LOCALE, local_time=local_time, playing=playing,
-                          audio_player=bool(interfaces.get("AudioPlayer") is not None and self.audio_base)),
+            device=Device(locale=locale, local_time=local_time, playing=playing,
+                          audio_player=bool(interfaces.get("AudioPlayer") is not None and self.audio_base),
+                          reminders=reminders),
             hold=parts.hold if parts else None, request_id=request.get("requestId"),
             # A name the model lacks comes from the request: it could be any text.
             intent=name if name is None or name in NEUTRAL_INTENTS else "unknown",
@@ -238,6 +248,8 @@ class AlexaSkill:
         if turn.type == NEARLY_FINISHED and self.audio_base:
             following = enqueue_directive(self.audio_base, turn.token)  # from the token alone: no store read
             directives += [following] if following else []
+        if reply.ask_permission and turn.type in SPOKEN_TYPES:
+            directives.append(ask_for_reminders(reply.ask_permission))  # Alexa speaks its own prompt
         if directives:
             response["directives"] = directives
         if turn.type in ANSWERED_TYPES and turn.heard.event is not None:

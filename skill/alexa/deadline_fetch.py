@@ -11,7 +11,8 @@ is left to finish on its own; concurrent fetches of one host and port wait on th
 rather than starting another, so a resolver that never answers holds at most one thread per name, not one
 per request. Nothing is cached past the look-up: the system resolver (and its TTLs) decides that.
 
-Used by the certificate fetch (verify.py) and the time-zone lookup (timezone.py).
+Used by the certificate fetch (verify.py), the time-zone lookup (settings_api.py) and the Reminders API
+(reminders_api.py).
 """
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ _deadline = threading.local()  # .at: time.monotonic() by which this thread's ex
 
 class DeadlineExceeded(TimeoutError):
     """The exchange did not finish before its deadline."""
+
+
+class HTTPStatus(OSError):
+    """The server answered with a status the caller did not accept; ``code`` is that status."""
+
+    def __init__(self, code: int):
+        super().__init__(f"HTTP {code}")
+        self.code = code
 
 
 def _time_left() -> float:
@@ -192,21 +201,22 @@ def lazy_fetch(max_bytes: int) -> Callable[..., bytes]:
     start) loads no CA certificates until a request needs them."""
     made: list[urllib.request.OpenerDirector] = []
 
-    def call(request: str | urllib.request.Request, timeout: float) -> bytes:
+    def call(request: str | urllib.request.Request, timeout: float, ok: frozenset[int] = frozenset({200})) -> bytes:
         if not made:  # two threads racing here make two openers: harmless
             made.append(make_opener(follow_redirects=False))
-        return fetch(made[0], request, timeout, max_bytes)
+        return fetch(made[0], request, timeout, max_bytes, ok)
 
     return call
 
 
 def fetch(opener: urllib.request.OpenerDirector, request: str | urllib.request.Request, deadline_s: float,
-          max_bytes: int) -> bytes:
-    """GET ``request`` through ``opener`` (from ``make_opener``); the body as bytes.
+          max_bytes: int, ok: frozenset[int] = frozenset({200})) -> bytes:
+    """Send ``request`` (a GET, or any method a ``Request`` names) through ``opener`` (from ``make_opener``);
+    the body as bytes.
 
     The whole exchange, name resolution included, ends within ``deadline_s`` seconds. Raises
-    DeadlineExceeded when it does not, OSError for an HTTP status other than 200 (``HTTP 404``), a body
-    over ``max_bytes``, or any transport fault.
+    DeadlineExceeded when it does not, HTTPStatus (an OSError) for an HTTP status not in ``ok`` (``HTTP 404``),
+    OSError for a body over ``max_bytes`` or any transport fault.
     """
     previous = getattr(_deadline, "at", None)
     _deadline.at = time.monotonic() + deadline_s
@@ -215,13 +225,13 @@ def fetch(opener: urllib.request.OpenerDirector, request: str | urllib.request.R
             resp = opener.open(request, timeout=deadline_s)
         except urllib.error.HTTPError as err:  # it holds an open response; close it before giving up
             err.close()
-            raise OSError(f"HTTP {err.code}") from None
+            raise HTTPStatus(err.code) from None
         except urllib.error.URLError as err:
             reason = err.reason
             raise (reason if isinstance(reason, OSError) else OSError(str(reason))) from None
         with resp:
-            if getattr(resp, "status", 200) != 200:
-                raise OSError("unexpected HTTP status")
+            if getattr(resp, "status", 200) not in ok:
+                raise HTTPStatus(getattr(resp, "status", 0))
             chunks, size = [], 0
             while True:
                 chunk = resp.read(min(65536, max_bytes + 1 - size))

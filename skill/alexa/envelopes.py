@@ -125,6 +125,15 @@ class Conversation:
                                               "playerActivity": activity}
         return envelope
 
+    def connections_response(self, status: str, token: str, name: str = "AskFor") -> dict[str, Any]:
+        """Alexa's answer to the skill's ``Connections.SendRequest`` (a permission asked for by voice): the
+        person's ``status`` (ACCEPTED, DENIED, NOT_ANSWERED) and the skill's own ``token``, in a new session.
+        Shape: https://developer.amazon.com/docs/alexa/smapi/voice-permissions-for-reminders.html"""
+        request = self._request("Connections.Response", name=name, status={"code": "200", "message": "OK"},
+                                token=token, payload={"permissionScope": "alexa::alerts:reminders:skill:readwrite",
+                                                      "status": status, "isCardThrown": False})
+        return self._envelope(request, new_session=True)
+
     def skill_disabled(self, persistence: str = "NOT_PERSISTED") -> dict[str, Any]:
         """An AlexaSkillEvent.SkillDisabled: no session and no device."""
         request = self._request("AlexaSkillEvent.SkillDisabled", eventCreationTime=now_iso(),

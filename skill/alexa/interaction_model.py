@@ -46,6 +46,10 @@ ALEXA_INTENTS: dict[str, str] = {
     "go_first": "GoFirstIntent",
     "delete_data": "DeleteDataIntent",
     "what_we_keep": "WhatDoYouKeepIntent",
+    "set_reminder": "SetReminderIntent",
+    "list_reminders": "ListRemindersIntent",
+    "delete_reminders": "DeleteRemindersIntent",
+    "progress": "HowAreWeDoingIntent",
     "yes": "AMAZON.YesIntent",
     "no": "AMAZON.NoIntent",
     "next": "AMAZON.NextIntent",
@@ -68,7 +72,7 @@ ALEXA_INTENTS: dict[str, str] = {
 NEUTRAL_INTENTS: dict[str, str] = {alexa: neutral for neutral, alexa in ALEXA_INTENTS.items()}
 # Neutral slot type -> Alexa slot type.
 ALEXA_TYPES: dict[str, str] = {"colour": "CHECKIN_COLOR", "exercise": "EXERCISE", "setting": "SETTING",
-                               "number": "AMAZON.NUMBER", "capture": "CAPTURE_TEXT"}
+                               "number": "AMAZON.NUMBER", "capture": "CAPTURE_TEXT", "schedule": "PRACTICE_SCHEDULE"}
 
 
 class ModelError(ValueError):

@@ -5,6 +5,7 @@ from ..config import Settings
 from ..core import Catalog, Engine, TurnRunner, load_catalog
 from ..store import Store, open_store
 from .adapter import AlexaSkill, Services
+from .reminders_api import RemindersAPI
 from .settings_api import TimeZoneLookup
 from .ssml import SSMLRenderer
 
@@ -15,7 +16,9 @@ def build_services(settings: Settings, store: Store | None = None, catalog: Cata
     catalog = catalog or load_catalog()
     runner = TurnRunner(Engine(catalog), store or open_store(settings.store_url), settings.hash_secret,
                         settings.record_days)
-    return Services(runner=runner, settings=settings, timezone=TimeZoneLookup(), ssml=SSMLRenderer(catalog.pacing))
+    timezone = TimeZoneLookup()
+    return Services(runner=runner, settings=settings, timezone=timezone, ssml=SSMLRenderer(catalog.pacing),
+                    reminders=RemindersAPI(timezone))
 
 
 def build(settings: Settings, store: Store | None = None,

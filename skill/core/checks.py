@@ -181,6 +181,7 @@ def check_catalog(catalog: Catalog, folder: str) -> None:
                 check_breaths(text, catalog.pacing, f"{exercise.id}.toml", step.id, name)
     for key, text in catalog.phrases.text.items():
         check_breaths(text, catalog.pacing, "common/phrases.toml", None, f"phrases.{key}")
+    check_reminder_text(catalog)
     check_roles(catalog, folder)
     seen: dict[str, tuple[str, object]] = {}
     for exercise in catalog.exercises.values():
@@ -189,6 +190,27 @@ def check_catalog(catalog: Catalog, folder: str) -> None:
             if first[1] != spec:
                 raise ContentError(f"{exercise.id}.toml", None, f"settings.{name}",
                                    f"differs from the one in {first[0]}.toml (declare it once, in common/settings.toml)")
+
+
+# Words that would tell anyone reading the household's Alexa app what the practice is.
+PRIVATE_WORDS = re.compile(r"\b(?:touch|touching|sensate|intimacy|intimate|sex|sexual|body|bodies|affair|"
+                           r"betrayal|trauma|flashback|therapy|couples?|partner)\b", re.IGNORECASE)
+
+
+def check_reminder_text(catalog: Catalog) -> None:
+    """A reminder's words (phrase ``reminder_text``) show in the household's Alexa app: they name no exercise
+    (id, title or synonym) and no word of what the practice is (PRIVATE_WORDS)."""
+    text = catalog.phrases.text.get("reminder_text")
+    if text is None:
+        raise ContentError("common/phrases.toml", None, "phrases.reminder_text", "is missing")
+    low = " ".join(re.sub(r"[^a-z' ]+", " ", text.lower()).split())
+    names = {n.lower() for e in catalog.exercises.values() for n in (e.id.replace("_", " "), e.title, *e.synonyms)}
+    named = [n for n in names if n and re.search(rf"\b{re.escape(n)}\b", low)]
+    m = PRIVATE_WORDS.search(text)
+    if named or m:
+        raise ContentError("common/phrases.toml", None, "phrases.reminder_text",
+                           f"names what is private ('{named[0] if named else m.group(0)}'): it shows in the "
+                           "household's Alexa app")
 
 
 def check_roles(catalog: Catalog, folder: str) -> None:

@@ -439,7 +439,12 @@ PHRASE_KEYS = (
     "stopped distress_stop distress_heard distress_offer not_sure not_sure_rating not_sure_question which_one "
     "lost_in_exercise lost_at_menu not_ready no_length_here high_before high_before_reprompt high_before_pause "
     "go_on_gently resume_offer_unnamed resume_offer_unnamed_reprompt unsafe_stop unsafe_heard unsure unsure_okay "
-    "yes_heard no_heard no_heard_at_menu hold_length_left hold_length_nearly hold_length_over yellow_touch"
+    "yes_heard no_heard no_heard_at_menu hold_length_left hold_length_nearly hold_length_over yellow_touch "
+    # reminders and progress (skill/core/engine/reminders.py)
+    "reminder_text reminder_weekly reminder_daily reminder_confirm reminder_set reminder_not_set reminder_how "
+    "reminder_permission_no reminder_permission_unanswered reminder_declined_recently reminder_unavailable "
+    "reminders_not_here reminders_none reminders_listed reminders_deleted progress_not_yours progress_none "
+    "progress_sessions progress_stages progress_next_stage progress_next_same"
 ).split()
 # The tables of lines by country. Each needs a ``default``; the first is the crisis line, and every country
 # that has one must have a line in each other table. Each country's line names its source in

@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from .reminders import Reminders
 
 
 class Ev(StrEnum):
@@ -45,6 +48,14 @@ class Ev(StrEnum):
     HOLD_STOPPED = "hold_stopped"  # the hold audio stopped; the position is in Context.playing
     HOLD_FINISHED = "hold_finished"  # the hold's last segment (the chime) finished
     HOLD_FAILED = "hold_failed"
+    # Practice reminders (skill/core/reminders.py) and "how are we doing?"
+    SET_REMINDER = "set_reminder"  # value: a schedule's value form ("TU,FR@20:00"), or None when none was read
+    LIST_REMINDERS = "list_reminders"
+    DELETE_REMINDERS = "delete_reminders"  # "stop the reminders"
+    # The platform's answer to its own permission prompt: value "accepted", "denied" or "not_answered";
+    # about: the schedule that was being set (its value form)
+    PERMISSION = "permission"
+    PROGRESS = "progress"  # "how are we doing?"
 
 # Events that come from the audio player, not from a person's voice: they can never speak.
 AUDIO_EVENTS = frozenset({Ev.HOLD_STOPPED, Ev.HOLD_FINISHED, Ev.HOLD_FAILED})
@@ -63,6 +74,7 @@ class Event:
 
     kind: Ev
     value: str | None = None
+    about: str | None = None  # PERMISSION only: what the permission was asked for
 
 
 def _unknown_time() -> datetime | None:
@@ -83,7 +95,8 @@ class HoldPosition:
 class Context:
     """What the engine may know of the turn beyond the event: the locale, whether the session is new, the
     device's local time (a callable, asked only when a step names the day), its abilities, the voice, how long
-    records are kept (days), where this skill's hold audio is playing, if it is, and the device's wake word."""
+    records are kept (days), where this skill's hold audio is playing, if it is, the device's wake word, its
+    reminders (a ``reminders.Reminders`` port, or None) and whether the account has voice profiles."""
 
     locale: str = "en-US"
     new_session: bool = False
@@ -95,6 +108,8 @@ class Context:
     record_days: int = 90  # how long an unused record is kept
     playing: HoldPosition | None = None  # this skill's hold audio, as the device reports it
     wake_word: str = "Alexa"  # the name the device answers to, said in "{wake}, next"
+    reminders: Reminders | None = None  # the platform's reminders; None: this device sets none
+    profiles: bool = False  # the account's record lists voice profiles (a record of theirs is not everyone's)
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,9 @@ class Reply:
     play: HoldPlay | None = None  # start (or go on with) a step's hold audio
     stop_audio: bool = False
     forget: bool = False  # delete everything stored for this person (confirmed by voice)
+    # Ask the platform for permission to set reminders (its own prompt), then carry on with this schedule
+    # (its value form); the answer comes back as Ev.PERMISSION.
+    ask_permission: str | None = None
 
 
 @dataclass(frozen=True)

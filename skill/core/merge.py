@@ -20,6 +20,7 @@ from typing import Any, Iterable
 SYNC = "sync"
 SEEN_KEPT = 16  # request digests kept: Alexa retries a request within seconds, not 16 changes later
 COUNTERS = ("completed", "holds")  # merged by adding what each side added
+TALLIES = ("practised",)  # lists of dates, one per session: merged like counters, entry by entry
 STOPPED = ("progress", "return_to")  # what a stop decides
 HOLD_POSITION = ("hold_ms", "hold_done")
 PEOPLE, LISTED = "people", "listed"  # the runner's own fields (see turn.py): merged as a set / an "or"
@@ -106,6 +107,23 @@ def _add(base: Any, mine: Any, theirs: Any) -> Any:
     return max(0, max(_count(theirs), _count(base)) + _count(mine) - _count(base))
 
 
+def _tally(base: Any, mine: Any, theirs: Any) -> list[str]:
+    """A list of dates kept as a tally (one entry per session): what is stored (never less than what this
+    session saw), plus the entries this session added, in date order. Two devices finishing on the same day
+    make two entries; an entry either side let go (older than the kept window) stays gone."""
+    b, m, t = ([x for x in items if isinstance(x, str)] if isinstance(items, list) else []
+               for items in (base, mine, theirs))
+    added = list(m)
+    for item in b:
+        if item in added:
+            added.remove(item)
+    kept = list(t)
+    for item in b:  # what the session saw and the store lost (an older copy), unless this session let it go
+        if item in m and kept.count(item) < b.count(item):
+            kept.append(item)
+    return sorted(kept + added)
+
+
 def _union(*lists: Any) -> list[str]:
     out: list[str] = []
     for items in lists:
@@ -129,7 +147,7 @@ def merge(base: dict[str, Any] | None, mine: dict[str, Any], theirs: dict[str, A
     3. Deleted: a delete this session had not seen wins: nothing of ``mine`` is kept.
     4. Field by field, against the horizon:
        - counters (completions, holds): stored count (never below what the session saw) + what this
-         session added;
+         session added; the tally of session dates (``practised``) the same way, entry by entry;
        - changed by this session only: mine; changed by the other writer only: theirs;
        - changed by both: theirs (it was stored first, and this session never saw it), except that an
          audio report that only moved the hold's position never beats a change of step;
@@ -169,6 +187,8 @@ def merge(base: dict[str, Any] | None, mine: dict[str, Any], theirs: dict[str, A
         theirs_changed = wt > h or (known and wt == h and their_value != seen)
         if key in COUNTERS:
             value, when = _add((base or {}).get(key), mine_value, their_value), max(wm, wt)
+        elif key in TALLIES:
+            value, when = _tally((base or {}).get(key), mine_value, their_value), max(wm, wt)
         elif mine_changed and theirs_changed:
             hold_only = key == "progress" and _moves_only_the_hold((base or {}).get(key), their_value)
             value, when = (mine_value, wm) if hold_only else (their_value, wt)

@@ -26,15 +26,17 @@ class Ask(StrEnum):
     DELETE = "delete"  # "do you want me to delete it?"
     HIGH_BEFORE = "high_before"  # a high rating before a partnered exercise: "would you like to go on?"
     UNSURE = "unsure"  # it may have been distress: "are you okay?" (then: the question it set aside, if any)
+    REMINDER_SET = "reminder_set"  # "...every week. Shall I set it?"  (about: the schedule's value form)
 
 
 ABOUT_AN_EXERCISE = frozenset({Ask.GATE_BASE, Ask.READY_FIRST, Ask.READY_SECOND})
+ABOUT_SOMETHING = ABOUT_AN_EXERCISE | {Ask.REMINDER_SET}  # kinds that mean nothing without their ``about``
 
 
 @dataclass(frozen=True)
 class Question:
     kind: Ask
-    about: str | None = None  # the exercise the question is about, for the kinds in ABOUT_AN_EXERCISE
+    about: str | None = None  # what the question is about (ABOUT_SOMETHING): an exercise id, or a schedule
     then: Question | None = None  # UNSURE only: the question that was waiting, asked again after "I'm okay"
     rating: int | None = None  # RED_GROUNDING only: the 0-10 number that led here, so grounding won't ask again
 
@@ -59,7 +61,7 @@ class Question:
         except ValueError:
             return None
         about = raw.get("about")
-        if kind in ABOUT_AN_EXERCISE:
+        if kind in ABOUT_SOMETHING:
             return cls(kind, about) if isinstance(about, str) else None
         if kind == Ask.UNSURE:
             # One level only: an UNSURE set aside by another UNSURE is not kept.

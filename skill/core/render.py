@@ -45,6 +45,14 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "high": _p("a setting's longest length, in minutes", "the setting's high", "range"),
     "days": _p("how long an unused record is kept, in days", "Context.record_days", "phrase"),
     "weekday": _p("the local day of the week", "the device's local time", "today"),
+    "when": _p("a reminder's days, time and repetition, spoken", "the schedule said (skill/core/reminders.py)",
+               "phrase"),
+    "weekdays": _p("a reminder's days (\"Tuesday and Friday\")", "the schedule said", "phrase"),
+    "time": _p("a reminder's time of day (\"8 in the evening\")", "the schedule said", "phrase"),
+    "reminder_text": _p("what a reminder says when it goes off", "the phrase reminder_text", "phrase"),
+    "week": _p("sessions finished in the past seven days (\"2 sessions\")", "State.practised", "phrase"),
+    "month": _p("sessions finished in the past month", "State.practised", "phrase"),
+    "stages": _p("each exercise finished and how often (\"sensate focus, twice\")", "State.completed", "phrase"),
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from .events import Context, Event, HoldPosition, Reply
 from .identity import identity_for, request_digest
+from .reminders import Reminders
 from .turn import SORRY, TurnRequest, TurnResult, TurnRunner
 from ..store.base import StoreError
 
@@ -49,6 +50,7 @@ class Device:
     local_time: Callable[[], datetime | None] = field(default=_unknown_time)
     playing: HoldPosition | None = None
     wake_word: str = "Alexa"
+    reminders: Reminders | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ class Shell:
         device = heard.device
         context = Context(locale=device.locale, new_session=heard.new_session, local_time=device.local_time,
                           audio_player=device.audio_player, playing=device.playing,
-                          wake_word=device.wake_word, record_days=self.runner.record_days)
+                          wake_word=device.wake_word, record_days=self.runner.record_days,
+                          reminders=device.reminders)
         return TurnRequest(identity=identity_for(self.runner.secret, heard.user_id, heard.person_id), event=event,
                            context=context, session=heard.session if heard.session_id is not None else None,
                            session_id=heard.session_id, hold=heard.hold, request_id=heard.request_id)

@@ -5,12 +5,20 @@ JSON-safe, no floats. The question just asked (``pending``) lives in the session
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .questions import Question
 
 MAX_TRAIL = 30
+PRACTISED_DAYS = 31  # how far back "how are we doing?" looks, and so how long a session's date is kept
+MAX_PRACTISED = 100  # a bound on a damaged or forged list
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_date(raw: Any) -> bool:
+    return isinstance(raw, str) and _DATE.match(raw) is not None
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,10 @@ class State:
     repeat_next: list[str] = field(default_factory=list)  # exercises to repeat next time (distress rose)
     ready_next: bool = False  # both partners last said they feel ready for the next stage
     return_to: Progress | None = None  # the partnered exercise left for grounding, to return to gently
+    # Local dates ("2026-12-01") an exercise was finished on, one per session, within the last PRACTISED_DAYS
+    # ("how are we doing?"); the date reminders were last declined, so that no is not asked again that week.
+    practised: list[str] = field(default_factory=list)
+    declined: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form: a JSON-safe dict of every field but ``pending``. Built by hand (not
@@ -79,6 +91,8 @@ class State:
             "repeat_next": list(self.repeat_next),
             "ready_next": self.ready_next,
             "return_to": self.return_to.to_dict() if self.return_to else None,
+            "practised": list(self.practised),
+            "declined": self.declined,
         }
 
     @classmethod
@@ -103,6 +117,9 @@ class State:
             if isinstance(raw.get("repeat_next"), list) else [],
             ready_next=raw.get("ready_next") is True,
             return_to=Progress.from_dict(raw.get("return_to")),
+            practised=sorted(d for d in raw["practised"] if _is_date(d))[-MAX_PRACTISED:]
+            if isinstance(raw.get("practised"), list) else [],
+            declined=raw["declined"] if _is_date(raw.get("declined")) else None,
         )
 
 

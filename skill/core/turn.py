@@ -130,8 +130,10 @@ class TurnRunner:
             turn = self._hold_owner(turn, (playing.exercise, playing.step, playing.run), identity.account)
         ctx = request.context
         other = turn.key is not None and turn.key != identity.speaker
-        if ctx.other_voice != other or ctx.recognised_voice != identity.recognised:
-            ctx = replace(ctx, other_voice=other, recognised_voice=identity.recognised)
+        # An account's record that lists voice profiles is not everyone's on the account ("how are we doing?").
+        profiles = turn.key is not None and turn.key == identity.account and bool(turn.saved.get(PEOPLE))
+        if ctx.other_voice != other or ctx.recognised_voice != identity.recognised or ctx.profiles != profiles:
+            ctx = replace(ctx, other_voice=other, recognised_voice=identity.recognised, profiles=profiles)
         before = turn.before if turn.before is not None else turn.saved
         digest = request_digest(self.secret, request.request_id)
         event = request.event

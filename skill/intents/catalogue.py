@@ -59,6 +59,9 @@ class SlotType:
     builtin: bool = False  # a platform type (numbers): no value list here
     safest: str | None = None  # the value any trace of which wins when only the spoken value is known
     caution: tuple[str, ...] = ()  # value ids from least to most cautious: of two said, the later one wins
+    # The slot's value is read from its words by the understanding layer ("schedule": days and a time,
+    # skill/understanding/schedule.py); the listed values are examples of what people say, not a closed list.
+    read: str | None = None
 
     @cached_property
     def named(self) -> dict[str, str]:
@@ -332,7 +335,10 @@ def _slot_type(name: str, spec: dict, scripts_dir: Path) -> SlotType:
     caution = tuple(spec.get("caution", ()))
     if set(caution) - {v.id for v in values}:
         raise CatalogueError(f"type {name}: caution names values it does not have")
-    return SlotType(name, tuple(values), safest=safest, caution=caution)
+    read = spec.get("read")
+    if read not in (None, "schedule"):
+        raise CatalogueError(f"type {name}: read must be 'schedule'")
+    return SlotType(name, tuple(values), safest=safest, caution=caution, read=read)
 
 
 def load(locale: str, directory: Path = LOCALES_DIR, scripts_dir: Path = SCRIPTS_DIR) -> Catalogue:

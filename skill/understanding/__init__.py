@@ -26,6 +26,7 @@ from ..core.events import Ev, Event
 from ..intents import catalogue as cat
 from .language import Language, load_language
 from .model import NONE, Model, load_model
+from .schedule import schedule_value
 from .screen import colors_said, most_cautious, screen
 
 MIN_CONFIDENCE = 0.35  # below this the classifier's answer is not taken (measured: docs/understanding.md)
@@ -73,6 +74,13 @@ class Reader:
         intent = self.catalogue.intents.get(intent_name)
         if intent is None:
             return Event(Ev.FALLBACK)
+        read = self._read_slot(intent)
+        if read is not None:  # a value said in words (a schedule): read from them, safety screen first
+            spoken = " ".join(w for _, w in (slots.get(n, (None, None)) for n in intent.value_from) if w)
+            reading = self.understand(spoken) if spoken else None
+            if reading is not None and reading.screened in SAFETY_KINDS:
+                return reading.event
+            return Event(Ev(intent.event), schedule_value(self.lang.canon(spoken)) if spoken else None)
         # Words that are exactly one of the slot's names say nothing more: only other words are read.
         heard = {name: spoken for name, (_, spoken) in slots.items() if spoken and name in intent.slots
                  and not self.catalogue.types[intent.slots[name]].builtin
@@ -86,6 +94,12 @@ class Reader:
                                                     and reading.event.kind != Ev.FALLBACK):
                 return reading.event
         return Event(Ev(kind), value)
+
+    def _read_slot(self, intent: cat.Intent) -> str | None:
+        """What the intent's value slot is read as ("schedule"), or None for a slot of named values."""
+        if not intent.value_from:
+            return None
+        return self.catalogue.types[intent.slots[intent.value_from[0]]].read
 
     def numbers(self, canonical: str, rating: bool = False) -> list[int]:
         """The whole numbers said in a canonical text, in order ("maybe a five" -> [5]); with ``rating``, those
@@ -140,7 +154,7 @@ class Reader:
     def _value_missing(self, intent_name: str, canonical: str) -> bool:
         """Whether an intent that takes a value from a slot finds none in the text."""
         intent = self.catalogue.intents[intent_name]
-        if not intent.value_from or intent.value is not None:
+        if not intent.value_from or intent.value is not None or self._read_slot(intent):
             return False
         event = self._event(intent_name, canonical)
         return event is None or event.value is None
@@ -151,6 +165,8 @@ class Reader:
         if intent.value is not None or not intent.value_from:
             return Event(Ev(intent.event), intent.value)
         slot_type = self.catalogue.types[intent.slots[intent.value_from[0]]]
+        if slot_type.read:  # a schedule: the intent stands without one (the engine asks for the days and time)
+            return Event(Ev(intent.event), schedule_value(canonical))
         if slot_type.caution:  # colours: only a word said as a colour counts ("the red rug" is no check-in)
             said = most_cautious(colors_said(self.lang, canonical))
             return Event(Ev(intent.event), said) if said else None

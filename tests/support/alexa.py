@@ -144,5 +144,8 @@ class Speaker(Conversation):
         """An AudioPlayer.* or PlaybackController.* request: no session, token and offset in the context."""
         return self.post(Conversation.audio_event(self, request_type, token, offset_ms, activity, **extra))
 
+    def connections_response(self, status: str, token: str, name: str = "AskFor") -> Turn:
+        return self.post(Conversation.connections_response(self, status, token, name))
+
     def skill_disabled(self, persistence: str = "NOT_PERSISTED") -> Turn:
         return self.post(Conversation.skill_disabled(self, persistence))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from ..events import Ev, Event, Reply
 from ..questions import Ask, Question
 from ..state import State
-from . import holds
+from . import holds, reminders
 from .here import Here, Outcome, ask, end, menu
 from .navigation import aside, move, reprompt, resume, return_to, start
 from .safety import checkin, distress
@@ -170,6 +170,7 @@ ANSWERS: dict[Ask, Answer] = {
     Ask.RETRY_STEP: Answer(yes=step_offer_yes, no=step_offer_no),
     Ask.HIGH_BEFORE: Answer(yes=high_before_yes, no=high_before_no),
     Ask.UNSURE: Answer(yes=unsure_yes, no=unsure_no),
+    Ask.REMINDER_SET: Answer(yes=reminders.reminder_yes, no=reminders.reminder_no),
 }
 
 

@@ -20,7 +20,7 @@ from ..content import Catalog
 from ..events import Ev, Event
 from ..questions import Ask
 from . import handlers as on
-from . import safety, settings
+from . import reminders, safety, settings
 from .here import Here, Outcome
 
 Handler = Callable[[Here, Event], Outcome]
@@ -102,6 +102,11 @@ TABLE: dict[tuple[str | None, Ev], Handler] = {
     (None, Ev.SETTING): settings.on_setting,
     (None, Ev.SET_LENGTH): settings.on_set_length,
     (None, Ev.SESSION_END): on.session_end,
+    (None, Ev.SET_REMINDER): reminders.set_reminder,
+    (None, Ev.LIST_REMINDERS): reminders.list_reminders,
+    (None, Ev.DELETE_REMINDERS): reminders.delete_reminders,
+    (None, Ev.PERMISSION): reminders.permission,
+    (None, Ev.PROGRESS): reminders.progress,
 }
 
 

@@ -8,7 +8,7 @@ from ..content import Exercise, Step
 from ..events import Reply
 from ..questions import Ask, Question
 from ..state import MAX_TRAIL, Progress
-from . import holds
+from . import holds, reminders
 from .here import Here, Outcome, ask
 from .text import join
 
@@ -62,7 +62,8 @@ def finish(h: Here, exercise: Exercise, text: str, gentle: bool) -> Outcome:
     state = h.state
     repeat = repeat_key(exercise)
     h.set(progress=None, pending=None, completed={**state.completed, exercise.id: state.completed.get(exercise.id, 0) + 1},
-          repeat_next=[e for e in state.repeat_next if e != repeat or rose(h)], ratings={})
+          repeat_next=[e for e in state.repeat_next if e != repeat or rose(h)], ratings={},
+          practised=reminders.practised(h))
     role = h.catalog.role(exercise)
     if state.return_to and role and role.interrupts:
         return ask(h, join(text, h.words.render("return_offer")), h.words.render("return_offer"),
