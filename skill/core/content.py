@@ -441,6 +441,9 @@ PHRASE_KEYS = (
     "go_on_gently resume_offer_unnamed resume_offer_unnamed_reprompt unsafe_stop unsafe_heard unsure unsure_okay "
     "yes_heard no_heard no_heard_at_menu hold_length_left hold_length_nearly hold_length_over yellow_touch"
 ).split()
+# Words on a screen (Echo Show): shown, never spoken; plain, and naming no exercise.
+PHRASE_KEYS += "screen_home screen_help screen_stopped screen_paused screen_quiet_left button_stop button_pause " \
+               "button_help".split()
 # The tables of lines by country. Each needs a ``default``; the first is the crisis line, and every country
 # that has one must have a line in each other table. Each country's line names its source in
 # ``[<table minus the s>_sources]`` (e.g. ``[crisis_line_sources]``).

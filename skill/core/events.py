@@ -95,6 +95,7 @@ class Context:
     record_days: int = 90  # how long an unused record is kept
     playing: HoldPosition | None = None  # this skill's hold audio, as the device reports it
     wake_word: str = "Alexa"  # the name the device answers to, said in "{wake}, next"
+    screen: bool = False  # the device shows what the turn puts on screen (Reply.screen)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Reply:
     play: HoldPlay | None = None  # start (or go on with) a step's hold audio
     stop_audio: bool = False
     forget: bool = False  # delete everything stored for this person (confirmed by voice)
+    screen: Screen | None = None  # what a device with a screen shows now (only when Context.screen)
 
 
 @dataclass(frozen=True)
@@ -119,3 +121,17 @@ class HoldPlay:
     run: str
     seconds: int
     elapsed_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What a screen shows after a turn, in the content's words (each adapter decides how): a short ``title``
+    (a step's title, or a phrase that names no exercise), the ``crisis`` line when the turn names it, and the
+    ``hold`` playing now, whose countdown runs from ``hold.elapsed_ms`` to ``hold.seconds``. ``buttons``:
+    the labels of the touch controls, by what they do ("stop", "pause", "help")."""
+
+    title: str
+    buttons: tuple[tuple[str, str], ...] = ()
+    crisis: str | None = None
+    hold: HoldPlay | None = None
+    hold_label: str | None = None

@@ -87,9 +87,9 @@ class Speaker(Conversation):
     def __init__(self, client, *, skill_id: str = SKILL_ID, user_id: str = "amzn1.ask.account.AEXAMPLEUSER",
                  person_id: str | None = None, device_id: str = "amzn1.ask.device.AEXAMPLEDEVICE",
                  audio_player: bool = True, locale: str = "en-US", api_endpoint: str = "https://api.amazonalexa.com",
-                 sign: Callable[[bytes], dict[str, str]] | None = None):
+                 sign: Callable[[bytes], dict[str, str]] | None = None, screen: bool = False, video: bool = True):
         super().__init__(skill_id, locale, audio_player, user_id=user_id, device_id=device_id, person_id=person_id,
-                         api_endpoint=api_endpoint, api_access_token=API_TOKEN)
+                         api_endpoint=api_endpoint, api_access_token=API_TOKEN, screen=screen, video=video)
         self.client = client
         self.sign = sign
         self.sent: list[bytes] = []  # every request body, for privacy checks
@@ -143,6 +143,10 @@ class Speaker(Conversation):
                     **extra: Any) -> Turn:
         """An AudioPlayer.* or PlaybackController.* request: no session, token and offset in the context."""
         return self.post(Conversation.audio_event(self, request_type, token, offset_ms, activity, **extra))
+
+    def touch(self, arguments: Any, new_session: bool = False) -> Turn:
+        """A touch on the screen: an APL UserEvent with ``arguments``."""
+        return self.post(Conversation.user_event(self, arguments, new_session))
 
     def skill_disabled(self, persistence: str = "NOT_PERSISTED") -> Turn:
         return self.post(Conversation.skill_disabled(self, persistence))
