@@ -31,9 +31,11 @@ from skill.alexa.envelopes import Conversation
 from tests.support.alexa import Speaker, fixture
 from skill.alexa.localca import SKILL_ID, alexa_ca
 
-SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
+# A touch on an Echo Show (APL UserEvent) is answered like words: anything it carries that is not ours gets
+# the calm spoken answer to words not understood (tests/test_apl.py).
+SPOKEN_TYPES = ("LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent")
 # Request types the SDK's model knows but this skill does not act on, and some it has never heard of.
-UNHANDLED_TYPES = ("Alexa.Presentation.APL.UserEvent", "Connections.Response", "Messaging.MessageReceived",
+UNHANDLED_TYPES = ("Connections.Response", "Messaging.MessageReceived",
                    "Connections.Request", "Alexa.Presentation.APLA.RuntimeError", "CanFulfillIntentRequest",
                    "Dialog.InputRequest", "Alexa.Something.Brand.New", "X")
 KNOWN_INTENTS = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent",
@@ -499,7 +501,8 @@ SLOTS = st.one_of(
 )
 REQUEST_TYPES = st.one_of(
     st.just("IntentRequest"),
-    st.sampled_from(UNHANDLED_TYPES + ("LaunchRequest", "SessionEndedRequest", "AudioPlayer.PlaybackFailed",
+    st.sampled_from(UNHANDLED_TYPES + ("Alexa.Presentation.APL.UserEvent", "LaunchRequest", "SessionEndedRequest",
+                                       "AudioPlayer.PlaybackFailed",
                                        "PlaybackController.PlayCommandIssued", "AudioPlayer.PlaybackStopped",
                                        "AlexaSkillEvent.SkillEnabled", "System.ExceptionEncountered")),
     st.text(max_size=30),

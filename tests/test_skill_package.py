@@ -131,3 +131,15 @@ def test_custom_api_declares_audio_player(manifest):
     assert {"type": "AUDIO_PLAYER"} in custom["interfaces"]
     assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
     assert manifest["manifestVersion"] == "1.0"
+
+
+def test_custom_api_declares_apl_for_hub_screens(manifest):
+    """The APL interface, as Amazon's manifest schema names it, with the hub viewports the document is laid out
+    for (https://developer.amazon.com/en-US/docs/alexa/smapi/skill-manifest.html#custom-interfaces)."""
+    apl = [i for i in manifest["apis"]["custom"]["interfaces"] if i["type"] == "ALEXA_PRESENTATION_APL"]
+    assert len(apl) == 1
+    viewports = apl[0]["supportedViewports"]
+    assert viewports and {v["mode"] for v in viewports} == {"HUB"}
+    for v in viewports:
+        assert v["shape"] in ("RECTANGLE", "ROUND") and v["minWidth"] <= v["maxWidth"]
+        assert v["minHeight"] <= v["maxHeight"]

@@ -20,6 +20,7 @@ from ..core import Ev, Event, Reply, TurnRunner
 from ..core.holds import is_final_segment
 from ..core.shell import Device, Heard, Shell
 from ..understanding import reader_for
+from . import apl
 from .audioplayer import STOP_DIRECTIVE, enqueue_directive, hold_position, parse_token, play_directive
 from .interaction_model import NEUTRAL_INTENTS
 from .permissions import ASK_FOR, ask_for_reminders, permission_event
@@ -35,7 +36,8 @@ NEARLY_FINISHED = "AudioPlayer.PlaybackNearlyFinished"
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 # Alexa's answer to this skill's permission request (Connections.SendRequest, AskFor): it may be spoken to.
 CONNECTIONS_RESPONSE = "Connections.Response"
-SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest", CONNECTIONS_RESPONSE})  # a calm failure speaks only here
+# A calm failure may speak only here; a touch on the screen (APL UserEvent) is answered like words.
+SPOKEN_TYPES = frozenset({"LaunchRequest", "IntentRequest", CONNECTIONS_RESPONSE, apl.USER_EVENT})
 ANSWERED_TYPES = SPOKEN_TYPES | {"SessionEndedRequest"}  # responses that carry shouldEndSession
 # Request types that become events. AudioPlayer.PlaybackFinished counts only for the chime (see to_turn).
 REQUEST_TYPES: dict[str, Ev] = {
@@ -78,6 +80,7 @@ class AlexaTurn:
     type: str
     token: str | None
     attributes: dict | None
+    media: bool = False  # the screen plays a hold in its document (apl.plays_media)
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ class AlexaSkill:
         system, session = context["System"], raw.get("session")
         attributes = dict(_obj(session.get("attributes"))) if session else None
         device, player = _obj(system.get("device")), context.get("AudioPlayer")
-        token = None
+        token, touch_at = None, None
         if kind.startswith("AudioPlayer."):
             token = request.get("token")
         elif kind.startswith("PlaybackController.") and player:
@@ -200,6 +203,8 @@ class AlexaSkill:
             event = lambda: intent_event(request)  # noqa: E731 - read inside the shell's calm failure
         elif kind == CONNECTIONS_RESPONSE and request.get("name") == ASK_FOR:
             event = permission_event(request)
+        elif kind == apl.USER_EVENT:
+            event, touch_at = apl.read_touch(request)  # where a hold on the screen stood: from the touch
         elif kind in REQUEST_TYPES and not (kind == "AudioPlayer.PlaybackFinished" and (
                 parts is None or not is_final_segment(parts.total_seconds, parts.index))):
             event = Event(REQUEST_TYPES[kind])  # a bed's end is routine: of PlaybackFinished, only the chime counts
@@ -208,7 +213,9 @@ class AlexaSkill:
             return self.services.timezone.local_now(system.get("apiEndpoint"), device.get("deviceId"),
                                                     system.get("apiAccessToken"))
 
-        if kind.startswith("AudioPlayer."):
+        if kind == apl.USER_EVENT:
+            playing = touch_at
+        elif kind.startswith("AudioPlayer."):
             playing = hold_position(token, request.get("offsetInMilliseconds"))
         elif player and player.get("playerActivity") in (
                 PLAYING_OR_HALTED if kind.startswith("PlaybackController.") else PLAYING):
@@ -218,6 +225,8 @@ class AlexaSkill:
         interfaces = _obj(device.get("supportedInterfaces"))
         locale = request.get("locale") or DEFAULT_LOCALE
         reminders = self.services.reminders.for_request(system, locale) if self.services.reminders else None
+        screen = kind in SPOKEN_TYPES and apl.has_screen(interfaces)
+        media = screen and apl.plays_media(context)
         name = _obj(request.get("intent")).get("name") if kind == "IntentRequest" else None
         heard = Heard(
             platform=PLATFORM, type=kind if kind in KNOWN_TYPES else "other", event=event,
@@ -226,13 +235,13 @@ class AlexaSkill:
             session=carried(attributes.get(SESSION)) if attributes is not None else None,
             new_session=bool(session and session.get("new")),
             device=Device(locale=locale, local_time=local_time, playing=playing,
-                          audio_player=bool(interfaces.get("AudioPlayer") is not None and self.audio_base),
-                          reminders=reminders),
+                          audio_player=bool((interfaces.get("AudioPlayer") is not None or media) and self.audio_base),
+                          reminders=reminders, screen=screen),
             hold=parts.hold if parts else None, request_id=request.get("requestId"),
             # A name the model lacks comes from the request: it could be any text.
             intent=name if name is None or name in NEUTRAL_INTENTS else "unknown",
             spoken=kind in SPOKEN_TYPES)
-        return AlexaTurn(heard, kind, token, attributes)
+        return AlexaTurn(heard, kind, token, attributes, media)
 
     def render(self, turn: AlexaTurn, reply: Reply, session: Any) -> dict:
         """The response JSON for ``reply`` to ``turn``, carrying ``session`` in the session attributes. No I/O.
@@ -240,7 +249,10 @@ class AlexaSkill:
         that ran no turn gets none of the session's fields."""
         response: dict[str, Any] = {}
         directives = []
-        if reply.play:
+        answered = turn.type in ANSWERED_TYPES and turn.heard.event is not None
+        # On a screen that plays media the hold plays in the document, which speaks the step's words first.
+        in_document = bool(reply.play and turn.media and reply.screen and answered)
+        if reply.play and not in_document:
             assert self.audio_base is not None  # Device.audio_player requires it
             directives.append(play_directive(self.audio_base, reply.play))
         elif reply.stop_audio:
@@ -250,11 +262,14 @@ class AlexaSkill:
             directives += [following] if following else []
         if reply.ask_permission and turn.type in SPOKEN_TYPES:
             directives.append(ask_for_reminders(reply.ask_permission))  # Alexa speaks its own prompt
+        ssml = self.services.ssml.render
+        if reply.screen is not None and turn.heard.device.screen and answered:
+            spoken = ssml(reply.speech, reply.gentle) if in_document and reply.speech else None
+            directives.append(apl.render_document(reply.screen, self.audio_base if in_document else None, spoken))
         if directives:
             response["directives"] = directives
-        if turn.type in ANSWERED_TYPES and turn.heard.event is not None:
-            ssml = self.services.ssml.render
-            if reply.speech:
+        if answered:
+            if reply.speech and not in_document:
                 response["outputSpeech"] = {"type": "SSML", "ssml": ssml(reply.speech, reply.gentle)}
             if not reply.end_session and reply.reprompt:
                 response["reprompt"] = {"outputSpeech": {"type": "SSML",

@@ -35,8 +35,10 @@ class Conversation:
 
     def __init__(self, skill_id: str, locale: str = "en-US", audio_player: bool = True, *,
                  user_id: str = CONSOLE_USER, device_id: str | None = CONSOLE_DEVICE, person_id: str | None = None,
-                 api_endpoint: str = DEFAULT_API, api_access_token: str | None = None):
+                 api_endpoint: str = DEFAULT_API, api_access_token: str | None = None, screen: bool = False,
+                 video: bool = True):
         self.skill_id, self.locale, self.audio_player = skill_id, locale, audio_player
+        self.screen, self.video = screen, video  # an Echo Show: APL, and (video) a viewport that plays media
         self.user_id, self.device_id, self.person_id = user_id, device_id, person_id
         self.api_endpoint, self.api_access_token = api_endpoint, api_access_token
         self.session_id: str | None = None
@@ -49,13 +51,23 @@ class Conversation:
         system: dict[str, Any] = {"application": {"applicationId": self.skill_id},
                                   "user": {"userId": self.user_id}, "apiEndpoint": self.api_endpoint}
         if device and self.device_id is not None:
-            system["device"] = {"deviceId": self.device_id,
-                                "supportedInterfaces": {"AudioPlayer": {}} if self.audio_player else {}}
+            interfaces: dict[str, Any] = {"AudioPlayer": {}} if self.audio_player else {}
+            if self.screen:
+                interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.2"}}
+            system["device"] = {"deviceId": self.device_id, "supportedInterfaces": interfaces}
         if self.api_access_token:
             system["apiAccessToken"] = self.api_access_token
         if self.person_id:
             system["person"] = {"personId": self.person_id, "accessToken": "person-token"}
         context: dict[str, Any] = {"System": system}
+        if device and self.screen:  # an Echo Show 8's viewport, as it reports itself
+            current: dict[str, Any] = {"mode": "HUB", "size": {"type": "DISCRETE", "pixelWidth": 1280,
+                                                              "pixelHeight": 800}}
+            if self.video:
+                current["video"] = {"codecs": ["H_264_42", "H_264_41"]}
+            context["Viewports"] = [{"type": "APL", "id": "main", "shape": "RECTANGLE", "dpi": 160,
+                                     "presentationType": "STANDARD", "canRotate": False,
+                                     "configuration": {"current": current}}]
         if device and self.audio_player:
             context["AudioPlayer"] = dict(self.player) if self.player else {"playerActivity": "IDLE"}
         return context
@@ -133,6 +145,13 @@ class Conversation:
                                 token=token, payload={"permissionScope": "alexa::alerts:reminders:skill:readwrite",
                                                       "status": status, "isCardThrown": False})
         return self._envelope(request, new_session=True)
+
+    def user_event(self, arguments: Any, new_session: bool = False) -> dict[str, Any]:
+        """An Alexa.Presentation.APL.UserEvent: a touch on the document, with the ``arguments`` its SendEvent
+        gave. In the open session, or (after the session closed) in a new one."""
+        request = self._request("Alexa.Presentation.APL.UserEvent", token="safe-harbor", arguments=arguments,
+                                source={"type": "TouchWrapper", "handler": "Press", "id": ""}, components={})
+        return self._envelope(request, new_session=new_session)
 
     def skill_disabled(self, persistence: str = "NOT_PERSISTED") -> dict[str, Any]:
         """An AlexaSkillEvent.SkillDisabled: no session and no device."""

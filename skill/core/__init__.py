@@ -7,12 +7,12 @@ state logic. Nothing here imports ask-sdk, Flask, boto3, sqlite3 or OVOS (tests/
 """
 from .content import Catalog, ContentError, Exercise, Step, load_catalog
 from .engine import Engine, Outcome
-from .events import Context, Ev, Event, HoldPlay, HoldPosition, Reply
+from .events import Context, Ev, Event, HoldPlay, HoldPosition, Reply, Screen
 from .identity import Identity, identity_for
 from .questions import Ask, Question
 from .state import Progress, State
 from .turn import TurnRequest, TurnResult, TurnRunner
 
 __all__ = ["Ask", "Catalog", "ContentError", "Context", "Engine", "Ev", "Event", "Exercise", "HoldPlay",
-           "HoldPosition", "Identity", "Outcome", "Progress", "Question", "Reply", "State", "Step", "TurnRequest",
-           "TurnResult", "TurnRunner", "identity_for", "load_catalog"]
+           "HoldPosition", "Identity", "Outcome", "Progress", "Question", "Reply", "Screen", "State", "Step",
+           "TurnRequest", "TurnResult", "TurnRunner", "identity_for", "load_catalog"]

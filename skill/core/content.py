@@ -446,6 +446,9 @@ PHRASE_KEYS = (
     "reminders_not_here reminders_none reminders_listed reminders_deleted progress_not_yours progress_none "
     "progress_sessions progress_stages progress_next_stage progress_next_same"
 ).split()
+# Words on a screen (Echo Show): shown, never spoken; plain, and naming no exercise.
+PHRASE_KEYS += "screen_home screen_help screen_stopped screen_paused screen_quiet_left button_stop button_pause " \
+               "button_help".split()
 # The tables of lines by country. Each needs a ``default``; the first is the crisis line, and every country
 # that has one must have a line in each other table. Each country's line names its source in
 # ``[<table minus the s>_sources]`` (e.g. ``[crisis_line_sources]``).

@@ -110,6 +110,7 @@ class Context:
     wake_word: str = "Alexa"  # the name the device answers to, said in "{wake}, next"
     reminders: Reminders | None = None  # the platform's reminders; None: this device sets none
     profiles: bool = False  # the account's record lists voice profiles (a record of theirs is not everyone's)
+    screen: bool = False  # the device shows what the turn puts on screen (Reply.screen)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Reply:
     # Ask the platform for permission to set reminders (its own prompt), then carry on with this schedule
     # (its value form); the answer comes back as Ev.PERMISSION.
     ask_permission: str | None = None
+    screen: Screen | None = None  # what a device with a screen shows now (only when Context.screen)
 
 
 @dataclass(frozen=True)
@@ -137,3 +139,17 @@ class HoldPlay:
     run: str
     seconds: int
     elapsed_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What a screen shows after a turn, in the content's words (each adapter decides how): a short ``title``
+    (a step's title, or a phrase that names no exercise), the ``crisis`` line when the turn names it, and the
+    ``hold`` playing now, whose countdown runs from ``hold.elapsed_ms`` to ``hold.seconds``. ``buttons``:
+    the labels of the touch controls, by what they do ("stop", "pause", "help")."""
+
+    title: str
+    buttons: tuple[tuple[str, str], ...] = ()
+    crisis: str | None = None
+    hold: HoldPlay | None = None
+    hold_label: str | None = None

@@ -43,7 +43,8 @@ def _unknown_time() -> datetime | None:
 class Device:
     """What the device is and can do, as its platform reports it: ``locale`` (e.g. "en-US"), whether it can play
     long-form audio, its local time (a callable, asked only when a step names the day; it may cost a network
-    call), where this skill's hold audio is playing on it, if it is, and the name it answers to (``{wake}``)."""
+    call), where this skill's hold audio is playing on it, if it is, the name it answers to (``{wake}``), and
+    whether it has a screen that shows what a turn puts there (``Reply.screen``)."""
 
     locale: str = "en-US"
     audio_player: bool = False
@@ -51,6 +52,7 @@ class Device:
     playing: HoldPosition | None = None
     wake_word: str = "Alexa"
     reminders: Reminders | None = None
+    screen: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ class Shell:
         context = Context(locale=device.locale, new_session=heard.new_session, local_time=device.local_time,
                           audio_player=device.audio_player, playing=device.playing,
                           wake_word=device.wake_word, record_days=self.runner.record_days,
-                          reminders=device.reminders)
+                          reminders=device.reminders, screen=device.screen)
         return TurnRequest(identity=identity_for(self.runner.secret, heard.user_id, heard.person_id), event=event,
                            context=context, session=heard.session if heard.session_id is not None else None,
                            session_id=heard.session_id, hold=heard.hold, request_id=heard.request_id)

@@ -87,9 +87,9 @@ class Speaker(Conversation):
     def __init__(self, client, *, skill_id: str = SKILL_ID, user_id: str = "amzn1.ask.account.AEXAMPLEUSER",
                  person_id: str | None = None, device_id: str = "amzn1.ask.device.AEXAMPLEDEVICE",
                  audio_player: bool = True, locale: str = "en-US", api_endpoint: str = "https://api.amazonalexa.com",
-                 sign: Callable[[bytes], dict[str, str]] | None = None):
+                 sign: Callable[[bytes], dict[str, str]] | None = None, screen: bool = False, video: bool = True):
         super().__init__(skill_id, locale, audio_player, user_id=user_id, device_id=device_id, person_id=person_id,
-                         api_endpoint=api_endpoint, api_access_token=API_TOKEN)
+                         api_endpoint=api_endpoint, api_access_token=API_TOKEN, screen=screen, video=video)
         self.client = client
         self.sign = sign
         self.sent: list[bytes] = []  # every request body, for privacy checks
@@ -146,6 +146,10 @@ class Speaker(Conversation):
 
     def connections_response(self, status: str, token: str, name: str = "AskFor") -> Turn:
         return self.post(Conversation.connections_response(self, status, token, name))
+
+    def touch(self, arguments: Any, new_session: bool = False) -> Turn:
+        """A touch on the screen: an APL UserEvent with ``arguments``."""
+        return self.post(Conversation.user_event(self, arguments, new_session))
 
     def skill_disabled(self, persistence: str = "NOT_PERSISTED") -> Turn:
         return self.post(Conversation.skill_disabled(self, persistence))

@@ -16,6 +16,7 @@ from ..state import State
 from . import holds
 from .here import Here, Outcome, ask
 from .modes import dispatch, table_for
+from .screen import screen_for
 
 # Turns that leave playing hold audio alone: a short answer, then the quiet goes on (asides).
 KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END, Ev.SETTING, Ev.SET_LENGTH,
@@ -50,7 +51,16 @@ class Engine:
         ``state`` is never changed: the new state is in the Outcome, with whether the turn stopped
         (``Outcome.stop``: stop, cancel, pause, red, distress). The reply is in content markup (plain text with
         ``[pause N]``); nothing here raises for any event or value: unknown values get a calm spoken answer.
+        On a device with a screen (``Context.screen``) the reply also says what the screen shows
+        (``Reply.screen``).
         """
+        outcome = self._handle(state, event, ctx)
+        if ctx.screen:
+            screen = screen_for(Here(self.catalog, state, ctx), event, outcome)
+            outcome = replace(outcome, reply=replace(outcome.reply, screen=screen))
+        return outcome
+
+    def _handle(self, state: State, event: Event, ctx: Context) -> Outcome:
         h = Here(self.catalog, state, ctx)
         if ctx.new_session:
             h.set(pending=None, misses=0)  # a question from an earlier session is not answered by this one
