@@ -201,6 +201,10 @@ class AlexaSkill:
             return self.services.timezone.local_now(system.get("apiEndpoint"), device.get("deviceId"),
                                                     system.get("apiAccessToken"))
 
+        def time_zone():  # the same cached lookup as local_time: one request at most per device and hour
+            return self.services.timezone.zone_name(system.get("apiEndpoint"), device.get("deviceId"),
+                                                    system.get("apiAccessToken"))
+
         if kind.startswith("AudioPlayer."):
             playing = hold_position(token, request.get("offsetInMilliseconds"))
         elif player and player.get("playerActivity") in (
@@ -217,6 +221,7 @@ class AlexaSkill:
             session=carried(attributes.get(SESSION)) if attributes is not None else None,
             new_session=bool(session and session.get("new")),
             device=Device(locale=request.get("locale") or DEFAULT_LOCALE, local_time=local_time, playing=playing,
+                          time_zone=time_zone,
                           audio_player=bool(interfaces.get("AudioPlayer") is not None and self.audio_base)),
             hold=parts.hold if parts else None, request_id=request.get("requestId"),
             # A name the model lacks comes from the request: it could be any text.

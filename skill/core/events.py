@@ -69,6 +69,10 @@ def _unknown_time() -> datetime | None:
     return None
 
 
+def _unknown_zone() -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class HoldPosition:
     """Where a step's hold audio is: which exercise, step and run, and how far in (ms)."""
@@ -95,6 +99,9 @@ class Context:
     record_days: int = 90  # how long an unused record is kept
     playing: HoldPosition | None = None  # this skill's hold audio, as the device reports it
     wake_word: str = "Alexa"  # the name the device answers to, said in "{wake}, next"
+    # The device's IANA time zone ("Europe/Vienna"), asked only where it chooses a country's lines (Austria and
+    # Switzerland on German and French devices: content.Phrases.country); None when unknown.
+    time_zone: Callable[[], str | None] = field(default=_unknown_zone)
 
 
 @dataclass(frozen=True)
