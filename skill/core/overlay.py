@@ -206,13 +206,14 @@ def _phrases(path: Path, english: Phrases, lang: Language) -> Phrases:
     raw = _toml(path, file)
     if "pacing" in raw:
         raise ContentError(file, None, "pacing", "is shared by every language: leave it out")
-    phrases = load_phrases(path, file)
-    for name in ("phrases", "today", "reask"):
-        same_keys(raw[name], getattr(english, {"phrases": "text"}.get(name, name)), file, None, f"{name}.")
     sources = [name[:-1] + "_sources" for name in LINE_TABLES]
     same_keys(raw, ("phrases", "today", "reask", *LINE_TABLES, *sources), file, None, "")
-    for name in LINE_TABLES:
-        same_keys(raw[name], (*lang.countries, "default"), file, None, f"{name}.")
+    for name in ("phrases", "today", "reask"):
+        same_keys(_table(raw[name], file, None, name), getattr(english, {"phrases": "text"}.get(name, name)), file,
+                  None, f"{name}.")
+    for name in LINE_TABLES:  # every country the language serves has each line, before their sources are read
+        same_keys(_table(raw[name], file, None, name), (*lang.countries, "default"), file, None, f"{name}.")
+    phrases = load_phrases(path, file)
     for name, mine, theirs in (("phrases", phrases.text, english.text), ("today", phrases.today, english.today),
                                ("reask", phrases.reask, english.reask)):
         for key, value in mine.items():
