@@ -297,3 +297,17 @@ def test_the_real_language_files_load(code):
     """Runs once the writers' files land: every language present loads, with the English structure."""
     english = load_catalog(SCRIPTS_DIR)
     assert english.translations[code].language == code
+
+
+def test_ovos_says_each_languages_own_platform_phrases(content, tmp_path):
+    from skill.openvoiceos.content import load_ovos_catalog
+
+    ovos = load_ovos_catalog(content)
+    english = load_catalog(content)
+    for code in MARK:
+        mine = ovos.speaking(f"{code}-XX").phrases["paused"]
+        assert mine.startswith(MARK[code]) and mine != english.speaking(f"{code}-XX").phrases["paused"]
+    broken = pseudo_content(tmp_path, ("es",))
+    _edit(broken / "es" / "common" / "platform_openvoiceos.toml", '"paused" = ', '"unknown_key" = ')
+    with pytest.raises(ContentError, match=r"es/common/platform_openvoiceos.toml: field 'phrases.paused'"):
+        load_ovos_catalog(broken)
