@@ -235,8 +235,9 @@ def cmd_content(args) -> int:
         print(f"error: {line}", file=sys.stderr)
     if catalog is None:
         return 1
+    languages = ", ".join(["en", *sorted(catalog.translations)])
     print(f"content ok: {len(catalog.exercises)} exercises ({', '.join(sorted(catalog.exercises))}) and the "
-          "common phrases")
+          f"common phrases, in every language present ({languages})")
     for line in approvals.warnings(folder):
         print(f"warning: {line}")
     unapproved = approvals.unapproved(folder)

@@ -15,14 +15,20 @@ from skill.core.events import Ev, Event
 from skill.intents import catalogue as cat
 from skill.understanding import SAFETY_KINDS, reader_for, understand
 from skill.understanding.language import LanguageError, load_language
-from tests.support.corpus import DEVELOPMENT, HELD_OUT, read, reading, score
+from tests.support.corpus import DEVELOPMENT, HELD_OUT, locale_of, read, reading, score
 
 READER = reader_for("en-US")
 
 
-def test_the_held_out_corpora_are_large_and_cover_the_six_states():
-    lines = [line for path in HELD_OUT for line in read(path)]
-    assert len(read(HELD_OUT[0])) >= 300
+LANGUAGES_HELD_OUT = sorted({locale_of(path)[:2] for path in HELD_OUT})
+
+
+@pytest.mark.parametrize("language", LANGUAGES_HELD_OUT)
+def test_the_held_out_corpora_are_large_and_cover_the_six_states(language):
+    """English's first corpus has 300 lines or more; each other language's at least 100 (issue 23)."""
+    paths = [path for path in HELD_OUT if locale_of(path)[:2] == language]
+    lines = [line for path in paths for line in read(path)]
+    assert len(read(paths[0])) >= (300 if language == "en" else 100)
     states = {line.state for line in lines}
     assert states == {"menu", "grounding", "checkin", "stretch", "rating", "resume"}
     for state in states:
@@ -38,14 +44,14 @@ def test_no_held_out_line_is_a_sample(locale):
     known = {text for intent in catalogue.intents.values() if not intent.capture
              for sample in intent.written for text in catalogue.expansions(sample, intent)}
     known |= {cat.normalize(v.name) for t in catalogue.types.values() for v in t.values}
-    for path in HELD_OUT:
+    for path in [p for p in HELD_OUT if locale_of(p)[:2] == locale[:2]]:
         for line in read(path):
             assert cat.normalize(line.utterance) not in known, f"{line} is in the catalogue"
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: p.name)
 def test_held_out_every_safety_line_and_95_percent_of_the_others(path):
-    result, missed = score(read(path))
+    result, missed = score(read(path), locale_of(path))
     print(f"{path.name}: {result}")
     safety_missed = [f"{line} -> {read_as}" for line, read_as in missed if line.safety]
     assert not safety_missed, "\n".join(safety_missed)
@@ -54,7 +60,7 @@ def test_held_out_every_safety_line_and_95_percent_of_the_others(path):
 
 @pytest.mark.parametrize("path", HELD_OUT + DEVELOPMENT, ids=lambda p: p.name)
 def test_false_alarms_on_ordinary_lines_stay_under_two_percent(path):
-    result, _ = score(read(path))
+    result, _ = score(read(path), locale_of(path) if path in HELD_OUT else "en-US")
     assert result.ordinary >= 150
     assert result.alarms < 0.02 * result.ordinary, str(result)
 

@@ -213,6 +213,10 @@ class AlexaSkill:
             return self.services.timezone.local_now(system.get("apiEndpoint"), device.get("deviceId"),
                                                     system.get("apiAccessToken"))
 
+        def time_zone():  # the same cached lookup as local_time: one request at most per device and hour
+            return self.services.timezone.zone_name(system.get("apiEndpoint"), device.get("deviceId"),
+                                                    system.get("apiAccessToken"))
+
         if kind == apl.USER_EVENT:
             playing = touch_at
         elif kind.startswith("AudioPlayer."):
@@ -234,7 +238,7 @@ class AlexaSkill:
             session_id=(session.get("sessionId") or "") if session else None,
             session=carried(attributes.get(SESSION)) if attributes is not None else None,
             new_session=bool(session and session.get("new")),
-            device=Device(locale=locale, local_time=local_time, playing=playing,
+            device=Device(locale=locale, local_time=local_time, playing=playing, time_zone=time_zone,
                           audio_player=bool((interfaces.get("AudioPlayer") is not None or media) and self.audio_base),
                           reminders=reminders, screen=screen),
             hold=parts.hold if parts else None, request_id=request.get("requestId"),

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .declared import Role, Setting, parse_alternates, parse_roles, parse_settings
 from .errors import ContentError
+from .languages import ENGLISH, ZONE_COUNTRIES, country_of, language_of
 from .render import PLACEHOLDER, allowed
 from .speech import Pace
 
@@ -32,6 +33,11 @@ STEP_PLACEHOLDERS = allowed("step")
 # What a step may say, and the wording each has for when the local time is unknown (for {today}).
 VARIANTS = ("say", "gentle", "brief")
 MAX_TITLE = 40  # a step's title fits one line of large type on a small screen
+# One text's markup, at most: a reply joins a phrase or two to a step's text, and Alexa refuses speech of 8,000
+# characters or more once rendered as SSML (skill.alexa.ssml.MAX_SPEECH_CHARS; https://developer.amazon.com/en-US/
+# docs/alexa/custom-skills/request-and-response-json-reference.html#outputspeech-object). English's longest is
+# about 700; a language may run a third longer.
+MAX_TEXT_CHARS = 2_000
 NO_CLOCK = {"say": "say_without_clock", "gentle": "gentle_without_clock", "brief": "brief_without_clock"}
 
 # What a step may answer, and the targets a transition may name besides a step id.
@@ -164,20 +170,28 @@ class Phrases:
     def __getitem__(self, key: str) -> str:
         return self.text[key]
 
-    def crisis_line(self, locale: str | None) -> str:
-        """The crisis-line sentence for the country of ``locale`` ("en-GB" -> GB), else the default."""
-        country = (locale or "").rpartition("-")[2].upper()
-        return self.crisis_lines.get(country, self.crisis_lines["default"])
+    def country(self, locale: str | None, time_zone: Callable[[], str | None] | None = None) -> str:
+        """The country whose lines are said: the device's time zone's where it names one these phrases keep lines
+        for (Austria, Switzerland: ``languages.ZONE_COUNTRIES``; German and French devices serve them and Alexa has
+        no locale for them), else the locale's ("de-DE" -> DE). ``time_zone`` (the device's IANA zone name, or
+        None when unknown) is asked only when these phrases have such a line, since it may cost a network call."""
+        if time_zone is not None and any(c in self.crisis_lines for c in ZONE_COUNTRIES.values()):
+            by_zone = ZONE_COUNTRIES.get(time_zone() or "")
+            if by_zone in self.crisis_lines:
+                return by_zone
+        return country_of(locale)
 
-    def emergency_line(self, locale: str | None) -> str:
-        """The sentence naming the emergency number of the locale's country (or the default)."""
-        country = (locale or "").rpartition("-")[2].upper()
-        return self.emergency_lines.get(country, self.emergency_lines["default"])
+    def crisis_line(self, locale: str | None, time_zone: Callable[[], str | None] | None = None) -> str:
+        """The crisis-line sentence for the country (``country``: "en-GB" -> GB), else the default."""
+        return self.crisis_lines.get(self.country(locale, time_zone), self.crisis_lines["default"])
 
-    def domestic_abuse_line(self, locale: str | None) -> str:
-        """The sentence naming a line for abuse at home in the locale's country (or the default)."""
-        country = (locale or "").rpartition("-")[2].upper()
-        return self.domestic_abuse_lines.get(country, self.domestic_abuse_lines["default"])
+    def emergency_line(self, locale: str | None, time_zone: Callable[[], str | None] | None = None) -> str:
+        """The sentence naming the emergency number of the country (``country``), or the default."""
+        return self.emergency_lines.get(self.country(locale, time_zone), self.emergency_lines["default"])
+
+    def domestic_abuse_line(self, locale: str | None, time_zone: Callable[[], str | None] | None = None) -> str:
+        """The sentence naming a line for abuse at home in the country (``country``), or the default."""
+        return self.domestic_abuse_lines.get(self.country(locale, time_zone), self.domestic_abuse_lines["default"])
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,14 @@ class Catalog:
     pacing: dict[str, Pace]  # "normal", "gentle"
     roles: dict[str, Role] = field(default_factory=dict)  # common/roles.toml
     shared: dict[str, Setting] = field(default_factory=dict)  # common/settings.toml, in file order
+    language: str = ENGLISH  # the language of its words (skill.core.languages)
+    # The same exercises in each language whose folder is present (skill.core.overlay), by code; English holds them.
+    translations: dict[str, Catalog] = field(default_factory=dict)
+
+    def speaking(self, locale: str | None) -> Catalog:
+        """The catalog in the language of ``locale`` ("es-MX" -> the Spanish one), or this one when that language's
+        content is absent: a language not present is not offered."""
+        return self.translations.get(language_of(locale), self)
 
     def get(self, exercise_id: str | None) -> Exercise | None:
         """The exercise with id ``exercise_id``, or None (also for None)."""
@@ -231,6 +253,9 @@ def check_markup(text: str, file: str, step: str | None, field_name: str, allowe
     text = text.strip()
     if not text:
         raise ContentError(file, step, field_name, "must not be empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ContentError(file, step, field_name, f"is {len(text)} characters; at most {MAX_TEXT_CHARS} "
+                           "(one reply must stay within Alexa's speech limit)")
     for m in PAUSE.finditer(text):
         if float(m.group(1)) > MAX_PAUSE_SECONDS:
             raise ContentError(file, step, field_name, f"pause of {m.group(1)} s is over {MAX_PAUSE_SECONDS:g} s")
@@ -456,9 +481,8 @@ LINE_TABLES = ("crisis_lines", "emergency_lines", "domestic_abuse_lines")
 PARTS_OF_DAY = ("early_hours", "morning", "afternoon", "evening", "night")
 
 
-def load_phrases(path: Path) -> Phrases:
-    """The common phrases file; ContentError names the file and the field."""
-    file = PHRASES_FILE
+def load_phrases(path: Path, file: str = PHRASES_FILE) -> Phrases:
+    """The common phrases file (``file``: its name in errors); ContentError names the file and the field."""
     raw = _toml(path, file)
 
     def table(name: str, keys: tuple[str, ...] | list[str], names: frozenset[str]) -> dict[str, str]:
@@ -538,8 +562,10 @@ def load_pacing(path: Path) -> dict[str, Pace]:
 
 
 def load_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
-    """Load and validate every exercise and the common phrases. Raises ContentError (naming the file, the
-    step and the field) on the first problem, including the rules that span files (``checks``)."""
+    """Load and validate every exercise and the common phrases, and each language present in a folder of its own
+    (``skill.core.overlay``: ``Catalog.translations``, chosen per turn by ``Catalog.speaking``). Raises ContentError
+    (naming the file, the step and the field) on the first problem, including the rules that span files
+    (``checks``) and a text one language has and another lacks."""
     shared = shared_settings(directory)
     exercises = {}
     for path in sorted(directory.glob("*.toml")):
@@ -553,4 +579,6 @@ def load_catalog(directory: Path = SCRIPTS_DIR) -> Catalog:
     from .checks import check_catalog
 
     check_catalog(catalog, str(directory))
-    return catalog
+    from .overlay import load_translations  # each language's words over this structure
+
+    return replace(catalog, translations=load_translations(directory, catalog))

@@ -81,6 +81,10 @@ def _unknown_time() -> datetime | None:
     return None
 
 
+def _unknown_zone() -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class HoldPosition:
     """Where a step's hold audio is: which exercise, step and run, and how far in (ms)."""
@@ -111,6 +115,9 @@ class Context:
     reminders: Reminders | None = None  # the platform's reminders; None: this device sets none
     profiles: bool = False  # the account's record lists voice profiles (a record of theirs is not everyone's)
     screen: bool = False  # the device shows what the turn puts on screen (Reply.screen)
+    # The device's IANA time zone ("Europe/Vienna"), asked only where it chooses a country's lines (Austria and
+    # Switzerland on German and French devices: content.Phrases.country); None when unknown.
+    time_zone: Callable[[], str | None] = field(default=_unknown_zone)
 
 
 @dataclass(frozen=True)

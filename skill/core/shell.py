@@ -39,6 +39,10 @@ def _unknown_time() -> datetime | None:
     return None
 
 
+def _unknown_zone() -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Device:
     """What the device is and can do, as its platform reports it: ``locale`` (e.g. "en-US"), whether it can play
@@ -53,6 +57,8 @@ class Device:
     wake_word: str = "Alexa"
     reminders: Reminders | None = None
     screen: bool = False
+    # Its IANA time zone name, asked only to choose Austria's or Switzerland's lines (Context.time_zone).
+    time_zone: Callable[[], str | None] = field(default=_unknown_zone)
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,8 @@ class Shell:
         context = Context(locale=device.locale, new_session=heard.new_session, local_time=device.local_time,
                           audio_player=device.audio_player, playing=device.playing,
                           wake_word=device.wake_word, record_days=self.runner.record_days,
-                          reminders=device.reminders, screen=device.screen)
+                          reminders=device.reminders, screen=device.screen,
+                          time_zone=device.time_zone)
         return TurnRequest(identity=identity_for(self.runner.secret, heard.user_id, heard.person_id), event=event,
                            context=context, session=heard.session if heard.session_id is not None else None,
                            session_id=heard.session_id, hold=heard.hold, request_id=heard.request_id)

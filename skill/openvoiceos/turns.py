@@ -86,6 +86,11 @@ class Turns:
         self.playing: Playing | None = None
         self.engaged_until = 0.0  # clock() seconds
 
+    def time_zone(self) -> str | None:
+        """The device's IANA time zone name, from its local time (OVOS's configured location), or None."""
+        now = self.local_time()
+        return getattr(now.tzinfo, "key", None) if now is not None else None
+
     # ---- what the skill asks between turns --------------------------------------------------------
 
     def is_open(self, session_id: str) -> bool:
@@ -157,7 +162,8 @@ class Turns:
             platform="ovos", type=kind, event=event, user_id=DEVICE_USER,
             session_id=conversation.id if spoken else None, session=conversation.carry if spoken else None,
             new_session=new and spoken, hold=hold, spoken=spoken,
-            device=Device(locale=locale, audio_player=True, local_time=self.local_time, playing=playing, wake_word=self.wake_word)))
+            device=Device(locale=locale, audio_player=True, local_time=self.local_time, playing=playing,
+                          wake_word=self.wake_word, time_zone=self.time_zone)))
         result, reply = turned.result, turned.reply
         if result is None:  # the shell's calm failure: nothing else changes on the device
             return Said(chunks=(" ".join(speech_chunks(reply.speech)),), listen=True) if spoken else Said()

@@ -11,7 +11,8 @@ from pathlib import Path
 from skill.core.events import Ev, Event
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = sorted((ROOT / "tests" / "heldout").glob("en*.tsv"))
+# Every language's held-out corpus: <language>.tsv, or <language>_<name>.tsv (en.tsv, en_fresh.tsv, es.tsv ...).
+HELD_OUT = sorted((ROOT / "tests" / "heldout").glob("*.tsv"))
 DEVELOPMENT = sorted((ROOT / "tests" / "understanding").glob("dev*_en.tsv"))
 SAFETY = ("stop", "red", "distress", "at_risk", "unsafe_partner")
 # How much each safety reading does: a reading at least as strong as the label's is honoured (distress also stops;
@@ -104,6 +105,14 @@ class Score:
         return (f"safety {self.safety_ok}/{self.safety}, others {self.others_ok}/{self.others} "
                 f"({self.others_ok / max(self.others, 1):.1%}), false alarms {self.alarms}/{self.ordinary} "
                 f"({self.alarms / max(self.ordinary, 1):.1%})")
+
+
+def locale_of(path: Path) -> str:
+    """The locale a corpus is read in: its language's first ("es.tsv" -> "es-ES"; English: "en-US")."""
+    from skill.core.languages import LANGUAGES
+
+    language = path.stem.split("_")[0]
+    return "en-US" if language == "en" else LANGUAGES[language].locales[0]
 
 
 def score(lines: list[Line], locale: str = "en-US") -> tuple[Score, list[tuple[Line, str]]]:

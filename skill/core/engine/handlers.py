@@ -34,7 +34,7 @@ def nothing_to_resume(h: Here, event: Event) -> Outcome:
 
 def help_at_menu(h: Here, event: Event) -> Outcome:
     """Help, and where help is: the crisis line follows every answer to "help" ("I need help")."""
-    crisis = h.catalog.phrases.crisis_line(h.ctx.locale)
+    crisis = h.catalog.phrases.crisis_line(h.ctx.locale, h.ctx.time_zone)
     return ask(h, join(h.words.render("help_general"), crisis), h.words.render("welcome_reprompt"))
 
 
@@ -103,7 +103,7 @@ def resume_here(h: Here, event: Event) -> Outcome:
 
 
 def help_in_step(h: Here, event: Event) -> Outcome:
-    crisis = h.catalog.phrases.crisis_line(h.ctx.locale)
+    crisis = h.catalog.phrases.crisis_line(h.ctx.locale, h.ctx.time_zone)
     step = h.step
     assert step is not None
     text = h.words.fill(step.help) if step.help else h.words.render("help_general")
@@ -139,7 +139,7 @@ def rating(h: Here, event: Event) -> Outcome:
         return reprompt(h, step, h.words.render("rating_range"))
     h.set(ratings={**h.state.ratings, step.rating: number})
     high, risen = number >= HIGH_DISTRESS, rose(h)
-    crisis = h.catalog.phrases.crisis_line(h.ctx.locale)
+    crisis = h.catalog.phrases.crisis_line(h.ctx.locale, h.ctx.time_zone)
     thanks = h.words.render("rating_thanks")
     if step.rating == "before":
         lead = join(thanks, crisis if high else None)
@@ -183,7 +183,7 @@ def help_with_question(h: Here, event: Event) -> Outcome:
     assert question is not None
     again = h.words.reask(question)
     text = h.words.fill(step.help) if step and step.help else h.words.render("help_general")
-    return ask(h, join(text, h.catalog.phrases.crisis_line(h.ctx.locale), again), again, question,
+    return ask(h, join(text, h.catalog.phrases.crisis_line(h.ctx.locale, h.ctx.time_zone), again), again, question,
                gentle=h.gentle)
 
 

@@ -98,7 +98,7 @@ def retime(h: Here, before: int, edge: bool = False) -> Outcome:
         # The same length (or "shorter" at the edge of its range, which then names the range): nothing
         # changes, and the stretch plays on.
         spec = step.hold.spec
-        limit = h.words.fill(spec.range, low=str(spec.low), high=str(spec.high)) if edge and spec else None
+        limit = h.words.fill(spec.range, low=h.words.number(spec.low), high=h.words.number(spec.high)) if edge and spec else None
         return Outcome(h.state, Reply(speech=join(limit, time_left(h, left)), end_session=True, gentle=p.gentle))
     speech = h.words.render("hold_length_over") if left <= 0 else time_left(h, left)
     play_on = HoldPlay(p.exercise, p.step, p.run, seconds, p.hold_ms)

@@ -56,12 +56,12 @@ class Engine:
         """
         outcome = self._handle(state, event, ctx)
         if ctx.screen:
-            screen = screen_for(Here(self.catalog, state, ctx), event, outcome)
+            screen = screen_for(Here(self.catalog.speaking(ctx.locale), state, ctx), event, outcome)
             outcome = replace(outcome, reply=replace(outcome.reply, screen=screen))
         return outcome
 
     def _handle(self, state: State, event: Event, ctx: Context) -> Outcome:
-        h = Here(self.catalog, state, ctx)
+        h = Here(self.catalog.speaking(ctx.locale), state, ctx)  # the words of the request's language
         if ctx.new_session:
             h.set(pending=None, misses=0)  # a question from an earlier session is not answered by this one
         if state.progress and h.step is None:
@@ -89,7 +89,7 @@ class Engine:
             if event.kind in KEEP_AUDIO:
                 # An aside while the hold plays: answer, and close the session so the quiet goes on at once.
                 return replace(outcome, reply=replace(outcome.reply, end_session=True, reprompt=None))
-            after = Here(self.catalog, outcome.state, ctx)
+            after = Here(h.catalog, outcome.state, ctx)
             if here and holds.is_current(after.state, ctx.playing):
                 holds.keep_live(after)  # the audio stops here and the hold is still the step: carry on from there
             return replace(outcome, state=after.state, reply=replace(outcome.reply, stop_audio=True))

@@ -68,10 +68,10 @@ def distress(h: Here, event: Event, in_exercise: bool = False) -> Outcome:
     unsafe = event.value == "unsafe"
     lead = ("unsafe_" if unsafe else "distress_") + ("stop" if in_exercise else "heard")
     h.set(progress=None, return_to=None, ratings={})
-    phrases, locale = h.catalog.phrases, h.ctx.locale
-    emergency = phrases.emergency_line(locale) if event.value in ("at_risk", "unsafe") else None
-    abuse = phrases.domestic_abuse_line(locale) if unsafe else None
-    speech = join(h.words.render(lead), emergency, abuse, phrases.crisis_line(locale),
+    phrases, locale, zone = h.catalog.phrases, h.ctx.locale, h.ctx.time_zone
+    emergency = phrases.emergency_line(locale, zone) if event.value in ("at_risk", "unsafe") else None
+    abuse = phrases.domestic_abuse_line(locale, zone) if unsafe else None
+    speech = join(h.words.render(lead), emergency, abuse, phrases.crisis_line(locale, zone),
                   h.words.render("distress_offer"))
     return stopped(ask(h, speech, h.words.render("red_offer_reprompt"), Question(Ask.RED_GROUNDING), gentle=True))
 
@@ -87,7 +87,7 @@ def unsure(h: Here, event: Event) -> Outcome:
     waiting = h.state.pending
     if waiting is not None and waiting.kind == Ask.UNSURE:
         waiting = waiting.then
-    outcome = ask(h, join(h.words.render("unsure"), h.catalog.phrases.crisis_line(h.ctx.locale)),
+    outcome = ask(h, join(h.words.render("unsure"), h.catalog.phrases.crisis_line(h.ctx.locale, h.ctx.time_zone)),
                   h.words.reask(Question(Ask.UNSURE)), Question(Ask.UNSURE, then=waiting), gentle=True)
     return replace(outcome, keep_audio=True)
 

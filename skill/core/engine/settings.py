@@ -23,7 +23,8 @@ def _set(h: Here, name: str, value: object) -> None:
 
 
 def _said(h: Here, name: str, minutes: int) -> str:
-    return h.words.fill(h.catalog.settings[name].said, minutes=spoken_minutes(minutes * 60))
+    said = h.catalog.settings[name].said
+    return h.words.fill(said, minutes=spoken_minutes(minutes * 60, h.catalog.language))
 
 
 def on_setting(h: Here, event: Event) -> Outcome:
@@ -67,7 +68,7 @@ def on_set_length(h: Here, event: Event) -> Outcome:
     except ValueError:
         minutes = -1
     if not spec.low <= minutes <= spec.high:
-        return aside(h, h.words.fill(spec.range, low=str(spec.low), high=str(spec.high)))
+        return aside(h, h.words.fill(spec.range, low=h.words.number(spec.low), high=h.words.number(spec.high)))
     before = holds.live_seconds(h)
     _set(h, name, minutes)
     if before is not None:

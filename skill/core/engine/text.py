@@ -9,20 +9,13 @@ from ..content import Catalog, Exercise, Step
 from ..events import Context
 from ..questions import Question
 from ..render import fill
+from ..spoken import any_of, cardinal, spoken_minutes, weekday
 from ..state import State
 
 
 def join(*parts: str | None) -> str:
     """Markup parts joined with a one-second pause; empty parts are skipped."""
     return " [pause 1] ".join(p for p in parts if p)
-
-
-def spoken_minutes(seconds: float) -> str:
-    """A length as spoken: "less than a minute", "one minute", "12 minutes"."""
-    if seconds < 60:
-        return "less than a minute"
-    minutes = round(seconds / 60)
-    return "one minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def part_of_day(hour: int) -> str:
@@ -34,15 +27,22 @@ def part_of_day(hour: int) -> str:
 
 
 class Words:
-    """The catalog's words as said in one context (locale, local time, wake word, record days)."""
+    """The catalog's words as said in one context (locale, local time, wake word, record days), in the catalog's
+    language (numbers and days too: skill.core.spoken)."""
 
     def __init__(self, catalog: Catalog, ctx: Context):
         self.catalog, self.phrases, self.ctx = catalog, catalog.phrases, ctx
+        self.language = catalog.language
 
     def _context_values(self) -> dict[str, Any]:
         ctx, phrases = self.ctx, self.phrases
-        return {"wake": ctx.wake_word, "days": str(ctx.record_days), "exercises": self._exercise_list,
-                "crisis_line": lambda: phrases.crisis_line(ctx.locale), "today": self._today}
+        return {"wake": ctx.wake_word, "days": cardinal(ctx.record_days, self.language, "day"),
+                "exercises": self._exercise_list, "today": self._today,
+                "crisis_line": lambda: phrases.crisis_line(ctx.locale, ctx.time_zone)}
+
+    def number(self, n: int) -> str:
+        """A number of minutes as said in this language ("5"; "cinco")."""
+        return cardinal(n, self.language)
 
     def fill(self, text: str, **values: Any) -> str:
         """``text`` (markup) with its placeholders filled: the context's values, then ``values``."""
@@ -58,17 +58,16 @@ class Words:
 
     def minutes(self, key: str, seconds: float) -> str:
         """The phrase ``key``, with a length of ``seconds`` spoken as {minutes}."""
-        return self.render(key, minutes=spoken_minutes(seconds))
+        return self.render(key, minutes=spoken_minutes(seconds, self.language))
 
     def _exercise_list(self) -> str:
         # A stage offered only after another (a gate) is not in the menu; asking for it by name explains why.
-        titles = [e.title for e in self.catalog.exercises.values() if not e.gate]
-        return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + ", or " + titles[-1]
+        return any_of([e.title for e in self.catalog.exercises.values() if not e.gate], self.language)
 
     def _today(self) -> str:
         now = self.ctx.local_time()
         assert now is not None  # a step names {today} only in wordings chosen when the time is known
-        return fill(self.phrases.today[part_of_day(now.hour)], {"weekday": now.strftime("%A")})
+        return fill(self.phrases.today[part_of_day(now.hour)], {"weekday": weekday(now, self.language)})
 
     def step_text(self, state: State, exercise: Exercise, step: Step) -> str:
         """What ``step`` says: its gentle, brief or full wording (with the no-clock form when the local time
