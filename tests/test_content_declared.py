@@ -2,7 +2,6 @@
 folder and played through the engine; settings and placeholders checked at load with file, step and field."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from skill.core import ContentError, Context, Engine, Ev, Event, State, load_catalog
-from skill.core.content import SCRIPTS_DIR
 from skill.core.engine.text import spoken_minutes
+from tests.support.languages import pseudo_content
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,8 +57,7 @@ say = "Let the hug soften. This is the end of the long hug. Thank you both."
 
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
-    out = tmp_path / "content"
-    shutil.copytree(SCRIPTS_DIR, out)
+    out = pseudo_content(tmp_path, ())  # English only: a new exercise is written in English first
     (out / "long_hug.toml").write_text(HUG, encoding="utf-8")
     return out
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill.core.content import SCRIPTS_DIR, ContentError, load_catalog, load_exercise
+from skill.core.languages import LANGUAGES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -132,6 +133,8 @@ def test_the_grounding_exercise_is_found_by_its_role_not_its_name(tmp_path):
     text = (folder / "grounding.toml").read_text().replace('id = "grounding"', 'id = "come_back"', 1)
     (folder / "grounding.toml").unlink()
     (folder / "come_back.toml").write_text(text)
+    for code in LANGUAGES:  # each language's file is named by the exercise's id too
+        (folder / code / "grounding.toml").rename(folder / code / "come_back.toml")
     catalog = load_catalog(folder)
     assert catalog.grounding.id == "come_back"
 

@@ -10,7 +10,6 @@ import ast
 import dataclasses
 import importlib.util
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from skill.core import content
 from skill.core.content import SCRIPTS_DIR, ContentError, load_catalog, load_exercise
 from skill.core.speech import Pace
+from tests.support.languages import pseudo_content
 
 REPO = Path(__file__).resolve().parents[1]
 WRITING = (REPO / "docs" / "writing-content.md").read_text(encoding="utf-8")
@@ -133,8 +133,7 @@ def test_every_phrases_field_is_in_writing_content():
 
 def test_the_worked_example_passes_the_loader(tmp_path):
     block = WRITING.split("## A worked example", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
-    folder = tmp_path / "audio_scripts"
-    shutil.copytree(SCRIPTS_DIR, folder)
+    folder = pseudo_content(tmp_path, ())  # English only: the example is written in English first
     exercise_id = re.search(r'^id = "(\w+)"', block, re.MULTILINE).group(1)
     (folder / f"{exercise_id}.toml").write_text(block, encoding="utf-8")
     catalog = load_catalog(folder)

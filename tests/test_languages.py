@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from skill.alexa.reminders_api import AlexaReminders
 from skill.alexa.skill import build
 from skill.alexa.web import create_app
 from skill.core.content import SCRIPTS_DIR, ContentError, load_catalog
 from skill.core.languages import LANGUAGES, ZONE_COUNTRIES
-from skill.core.spoken import any_of, cardinal, spoken_minutes, weekday
+from skill.core import Context, Engine, Ev, Event, State
+from skill.core.spoken import (any_of, cardinal, spoken_days, spoken_minutes, spoken_sessions, spoken_time,
+                               spoken_times, weekday)
 from tests.conftest import settings_for
 from tests.support.alexa import Speaker
 from tests.support.settings_api import SettingsAPI
@@ -163,6 +166,48 @@ def test_days_and_lists_in_the_language():
     assert [weekday(monday, code) for code in ("en", "es", "de", "fr")] == ["Monday", "lunes", "Montag", "lundi"]
     assert cardinal(90, "fr", "day") == "quatre-vingt-dix" and cardinal(90, "en", "day") == "90"
     assert any_of(["a", "b", "c"], "en") == "a, b, or c" and any_of(["a", "b", "c"], "es") == "a, b o c"
+
+
+@pytest.mark.parametrize("language,said", [
+    ("en", ("8 in the evening", "1:30 in the afternoon", "12 noon", "Tuesday and Friday", "3 sessions", "twice")),
+    ("es", ("a las ocho de la tarde", "a la una y media de la tarde", "a las doce del mediodía",
+            "el martes y el viernes", "tres sesiones", "dos veces")),
+    ("de", ("acht Uhr abends", "ein Uhr dreißig nachmittags", "zwölf Uhr mittags", "Dienstag und Freitag",
+            "drei Sitzungen", "zweimal")),
+    ("fr", ("huit heures du soir", "une heure et demie de l'après-midi", "midi", "le mardi et le vendredi",
+            "trois séances", "deux fois")),
+])
+def test_reminder_times_days_and_counts_in_the_language(language, said):
+    assert (spoken_time(20, 0, language), spoken_time(13, 30, language), spoken_time(12, 0, language),
+            spoken_days(("TU", "FR"), language), spoken_sessions(3, language), spoken_times(2, language)) == said
+
+
+@pytest.mark.parametrize("code", REAL)
+def test_a_reminder_is_said_back_wholly_in_the_language(code):
+    """The real files: the question before a reminder is set names the days and the time in the language's words,
+    with no English left in it."""
+    locale = LANGUAGES[code].locales[0]
+    port = AlexaReminders(api=None, endpoint=None, token=None, device_id=None, locale=locale)  # asked nothing yet
+    reply = Engine(load_catalog()).handle(State(welcomed=True), Event(Ev.SET_REMINDER, "TU,FR@20:00"),
+                                          Context(locale=locale, reminders=port)).reply.speech
+    days = spoken_days(("TU", "FR"), code)
+    assert days in reply and spoken_time(20, 0, code) in reply, reply
+    assert not re.search(r"\b(?:Tuesday|Friday|evening|every week|Shall I)\b", reply), reply
+
+
+@pytest.mark.parametrize("code,rest,breath", [
+    ("es", "En esta etapa el tacto se queda lejos del pecho. [pause 2]", "Y exhala despacio. [pause 2]"),
+    ("de", "In dieser Stufe bleibt die Berührung weg von der Brust. [pause 2]", "Und langsam aus. [pause 2]"),
+    ("fr", "On inspecte la pièce du regard. [pause 2]", "Et on expire. [pause 2]"),
+])
+def test_a_breath_is_known_by_the_languages_own_words(code, rest, breath):
+    """A rest after an ordinary sentence is a rest; a rest after a breath cue in the language is refused (the
+    English cue words alone would read German "In dieser ..." as "in")."""
+    from skill.core.checks import check_breaths
+    pacing = load_catalog().pacing
+    check_breaths(rest, pacing, "x.toml", "s", "say", LANGUAGES[code].breath_cue)
+    with pytest.raises(ContentError, match="cues a breath"):
+        check_breaths(breath, pacing, "x.toml", "s", "say", LANGUAGES[code].breath_cue)
 
 
 # ---- through POST /alexa ---------------------------------------------------------------------------------------

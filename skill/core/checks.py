@@ -140,9 +140,11 @@ def step_texts(step) -> dict[str, str]:
     return {name: text for name, text in fields.items() if text}
 
 
-def check_breaths(text: str, pacing: dict[str, Pace], file: str, step: str | None, field_name: str) -> None:
+def check_breaths(text: str, pacing: dict[str, Pace], file: str, step: str | None, field_name: str,
+                  cue: re.Pattern = BREATH_CUE) -> None:
     """Raise ContentError where a paced breath would fall outside BREATH_SECONDS at any pace (normal, gentle, any
-    other), or where a breath is cued but its silence is written as a rest."""
+    other), or where a breath is cued (``cue``: the text's language's, English by default) but its silence is
+    written as a rest."""
     low, high = BREATH_SECONDS
     for pace_name, pace in pacing.items():
         for part in plan(text, pace):
@@ -155,7 +157,7 @@ def check_breaths(text: str, pacing: dict[str, Pace], file: str, step: str | Non
         if parts[i] != "pause":
             continue
         sentences = [s for s in SENTENCE_END.split(parts[i - 1].strip()) if s]  # the words before this rest
-        if sentences and BREATH_CUE.match(sentences[-1]):
+        if sentences and cue.match(sentences[-1]):
             raise ContentError(file, step, field_name,
                                f"'{sentences[-1]}' cues a breath: write its silence as [breath N], not [pause N], "
                                "so the gentle pace keeps it within the comfortable range")

@@ -21,7 +21,8 @@ class Language:
     """One language: ``code`` (ISO 639-1), its ``locales`` ("es-ES"), the ``countries`` its crisis, emergency and
     domestic-abuse lines are kept for (besides ``default``), the pattern an ending step's ``say`` must match
     (``ending``), and the words for green, yellow and red (``colours``, regex alternatives) that the first step of
-    a partnered exercise names."""
+    a partnered exercise names, and what a sentence that cues one breath starts with (``breath_cue``:
+    ``checks.check_breaths`` wants a paced breath, not a rest, after it)."""
 
     code: str
     name: str
@@ -29,6 +30,7 @@ class Language:
     countries: tuple[str, ...]
     ending: re.Pattern
     colours: tuple[str, str, str]
+    breath_cue: re.Pattern
 
     def explains_colours(self, text: str) -> bool:
         """Whether ``text`` names green, yellow and red in this language, in that order."""
@@ -41,16 +43,24 @@ def _words(pattern: str) -> re.Pattern:
     return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
 
 
+def _cue(pattern: str) -> re.Pattern:
+    return re.compile(rf"^(?:{pattern})\b", re.IGNORECASE)
+
+
 LANGUAGES: dict[str, Language] = {
     "es": Language("es", "español", ("es-ES", "es-MX", "es-US"), ("ES", "MX", "US"),
                    _words(r"fin|final|termina\w*|terminamos|acaba\w*|acabamos"),
-                   ("verde", "amarillo", "rojo")),
+                   ("verde", "amarillo", "rojo"),
+                   _cue(r"(?:y\s+)?(?:una\s+)?(?:inhal\w*|exhal\w*|toma\s+aire|suelta\s+el\s+aire)")),
     "de": Language("de", "Deutsch", ("de-DE",), ("DE", "AT", "CH"),
                    _words(r"Ende|zu Ende|beendet|Schluss|endet|aufhören"),
-                   ("grün", "gelb", "rot")),
+                   ("grün", "gelb", "rot"),
+                   _cue(r"(?:und\s+)?(?:(?:lang|langsam|sanft|tief)\s+(?:und\s+)?)*(?:ein|aus)(?:atmen)?(?![ \t]+\w)"
+                        r"|(?:und\s+)?atme\s+(?:\w+\s+)*?(?:ein|aus)\b")),
     "fr": Language("fr", "français", ("fr-FR", "fr-CA"), ("FR", "CA", "CH"),
                    _words(r"fin|termin\w*|achev\w*"),
-                   ("vert", "jaune", "rouge")),
+                   ("vert", "jaune", "rouge"),
+                   _cue(r"(?:et\s+)?(?:on\s+)?(?:inspir\w*|expir\w*|une\s+(?:longue\s+)?(?:inspiration|expiration))")),
 }
 
 # Countries a device's time zone names where the locale's does not: German and French devices serve Austria and

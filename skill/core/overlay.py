@@ -65,7 +65,8 @@ def load_translation(folder: Path, english: Catalog, lang: Language) -> Catalog:
     for exercise in exercises.values():
         for step in exercise.steps:
             for name, text in step_texts(step).items():
-                check_breaths(text, english.pacing, f"{lang.code}/{exercise.id}.toml", step.id, name)
+                check_breaths(text, english.pacing, f"{lang.code}/{exercise.id}.toml", step.id, name,
+                              lang.breath_cue)
     return replace(english, exercises=exercises, phrases=phrases, shared=shared, language=lang.code,
                    translations={})
 

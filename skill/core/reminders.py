@@ -16,7 +16,6 @@ from typing import Protocol
 
 # RFC 5545 weekday codes (BYDAY), Monday first.
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 DAILY = "daily"
 _VALUE = re.compile(r"^(daily|(?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)@(\d{1,2}):(\d{2})$")
 _RULE_PART = re.compile(r"^([A-Z]+)=([A-Z0-9,]+)$")

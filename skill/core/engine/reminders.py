@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from ..events import Event, Reply
 from ..questions import Ask, Question
-from ..reminders import DAY_NAMES, Result, Schedule
+from ..reminders import Result, Schedule
+from ..spoken import spoken_days, spoken_sessions, spoken_time, spoken_times
 from ..state import PRACTISED_DAYS
 from .here import Here, Outcome, ask
 from . import navigation  # a module, not its names: navigation records a session's date through here
@@ -29,30 +30,13 @@ def local_date(h: Here) -> date:
     return (now or datetime.now(timezone.utc)).date()
 
 
-def spoken_time(hour: int, minute: int) -> str:
-    """A time of day as said: "8 in the evening", "7:30 in the morning", "12 noon", "midnight"."""
-    if (hour, minute) == (12, 0):
-        return "12 noon"
-    if (hour, minute) == (0, 0):
-        return "midnight"
-    part = ("at night" if hour < 5 else "in the morning" if hour < 12 else "in the afternoon" if hour < 17
-            else "in the evening" if hour < 22 else "at night")
-    clock = hour % 12 or 12
-    return f"{clock} {part}" if minute == 0 else f"{clock}:{minute:02d} {part}"
-
-
-def spoken_days(days: tuple[str, ...]) -> str:
-    """"Tuesday and Friday", "Monday, Wednesday and Friday"."""
-    names = [DAY_NAMES[d] for d in days]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def spoken_schedule(h: Here, schedule: Schedule) -> str:
     """The schedule as said back: "Tuesday and Friday at 8 in the evening, every week"."""
-    time = spoken_time(schedule.hour, schedule.minute)
+    language = h.words.language
+    time = spoken_time(schedule.hour, schedule.minute, language)
     if not schedule.days:
         return h.words.render("reminder_daily", time=time)
-    return h.words.render("reminder_weekly", weekdays=spoken_days(schedule.days), time=time)
+    return h.words.render("reminder_weekly", weekdays=spoken_days(schedule.days, language), time=time)
 
 
 def _declined_recently(h: Here) -> bool:
@@ -156,14 +140,6 @@ def practised(h: Here) -> list[str]:
     return [d for d in h.state.practised if d > oldest] + [today.isoformat()]
 
 
-def _sessions(count: int) -> str:
-    return "no sessions" if count == 0 else "one session" if count == 1 else f"{count} sessions"
-
-
-def _times(count: int) -> str:
-    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
-
-
 def progress(h: Here, event: Event) -> Outcome:
     """A short, honest summary for the record's own voice (or an account with no voice profiles): sessions in
     the past week and month, how often each exercise was finished, and what comes next. No streaks, no praise."""
@@ -178,9 +154,10 @@ def progress(h: Here, event: Event) -> Outcome:
                 if h.state.completed.get(e.id, 0)]
     if not finished and not month:
         return navigation.aside(h, h.words.render("progress_none"))
-    parts = [h.words.render("progress_sessions", week=_sessions(week), month=_sessions(month))]
+    parts = [h.words.render("progress_sessions", week=spoken_sessions(week, h.words.language),
+                                   month=spoken_sessions(month, h.words.language))]
     if finished:
-        stages = "; ".join(f"{e.title}, {_times(n)}" for e, n in finished)
+        stages = "; ".join(f"{e.title}, {spoken_times(n, h.words.language)}" for e, n in finished)
         parts.append(h.words.render("progress_stages", stages=stages))
     parts.append(_what_next(h))
     return navigation.aside(h, join(*parts))
