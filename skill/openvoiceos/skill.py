@@ -20,6 +20,9 @@ How a conversation maps onto OVOS
   scheduled event marks the chime's end (HOLD_FINISHED). The position is the time played since the start.
 - State: the embedded SQLite store in this skill's data folder (OVOS's XDG file system for skills), keyed by a
   keyed hash of this device (a random key made on first run, kept beside it). No network call anywhere.
+- Practice reminders: the engine's port is `reminders.DeviceReminders` (the schedules kept in the same store); this
+  class is its `Alarms`: one scheduled event per schedule at its next local time, re-armed when it fires, and all
+  armed again when the skill loads. When one fires the device says the reminder's words, and nothing else.
 """
 from __future__ import annotations
 
@@ -37,8 +40,10 @@ from ..audio import CHIME_FILE, FILES_DIR, segment_file
 from ..audio.mp3info import describe
 from ..core import Ev, Event, HoldPlay
 from ..core.holds import hold_segments, position_at
+from ..core.reminders import Schedule
 from .content import wake_word_name
 from .hearing import heard, named
+from .reminders import event_name, next_time
 from .resources import ANYWHERE
 from .turns import Said, device_turns
 
@@ -55,13 +60,16 @@ class SafeHarborSkill(ConversationalSkill):
                                    requires_network=False, no_internet_fallback=True, no_network_fallback=True)
 
     def initialize(self) -> None:
-        self.turns = device_turns(Path(self.file_system.path), wake_word_name(self.config_core), now_local)
+        self.turns = device_turns(Path(self.file_system.path), wake_word_name(self.config_core), now_local,
+                                  alarms=self)
         self.store, self.secret = self.turns.runner.store, self.turns.secret
         self.chime_ms = round(describe(FILES_DIR / CHIME_FILE).duration_s * 1000)
         for name in ANYWHERE:
             self.register_intent_file(f"{name}.anywhere.intent", self._anywhere(name))
         self.register_entity_file("exercise.entity")
         self.add_event(f"{self.skill_id}:{HOLD_END}", self._hold_finished, speak_errors=False)
+        # The reminders kept here go off again after a restart, in the device's language.
+        self.turns.reminders.arm_all(self.turns.reminder_words(_locale(Message(""))))
 
     # ---- OVOS entry points ------------------------------------------------------------------------
 
@@ -160,6 +168,42 @@ class SafeHarborSkill(ConversationalSkill):
     def _stop_hold(self, message: Message) -> None:
         self.cancel_scheduled_event(HOLD_END)
         self.audio_service.stop(source_message=message)
+
+    # ---- practice reminders (the port's Alarms) ---------------------------------------------------
+
+    def arm(self, schedule: Schedule, text: str) -> None:
+        """The event of ``schedule`` at its next local time, saying ``text``; any earlier one of it goes first
+        (also one left in the scheduler by this skill before a restart, which no handler here knows yet)."""
+        name = event_name(schedule)
+        self.cancel_scheduled_event(name)
+        self.bus.emit(Message("mycroft.scheduler.remove_event", {"event": f"{self.skill_id}:{name}"},
+                              {"skill_id": self.skill_id}))
+        self.schedule_event(self._reminder_due, next_time(schedule, now_local()), name=name,
+                            data={"schedule": schedule.to_value(), "text": text})
+
+    def disarm(self, schedule: Schedule) -> None:
+        """No event of ``schedule`` any more."""
+        name = event_name(schedule)
+        self.cancel_scheduled_event(name)
+        self.bus.emit(Message("mycroft.scheduler.remove_event", {"event": f"{self.skill_id}:{name}"},
+                              {"skill_id": self.skill_id}))
+
+    def _reminder_due(self, message: Message) -> None:
+        """A reminder's time came: its words are said (only when it is still kept, or the store cannot say),
+        and its next time is armed."""
+        data = message.data or {}
+        schedule = Schedule.from_value(data.get("schedule"))
+        text = data.get("text")
+        if schedule is None or not isinstance(text, str) or not text:
+            return
+        kept = self.turns.reminders.schedules()
+        if kept is not None and schedule not in kept:
+            return  # turned off since it was armed
+        self.speak(text)
+        try:
+            self.arm(schedule, text)
+        except Exception:  # noqa: BLE001 - the next load arms it again
+            self.log.warning("reminders: the next time could not be armed")
 
     # ---- small helpers ----------------------------------------------------------------------------
 

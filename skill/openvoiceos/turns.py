@@ -26,6 +26,7 @@ from ..core import Engine, Ev, Event, HoldPlay, HoldPosition, TurnRunner
 from ..core.shell import Device, Heard, Shell
 from ..store.sqlite import SqliteStore
 from .content import load_ovos_catalog
+from .reminders import Alarms, DeviceReminders, reminders_key
 from .render import speech_chunks
 
 DEVICE_USER = "ovos-device"  # one record per device: OVOS has no accounts and no voice profiles
@@ -74,11 +75,14 @@ class Turns:
     """The adapter's turns for one device. ``runner``: the turn lifecycle over the device's store; ``secret``:
     the key of the keyed hash naming the device's record; ``wake_word``: the name the device answers to, said
     where the content says "Alexa,"; ``local_time``: the device's local time (OVOS: ``now_local``);
-    ``clock``: monotonic seconds, for a hold's position. Thread-safe: one turn at a time."""
+    ``clock``: monotonic seconds, for a hold's position; ``reminders``: the device's practice reminders (None:
+    this device sets none). Thread-safe: one turn at a time."""
 
     def __init__(self, runner: TurnRunner, secret: bytes, wake_word: str,
-                 local_time: Callable[[], datetime | None], clock: Callable[[], float] = time.monotonic):
+                 local_time: Callable[[], datetime | None], clock: Callable[[], float] = time.monotonic,
+                 reminders: DeviceReminders | None = None):
         self.runner, self.secret, self.wake_word = runner, secret, wake_word
+        self.reminders = reminders
         self.shell = Shell(runner)
         self.local_time, self.clock = local_time, clock
         self.lock = threading.RLock()  # bus handlers run on several threads
@@ -114,6 +118,11 @@ class Turns:
         with self.lock:
             if self.playing is not None and self.playing.hold == hold:
                 self.playing = Playing(hold, self.clock())
+
+    def reminder_words(self, locale: str) -> str:
+        """What a practice reminder says in ``locale``'s language, as plain text: the phrase ``reminder_text``
+        (it names nothing private)."""
+        return " ".join(speech_chunks(self.runner.engine.catalog.speaking(locale).phrases["reminder_text"]))
 
     # ---- turns --------------------------------------------------------------------------------------
 
@@ -163,10 +172,12 @@ class Turns:
             session_id=conversation.id if spoken else None, session=conversation.carry if spoken else None,
             new_session=new and spoken, hold=hold, spoken=spoken,
             device=Device(locale=locale, audio_player=True, local_time=self.local_time, playing=playing,
-                          wake_word=self.wake_word, time_zone=self.time_zone)))
+                          wake_word=self.wake_word, time_zone=self.time_zone, reminders=self.reminders)))
         result, reply = turned.result, turned.reply
         if result is None:  # the shell's calm failure: nothing else changes on the device
             return Said(chunks=(" ".join(speech_chunks(reply.speech)),), listen=True) if spoken else Said()
+        if reply.forget and self.reminders is not None:
+            self.reminders.delete_all()  # "delete my data": the reminders' schedules are kept here too
         if spoken and not reply.end_session:
             conversation.carry = result.session
             self.conversations[session_id] = conversation
@@ -190,15 +201,19 @@ class Turns:
 
 
 def device_turns(data: Path, wake_word: str, local_time: Callable[[], datetime | None],
-                 clock: Callable[[], float] = time.monotonic, engine: Engine | None = None) -> Turns:
+                 clock: Callable[[], float] = time.monotonic, engine: Engine | None = None,
+                 alarms: Alarms | None = None) -> Turns:
     """The `Turns` of a device whose skill data folder is ``data`` (made if missing): its SQLite store
     (``state.sqlite3``) and hash key (``hash-secret``, made on first use) there, the engine over this platform's
-    catalog (``engine``: one already made from `load_ovos_catalog`, to share). Raises OSError when the folder
-    cannot be written."""
+    catalog (``engine``: one already made from `load_ovos_catalog`, to share), and practice reminders kept in the
+    same store when ``alarms`` (the device's scheduler) is given. Raises OSError when the folder cannot be
+    written."""
     data.mkdir(parents=True, exist_ok=True)
     secret = _device_secret(data / "hash-secret")
-    runner = TurnRunner(engine or Engine(load_ovos_catalog()), SqliteStore(data / "state.sqlite3"), secret)
-    return Turns(runner, secret, wake_word, local_time, clock)
+    store = SqliteStore(data / "state.sqlite3")
+    runner = TurnRunner(engine or Engine(load_ovos_catalog()), store, secret)
+    reminders = DeviceReminders(store, reminders_key(secret, DEVICE_USER), alarms) if alarms is not None else None
+    return Turns(runner, secret, wake_word, local_time, clock, reminders)
 
 
 def _device_secret(path: Path) -> bytes:
