@@ -126,6 +126,31 @@ def test_the_screen_goes_first_and_the_most_serious_kind_wins():
     assert understand("stop").confidence == 1.0
 
 
+@pytest.mark.parametrize("text", [
+    "stop the reminders", "stop my reminders", "cancel the reminders", "turn off the reminders",
+    "no more reminders", "no more reminders please", "please stop all the reminders", "end the reminders", "stop the practice reminders",
+    "I want to stop the reminders", "cancel my reminder for now", "stop reminding me",
+])
+def test_a_stop_of_the_reminders_is_no_stop_of_the_exercise(text):
+    got = understand(text)
+    assert got.event == Event(Ev.DELETE_REMINDERS) and got.screened is None, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("stop", "stop"), ("stop it", "stop"), ("stop please", "stop"), ("no more", "stop"), ("cancel", "stop"),
+    ("stop, I'm not okay", "distress"), ("stop the reminders, I'm scared", "distress"),
+    ("I can't do this, stop the reminders", "distress"), ("stop the reminders, he's hurting me", "unsafe_partner"),
+    ("stop the reminders, I want to end it all", "at_risk"),
+    # more than the reminders named: the exercise stops too
+    ("stop the reminders and stop this", "stop"), ("cancel the reminders and the exercise", "stop"),
+    ("stop the reminders, I'm done", "stop"), ("no more reminders, no more of this", "stop"),
+    # a red beside a stop that was set aside is still red
+    ("red, stop the reminders", "red"), ("stop the reminders, red", "stop"),
+])
+def test_the_reminders_named_beside_a_stop_or_distress_never_hide_it(text, expected):
+    assert reading(understand(text).event) == expected
+
+
 def test_maybe_distress_is_asked_about_not_ignored():
     assert understand("I feel a bit off").event == Event(Ev.UNSURE)
 

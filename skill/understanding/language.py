@@ -47,6 +47,7 @@ class Language:
     out_of: re.Pattern  # the scale said after a number ("eight out of ten"), dropped before numbers are read
     not_a_rating: re.Pattern  # numbers that are no rating ("one moment"), dropped before a rating is read
     harmless: re.Pattern | None  # idioms whose alarming word is harmless, removed before the screen reads a text
+    elsewhere: re.Pattern | None = None  # what follows a stop word that names something else the skill keeps
 
     def canon(self, text: str) -> str:
         """The catalogue's normalization, then the language's canonical spellings ("im ok" -> "i'm okay")."""
@@ -65,6 +66,12 @@ class Language:
         before = text[:start].split()[-1:]
         return bool(self.negation.search(" ".join([*before, text[start:end]])))
 
+    def stops_elsewhere(self, text: str, end: int) -> bool:
+        """Whether the rest of ``text`` after a stop rule's match (ending at ``end``) is its object, and that
+        object is something else the skill keeps, to the end of the text: "stop | the reminders", "no more |
+        reminders please"; not "cancel | the reminders and the exercise", nor "stop | the reminders i'm done"."""
+        return self.elsewhere is not None and self.elsewhere.fullmatch(text, end) is not None
+
 
 def _alternatives(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
@@ -75,6 +82,25 @@ def _phrases(phrases: list[str]) -> re.Pattern | None:
     if not phrases:
         return None
     return re.compile(rf"(?<![\w'])(?<!not )(?<!n't )(?:{_alternatives([normalize(p) for p in phrases])})(?![\w'])")
+
+
+def _elsewhere(file: str, section: object) -> re.Pattern | None:
+    """``[not_a_stop]``: ``objects`` (what a stop word may name that is no stop of the exercise), the words
+    that may come before one (``before``: "the", "all my") and after it (``after``: "please", "for now"), as one
+    pattern read from just after a stop word to the end of the text. None without the section."""
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise LanguageError(f"{file}: field 'not_a_stop': a table")
+    lists = {}
+    for name in ("objects", "before", "after"):
+        value = section.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            raise LanguageError(f"{file}: field 'not_a_stop.{name}': a list of words")
+        lists[name] = _alternatives([normalize(w) for w in value]) or NEVER
+    if lists["objects"] == NEVER:
+        raise LanguageError(f"{file}: field 'not_a_stop.objects': at least one")
+    return re.compile(rf" (?:(?:{lists['before']}) )*(?:{lists['objects']})(?: (?:{lists['after']}))*")
 
 
 @lru_cache(maxsize=None)
@@ -126,6 +152,7 @@ def load_language(code: str, directory: Path = LANG_DIR) -> Language:
         caution=tuple(compile_rule(f"field 'caution.patterns[{n}]'", p)
                       for n, p in enumerate(data.get("caution", {}).get("patterns", []))),
         harmless=_phrases(data.get("idioms", {}).get("harmless", [])),
+        elsewhere=_elsewhere(path.name, data.get("not_a_stop")),
         out_of=re.compile(data.get("numbers", {}).get("out_of", NEVER)),
         not_a_rating=re.compile(data.get("numbers", {}).get("not_a_rating", NEVER)),
     )

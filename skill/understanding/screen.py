@@ -1,5 +1,7 @@
 """The safety screen: every text is read for being unsafe with a partner, risk to life, distress and stop before
-anything else, and for a red check-in (a colour that could be red is red).
+anything else, and for a red check-in (a colour that could be red is red). A stop word whose object is something
+else the skill keeps, and nothing more ("stop the reminders"), is no stop (the language's ``[not_a_stop]``); the
+more serious kinds are read first, so "stop the reminders, I'm scared" is still distress.
 
 Tuned for recall (docs/understanding.md): the rules are word lists and patterns in the language file, not
 samples, so that people's own words are caught. Where the text is only possibly distress ("it hurts", "I feel
@@ -58,10 +60,13 @@ def screen(lang: Language, text: str) -> Screened | None:
     None when it says nothing the screen looks for."""
     if lang.harmless is not None:
         text = " ".join(lang.harmless.sub(" ", text).split())
-    unsure = False
+    unsure = elsewhere = False
     for rule in lang.rules:
         for m in rule.pattern.finditer(text):
             if rule.negatable and lang.negated(text, m.start(), m.end()):
+                continue
+            if rule.kind == "stop" and lang.stops_elsewhere(text, m.end()):
+                elsewhere = True  # "stop the reminders": a stop of the reminders, not of what is under way
                 continue
             if rule.kind == "unsure":
                 unsure = True
@@ -71,4 +76,6 @@ def screen(lang: Language, text: str) -> Screened | None:
             break
     if "red" in colors_said(lang, text):
         return Screened("red")
+    if elsewhere and any(re.search(rf"(?<![\w']){re.escape(name)}(?![\w'])", text) for name in lang.colors["red"]):
+        return Screened("red")  # "red, stop the reminders": beside a stop set aside, any red counts
     return Screened("unsure") if unsure else None
