@@ -105,7 +105,14 @@ def test_the_words_for_stopping_the_reminders_reach_them_and_stop_still_stops(tm
             gone = device.say(words)
             assert plain_text(PHRASES["reminders_deleted"]) in gone.speech, words
         device.say("open safe harbor")
+        device.say("remind me every evening at seven")
+        device.say("yes")
         device.say("start lying together")
+        # A reminder whose time comes during an exercise does not talk over it; its next time is armed.
+        during = device.emit(Message(f"{SKILL_ID}:reminder-daily-1900",
+                                     {"schedule": "daily@19:00", "text": plain_text(PHRASES["reminder_text"])}),
+                             "mycroft.scheduler.schedule_event")
+        assert not during.spoken and [m.data["event"] for m in during.scheduled] == [f"{SKILL_ID}:reminder-daily-1900"]
         scared = device.say("stop the reminders, I'm scared")
         assert plain_text(PHRASES["distress_stop"]) in scared.speech  # distress wins: the exercise stops
         assert plain_words(plain_text(PHRASES.crisis_line("en-US"))) in plain_words(scared.speech)

@@ -22,7 +22,8 @@ How a conversation maps onto OVOS
   keyed hash of this device (a random key made on first run, kept beside it). No network call anywhere.
 - Practice reminders: the engine's port is `reminders.DeviceReminders` (the schedules kept in the same store); this
   class is its `Alarms`: one scheduled event per schedule at its next local time, re-armed when it fires, and all
-  armed again when the skill loads. When one fires the device says the reminder's words, and nothing else.
+  armed again when the skill loads. When one fires the device says the reminder's words and nothing else, or
+  nothing while an exercise is under way (it would talk over the practice); a time missed while off is not said.
 """
 from __future__ import annotations
 
@@ -189,8 +190,8 @@ class SafeHarborSkill(ConversationalSkill):
                               {"skill_id": self.skill_id}))
 
     def _reminder_due(self, message: Message) -> None:
-        """A reminder's time came: its words are said (only when it is still kept, or the store cannot say),
-        and its next time is armed."""
+        """A reminder's time came: its words are said (only when it is still kept, or the store cannot say, and
+        no exercise is under way: then it would only talk over the practice), and its next time is armed."""
         data = message.data or {}
         schedule = Schedule.from_value(data.get("schedule"))
         text = data.get("text")
@@ -199,7 +200,8 @@ class SafeHarborSkill(ConversationalSkill):
         kept = self.turns.reminders.schedules()
         if kept is not None and schedule not in kept:
             return  # turned off since it was armed
-        self.speak(text)
+        if not self.turns.engaged():
+            self.speak(text)
         try:
             self.arm(schedule, text)
         except Exception:  # noqa: BLE001 - the next load arms it again
