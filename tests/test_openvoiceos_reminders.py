@@ -98,6 +98,9 @@ def test_a_scheduler_that_lost_its_events_gets_the_reminder_again_when_the_skill
 def test_the_words_for_stopping_the_reminders_reach_them_and_stop_still_stops(tmp_path):
     device = Device(tmp_path)
     try:
+        device.say("open safe harbor")
+        how = device.say("set a reminder")  # no days or time heard: how to ask, in this device's words
+        assert plain_text(PHRASES["reminder_how"]) in how.speech and "Safe Harbor" not in how.speech and how.listens
         for words in ("no more reminders", "cancel my reminders", "turn off the reminders"):
             device.say("open safe harbor")
             device.say("remind me every evening at seven")
