@@ -203,6 +203,10 @@ def test_clicking_a_node_shows_its_lines(page, studio):
     assert panel.locator(".line[data-variant='help']").count() == 1
     assert page.locator("#diagram #step-orient.selected").count() == 1
     said.locator("button.listen").click()   # the browser's own voice; stopping it again must not fail
+    if page.evaluate("() => speechSynthesis.getVoices().length") == 0:
+        # No voice here (headless chromium has none): it says so plainly and is not left "playing".
+        assert "no voice" in said.locator(".listen-status").inner_text()
+        assert said.locator("button.listen.playing").count() == 0
     said.locator("button.listen").click()
     page.click("#diagram #step-support")
     assert "nine eight eight" in page.locator("#step .step-lines[data-step='support'] mark.example").first.inner_text()
@@ -237,6 +241,8 @@ def test_try_it_runs_grounding_from_its_first_step_to_its_end(page, studio):
     say(page, "yes")
     page.wait_for_function("() => document.querySelector('#try-where').dataset.exercise === ''")
     assert "This is the end of grounding" in page.locator("#try-log").inner_text()
+    newest = page.locator("#try-log li").last.bounding_box()
+    assert newest["y"] + newest["height"] <= page.viewport_size["height"] + 1   # the newest reply is in view
     assert page.locator("#diagram g.node.here").count() == 0
 
 
@@ -271,6 +277,8 @@ def test_a_broken_file_shows_its_error_the_rest_render_and_a_fix_is_reloaded(pag
     page.goto(f"{own_studio.url}/#/ex/sensate_focus")
     page.wait_for_selector("#diagram g.node.step")
     assert "Try-it needs every content file to be valid" in page.locator("#try-where").inner_text()
+    colour = page.locator("#try-where").evaluate("(e) => getComputedStyle(e).color")
+    assert colour == "rgb(180, 35, 24)", colour   # the warning is in the red, not the success green
     broken.write_text(good, encoding="utf-8")   # fixed on disk: the page picks it up by itself
     page.goto(f"{own_studio.url}/")
     page.wait_for_function("(n) => document.querySelectorAll('#index tr.exercise-row').length === n",

@@ -119,7 +119,13 @@ function stopSpeaking() {
 
 function listen(line, button) {
   stopSpeaking();
-  if (!("speechSynthesis" in window)) return;
+  const said = button.parentElement.querySelector(".listen-status");
+  if (said) said.textContent = "";
+  // Some browsers have the speech API but no voice installed: they never start or end, so say so plainly.
+  if (!("speechSynthesis" in window) || !window.speechSynthesis.getVoices().length) {
+    if (said) said.textContent = "This browser has no voice to speak with, so nothing can be heard here.";
+    return;
+  }
   const run = { cancelled: false, timer: null };
   speaking = run;
   button.classList.add("playing");
@@ -146,9 +152,9 @@ function lineBlock(line) {
   const button = el("button", { class: "listen", type: "button", title: "Speak it with this browser's voice" },
                     "▶ listen");
   button.addEventListener("click", () => button.classList.contains("playing") ? stopSpeaking() : listen(line, button));
-  if (!("speechSynthesis" in window)) { button.disabled = true; button.title = "This browser has no speech synthesis"; }
   return el("div", { class: `line variant-${line.variant}`, "data-variant": line.variant },
-    el("h4", {}, line.label, el("small", {}, ` · about ${line.seconds} s`), " ", button), text);
+    el("h4", {}, line.label, el("small", {}, ` · about ${line.seconds} s`), " ", button,
+       " ", el("span", { class: "listen-status", role: "status" })), text);
 }
 
 function stepFacts(step) {
@@ -272,7 +278,10 @@ async function trySay(text) {
   if (text) log.append(el("li", { class: "you" }, `you: ${text}`));
   for (const line of result.lines) log.append(el("li", { class: line.startsWith("alexa>") ? "alexa" : "aside" }, line));
   log.scrollTop = log.scrollHeight;
+  // The log grows with the page, so bring its newest reply into view rather than scrolling the list alone.
+  if (log.lastElementChild) log.lastElementChild.scrollIntoView({ block: "nearest" });
   where = result.where;
+  $("#try-where").dataset.error = result.error || "";
   $("#try-where").textContent = result.error ? result.error :
     where ? `Now at: ${where.exercise} › ${where.step}` +
       (result.playing ? " (its hold is playing: say skip hold to play it through)" : "") : "Not in an exercise.";
