@@ -78,18 +78,20 @@ def hold_default_seconds(step: Any) -> int | None:
 
 def spoken_markup(step: Any, phrases: Any) -> dict[str, str]:
     """Each wording of ``step`` as markup, composed as the engine speaks it: a check-in step ends with the
-    check-in question; a hold on a device without long audio adds how long the quiet lasts."""
-    def heard(text: str | None) -> str | None:
+    check-in question; a hold step ends with the sentence about its sound and chime (where the device plays
+    them), or, on a device without long audio, with how long the quiet lasts."""
+    def heard(text: str | None, hold_phrase: str = "hold_with_audio") -> str | None:
         if text is None:
             return None
-        return sources.join(text, phrases["checkin_question"]) if step.checkin else text
+        text = sources.join(text, phrases["checkin_question"]) if step.checkin else text
+        return sources.join(text, phrases[hold_phrase]) if step.hold is not None else text
 
     out = {"say": heard(step.say), "gentle": heard(step.gentle), "brief": heard(step.brief),
            "say_without_clock": heard(step.say_without_clock),
            "gentle_without_clock": heard(step.gentle_without_clock),
            "brief_without_clock": heard(step.brief_without_clock)}
     if step.hold is not None:
-        out["no_audio"] = sources.join(heard(step.say), phrases["hold_no_audio"])
+        out["no_audio"] = heard(step.say, "hold_no_audio")
     if not step.end:
         out["reprompt"] = step.reprompt or (phrases["checkin_question"] if step.checkin
                                             else phrases["default_reprompt"])
