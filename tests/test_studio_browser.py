@@ -368,3 +368,164 @@ def test_try_it_plays_a_hold_through_with_skip(page, studio):
     assert where(page)[1] == hold.id  # the hold is over; the person goes on when ready
     say(page, "next")
     page.wait_for_selector(f"#diagram #step-{exercise.following(hold.id).id}.here")
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_a_reviewer_signs_off_the_shared_phrases_then_sees_a_changed_word(page, own_studio):
+    import tomllib
+
+    open_index(page, own_studio)
+    assert page.locator("#phrases-status .badge").get_attribute("data-status") == "unapproved"
+    page.click("#phrases-link")
+    page.wait_for_selector("#phrases .phrase-group")
+    groups = page.locator("#phrases .phrase-group")
+    titles = [groups.nth(i).get_attribute("data-group") for i in range(groups.count())]
+    for situation in ("Welcome and the menu", "Crisis lines, distress and safety", "The colours: green, yellow, red",
+                      "Errors and not understood", "Reminders and progress"):
+        assert situation in titles
+    def phrase(key: str):
+        return page.locator(f"#phrases .phrase[data-key='{key}']")
+
+    crisis = page.locator("#phrases .phrase-group[data-group='Crisis lines, distress and safety']")
+    assert "nine eight eight" in crisis.locator(".phrase[data-key='crisis_lines.US']").inner_text()
+    errors = page.locator("#phrases .phrase-group[data-group='Errors and not understood']")
+    assert "Sorry, I can't do that right now." in errors.locator(".phrase[data-key='phrases.voice_refused']").inner_text()
+    assert "Welcome to Safe Harbor." in phrase("phrases.welcome_first").inner_text()
+    assert "green, yellow, or red" in phrase("phrases.checkin_question").inner_text()
+    # every word of the shared files is on the page
+    from skill.studio import review
+    assert page.locator("#phrases .phrase").count() == len(review.shared_texts(own_studio.content))
+    shot(page, "phrases.png")
+
+    page.fill("#reviewer", "Dr. Amal Rivera")
+    page.fill("#approve-comment", "Crisis lines checked against each service's site.")
+    page.click("#approve")
+    page.wait_for_selector("#phrases .badge.approved")
+    row = page.locator("#phrases table.history tr.history-row").first
+    assert "Dr. Amal Rivera" in row.inner_text() and "Crisis lines checked" in row.inner_text()
+    record = tomllib.loads((own_studio.content / "common" / "approvals.toml").read_text(encoding="utf-8"))
+    assert record["shared-phrases"][0]["hash"] == review.shared_hash(own_studio.content)
+    assert (own_studio.content / "common" / "approved" / "shared-phrases.toml").exists()
+
+    phrases = own_studio.content / "common" / "phrases.toml"
+    phrases.write_text(phrases.read_text(encoding="utf-8").replace(
+        "Sorry, I can't do that right now.", "Sorry, I can't do that at the moment."), encoding="utf-8")
+    page.wait_for_selector("#phrases .badge.changed")   # the page's own polling reads the change
+    change = phrase("phrases.voice_refused").locator(".changes")
+    change.wait_for()
+    assert change.locator("del").all_inner_texts() == ["right now."]
+    assert change.locator("ins").all_inner_texts() == ["at the moment."]
+    assert phrase("phrases.welcome_first").locator(".changes").count() == 0
+    shot(page, "phrases-changed.png")
+    check = subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(own_studio.content)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "warning: the shared phrases (common/): changed since Dr. Amal Rivera approved them" in check.stdout
+
+
+def test_a_changed_word_shows_as_a_difference_with_comments_and_history(page, own_studio):
+    import json
+    import tomllib
+
+    from skill.studio import review
+
+    page.goto(f"{own_studio.url}/sheet/grounding")
+    page.wait_for_selector("#sheet .sheet-diagram g.node.step")
+    assert page.locator("#sheet .history-empty").count() == 1
+    page.fill("#reviewer", "Dr. Amal Rivera")
+    page.fill("#approve-comment", "Read aloud twice; pacing is right.")
+    page.click("#approve")
+    page.wait_for_selector("#sheet .badge.approved")
+    entry = tomllib.loads((own_studio.content / "common" / "approvals.toml").read_text(encoding="utf-8"))["grounding"]
+    assert entry[0]["phrases"] == review.shared_hash(own_studio.content)   # reviewed with these shared phrases
+    assert "reviewed with the shared phrases as they are now" in page.locator("#sheet .sheet-facts").inner_text()
+
+    path = own_studio.content / "grounding.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("I'm here with you. [pause 1]\nWe'll take",
+                                                             "I am here with you. [pause 1]\nWe'll take"),
+                    encoding="utf-8")
+    page.wait_for_selector("#sheet .badge.changed")
+    arrive = page.locator("#sheet .step-lines[data-step='arrive']")
+    arrive.locator(".changes").wait_for()
+    said = arrive.locator(".changes .change[data-field='say']")
+    assert said.locator("del").all_inner_texts() == ["I'm"]
+    assert said.locator("ins").all_inner_texts() == ["I am"]
+    assert page.locator("#sheet .changes").count() == 1   # only the step that changed
+    assert arrive.locator("h3").inner_text() == "Arriving"   # the step's title, not its id
+
+    arrive.locator(".add-comment summary").click()
+    arrive.locator(".comment-input").fill("\"I am\" sounds stiff here; I'd keep \"I'm\".")
+    arrive.locator(".comment-send").click()
+    page.wait_for_selector("#sheet .step-lines[data-step='arrive'] li.comment")
+    assert "sounds stiff" in page.locator("#sheet .step-lines[data-step='arrive'] li.comment").inner_text()
+    lines = (own_studio.content / "common" / "comments" / "grounding.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[-1])["step"] == "arrive" and json.loads(lines[-1])["reviewer"] == "Dr. Amal Rivera"
+
+    page.fill("#reviewer", "Sam Okafor")
+    page.fill("#approve-comment", "Second review after the wording change.")
+    page.click("#approve")
+    page.wait_for_selector("#sheet .badge.approved")
+    page.wait_for_function("() => document.querySelectorAll('#sheet tr.history-row').length === 2")
+    rows = page.locator("#sheet tr.history-row").all_inner_texts()
+    assert "Sam Okafor" in rows[0] and "Second review" in rows[0]   # newest first
+    assert "Dr. Amal Rivera" in rows[1] and "Read aloud twice" in rows[1]
+    assert page.locator("#sheet .changes").count() == 0   # approved again: nothing differs now
+    approved = (own_studio.content / "common" / "approved" / "grounding.toml").read_text(encoding="utf-8")
+    assert "I am here with you." in approved
+    shot(page, "sheet-history.png")
+    # the comment is on the exercise page too, under the step
+    page.goto(f"{own_studio.url}/#/ex/grounding")
+    page.wait_for_selector("#diagram #step-arrive")
+    page.click("#diagram #step-arrive")
+    assert "sounds stiff" in page.locator("#step li.comment").inner_text()
+
+
+def test_a_hold_is_heard_with_its_sentence_its_real_sound_and_its_chime(page, studio):
+    from skill.audio import BED_FILE, CHIME_FILE, audio_manifest
+
+    exercise = sources.load_exercise(studio.content / "lying_together.toml")
+    hold = next(s for s in exercise.steps if s.hold)
+    open_index(page, studio)
+    page.goto(f"{studio.url}/#/ex/lying_together")
+    page.wait_for_selector(f"#diagram #step-{hold.id}")
+    assert hold.title in page.locator(f"#diagram #step-{hold.id}").text_content()   # titles in the diagram
+    page.click(f"#diagram #step-{hold.id}")
+    panel = page.locator(f"#step .step-lines[data-step='{hold.id}']")
+    panel.wait_for()
+    assert panel.locator("h3").inner_text() == hold.title
+    said = panel.locator(".line[data-variant='say']").inner_text()
+    assert "Soft sound will play now, and a chime will mark the end." in said   # as spoken
+    assert "When the chime has sounded, say: Alexa, next." in said
+    names = audio_manifest()
+    served = []
+    page.on("response", lambda r: served.append((r.url, r.status)) if "/audio/" in r.url else None)
+    panel.locator("button.hold-play").click()
+    page.wait_for_function("""() => { const a = document.querySelector('#step audio.hold-audio');
+        return a && !a.paused && a.readyState >= 2 && a.currentTime > 0.3; }""")
+    src = page.eval_on_selector("#step audio.hold-audio", "a => a.currentSrc")
+    assert urlsplit(src).path == f"/audio/{names[BED_FILE]}"
+    assert any(urlsplit(u).path == f"/audio/{names[BED_FILE]}" and s in (200, 206) for u, s in served)
+    assert "left" in panel.locator(".hold-status").inner_text()
+    shot(page, "hold-playing.png")
+    panel.locator("button.hold-skip").click()
+    page.wait_for_function("() => document.querySelector('#step audio.hold-audio').dataset.done === '1'",
+                           timeout=30_000)
+    src = page.eval_on_selector("#step audio.hold-audio", "a => a.currentSrc")
+    assert urlsplit(src).path == f"/audio/{names[CHIME_FILE]}"
+    assert "The chime has sounded" in panel.locator(".hold-status").inner_text()
+    assert http(studio, "GET", "/audio/..%2F__init__.py")[0] == 404
+
+
+def test_try_it_names_steps_by_their_titles(page, studio):
+    open_index(page, studio)
+    page.click("#try-reset")
+    say(page, "ask safe harbor to help me ground")
+    page.wait_for_selector("#diagram #step-arrive.here")
+    exercise = sources.load_exercise(studio.content / "grounding.toml")
+    assert page.locator("#try-where").inner_text().startswith(f"Now at: {exercise.title} › {exercise.steps[0].title}")
+    page.click("#diagram #step-arrive")
+    facts = page.locator("#step .step-lines[data-step='arrive'] .facts").inner_text()
+    assert exercise.following("arrive").title in facts and "rate_before" not in facts
