@@ -273,7 +273,10 @@ function stepFacts(step) {
   if (step.checkin) facts.push("check-in");
   if (step.rating) facts.push(`asks an optional 0–10 rating (${step.rating})`);
   if (step.end) facts.push("ends the exercise");
-  const answers = Object.entries(step.on).filter(([a]) => a !== "repeat").map(([a, t]) => `${a} → ${titleOf(t)}`);
+  const n = current?.steps?.findIndex((s) => s.id === step.id) ?? -1;
+  const target = (t) => t === "next" ? (current?.steps?.[n + 1]?.title ?? "the end") :
+    t === "back" ? "the step before" : t === "end" ? "the end" : titleOf(t);
+  const answers = Object.entries(step.on).filter(([a]) => a !== "repeat").map(([a, t]) => `${a} → ${target(t)}`);
   if (answers.length) facts.push(`answers: ${answers.join(", ")}`);
   return facts.join(" · ");
 }
@@ -344,8 +347,8 @@ async function showSheet(id) {
       el("dt", {}, "file"), el("dd", {}, data.file),
       el("dt", {}, "kind"), el("dd", {}, `${data.kind}, ${data.steps.length} steps`),
       el("dt", {}, "durations"), el("dd", {}, durationText(data.durations)),
-      el("dt", {}, "content hash"), el("dd", { class: "hash" }, data.hash),
-      el("dt", {}, "shared phrases"), el("dd", { class: "hash" }, data.phrases_hash),
+      el("dt", {}, "content hash"), el("dd", { class: "hash content-hash" }, data.hash),
+      el("dt", {}, "shared phrases now"), el("dd", { class: "hash phrases-hash" }, data.phrases_hash),
       el("dt", {}, "sign-off"), el("dd", {}, statusBadge(data),
         phrasesNote ? el("small", { class: "reviewed-with" }, ` · reviewed with ${phrasesNote}`) : null)),
     approveBox(data.id, data.hash, again),
@@ -374,7 +377,7 @@ async function showPhrases() {
        "exercise's approval names the version of these phrases it was reviewed with."),
     el("dl", { class: "sheet-facts" },
       el("dt", {}, "files"), el("dd", {}, "common/phrases.toml, common/settings.toml, common/platform_openvoiceos.toml"),
-      el("dt", {}, "content hash"), el("dd", { class: "hash" }, data.hash),
+      el("dt", {}, "content hash"), el("dd", { class: "hash content-hash" }, data.hash),
       el("dt", {}, "sign-off"), el("dd", {}, statusBadge(data, "them"),
         changed ? el("small", {}, ` · ${changed} phrase${changed === 1 ? "" : "s"} changed`) : null)),
     approveBox("shared-phrases", data.hash, again),
