@@ -420,6 +420,7 @@ def test_a_reviewer_signs_off_the_shared_phrases_then_sees_a_changed_word(page, 
     assert change.locator("del").all_inner_texts() == ["right now."]
     assert change.locator("ins").all_inner_texts() == ["at the moment."]
     assert phrase("phrases.welcome_first").locator(".changes").count() == 0
+    phrase("phrases.voice_refused").screenshot(path=str(ARTIFACTS / "phrase-changed.png"))
     shot(page, "phrases-changed.png")
     check = subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(own_studio.content)],
                            cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -460,6 +461,8 @@ def test_a_changed_word_shows_as_a_difference_with_comments_and_history(page, ow
     arrive.locator(".comment-input").fill("\"I am\" sounds stiff here; I'd keep \"I'm\".")
     arrive.locator(".comment-send").click()
     page.wait_for_selector("#sheet .step-lines[data-step='arrive'] li.comment")
+    arrive = page.locator("#sheet .step-lines[data-step='arrive']")
+    arrive.screenshot(path=str(ARTIFACTS / "step-changed-with-comment.png"))
     assert "sounds stiff" in page.locator("#sheet .step-lines[data-step='arrive'] li.comment").inner_text()
     lines = (own_studio.content / "common" / "comments" / "grounding.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[-1])["step"] == "arrive" and json.loads(lines[-1])["reviewer"] == "Dr. Amal Rivera"
@@ -473,6 +476,7 @@ def test_a_changed_word_shows_as_a_difference_with_comments_and_history(page, ow
     assert "Sam Okafor" in rows[0] and "Second review" in rows[0]   # newest first
     assert "Dr. Amal Rivera" in rows[1] and "Read aloud twice" in rows[1]
     assert page.locator("#sheet .changes").count() == 0   # approved again: nothing differs now
+    page.locator("#sheet table.history").screenshot(path=str(ARTIFACTS / "approval-history.png"))
     approved = (own_studio.content / "common" / "approved" / "grounding.toml").read_text(encoding="utf-8")
     assert "I am here with you." in approved
     shot(page, "sheet-history.png")

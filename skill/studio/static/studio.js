@@ -165,13 +165,27 @@ const FIELDS = { title: "title", say: "said", gentle: "gentle", brief: "brief", 
                  say_without_clock: "said, time unknown", gentle_without_clock: "gentle, time unknown",
                  brief_without_clock: "brief, time unknown", on: "answers", hold: "hold" };
 
+// Long unchanged runs are cut to a few words either side of a change, so the change stands out.
+const CONTEXT = 8;
+function shorten(words, n) {
+  const w = words.split(" ");
+  if (w.length <= 2 * CONTEXT + 2) return words;
+  const head = w.slice(0, CONTEXT).join(" "), tail = w.slice(-CONTEXT).join(" ");
+  return n === 0 ? `… ${tail}` : n === -1 ? `${head} …` : `${head} … ${tail}`;
+}
+
+function diffRuns(words) {
+  return words.map(([op, text], i) => op === "=" ?
+    el("span", { class: "same" }, shorten(text, i === 0 ? 0 : i === words.length - 1 ? -1 : 1)) :
+    el(op === "-" ? "del" : "ins", { title: op === "-" ? "approved, now gone" : "new since approval" }, text));
+}
+
 function changesBlock(changes) {
   if (!changes || !changes.length) return null;
   return el("div", { class: "changes" }, el("h4", {}, "Changed since approval"),
     ...changes.map((c) => el("div", { class: `change ${c.change}`, "data-field": c.field },
       el("span", { class: "change-field" }, `${FIELDS[c.field] || c.field} (${c.change}): `),
-      ...c.words.map(([op, text]) => op === "=" ? el("span", {}, ` ${text} `) :
-        el(op === "-" ? "del" : "ins", { title: op === "-" ? "approved, now gone" : "new since approval" }, text)))));
+      ...diffRuns(c.words))));
 }
 
 let reviewerName = "";
@@ -201,13 +215,16 @@ function commentsBlock(rid, key, comments, after) {
        el("div", {}, who, " ", send, " ", message), text));
 }
 
+const shortHash = (h) => `${h.slice(0, 19)}…`;  // "sha256:" and 12 hex digits; the whole in its tooltip
+
 function historyTable(history) {
   if (!history.length) return el("p", { class: "note history-empty" }, "Never approved.");
   return el("table", { class: "history" },
     el("thead", {}, el("tr", {}, el("th", {}, "who"), el("th", {}, "when"), el("th", {}, "hash"),
        el("th", {}, "shared phrases reviewed with"), el("th", {}, "comment"))),
     el("tbody", {}, ...history.map((a) => el("tr", { class: "history-row" }, el("td", {}, a.reviewer),
-      el("td", {}, a.date), el("td", { class: "hash" }, a.hash), el("td", { class: "hash" }, a.phrases || "—"),
+      el("td", {}, a.date), el("td", { class: "hash", title: a.hash }, shortHash(a.hash)),
+      el("td", { class: "hash", title: a.phrases || "" }, a.phrases ? shortHash(a.phrases) : "—"),
       el("td", { class: "comment-text" }, a.comment || "")))));
 }
 
@@ -362,6 +379,14 @@ async function showSheet(id) {
   await renderDiagram(diagram, data.dot, false);
 }
 
+// A phrase's name for people: "voice refused"; "crisis lines · US"; "OpenVoiceOS · paused".
+function phraseName(item) {
+  const words = (t) => t.replace(/_/g, " ");
+  if (item.section === "phrases") return words(item.field);
+  if (item.section === "openvoiceos") return `on OpenVoiceOS · ${words(item.field)}`;
+  return `${words(item.section.replace(/\./g, " · "))} · ${words(item.field)}`;
+}
+
 async function showPhrases() {
   const data = await api("/api/phrases");
   current = null;
@@ -388,7 +413,8 @@ async function showPhrases() {
     ...data.groups.map((g, n) => el("section", { class: "phrase-group", id: `group-${n}`, "data-group": g.title },
       el("h2", {}, g.title), el("p", { class: "note" }, g.about),
       ...g.items.map((item) => el("section", { class: "step-lines phrase", "data-key": item.key },
-        el("h3", {}, item.key, item.spoken ? null : el("small", {}, " · shown or cited, never said")),
+        el("h3", {}, phraseName(item), el("small", { class: "key" }, ` ${item.key}`),
+           item.spoken ? null : el("small", {}, " · shown or cited, never said")),
         changesBlock(item.changes),
         ...(item.lines.length ? item.lines.map(lineBlock) : [el("p", { class: "heard" }, item.text)]),
         commentsBlock("shared-phrases", item.key, item.comments, again))))));
