@@ -346,7 +346,28 @@ def test_bad_requests_get_a_clear_4xx_never_a_500(studio):
     status, body = http(studio, "POST", "/api/try", json.dumps({"text": "\u00e9\u00e8 ??? \x00"}).encode(),
                         "application/json")
     assert status == 200 and body["error"] is None and body["lines"]
+    status, body = http(studio, "POST", "/api/approve", json.dumps(
+        {"exercise": "shared-phrases", "reviewer": "R", "hash": "sha256:" + "0" * 64}).encode(), "application/json")
+    assert status == 409 and "shared phrases changed" in body["error"]
+    assert http(studio, "POST", "/api/approve", b'{"exercise": "nope", "reviewer": "R", "hash": "h"}',
+                "application/json")[0] == 404
+    assert http(studio, "POST", "/api/approve", b'{"exercise": "grounding", "reviewer": "R", "hash": "h", '
+                b'"comment": 5}', "application/json")[0] == 400
+    def comment(**fields) -> tuple[int, dict]:
+        body = {"exercise": "grounding", "step": "arrive", "reviewer": "R", "text": "ok"} | fields
+        return http(studio, "POST", "/api/comment", json.dumps(body).encode(), "application/json")
+
+    assert comment(step="nowhere")[0] == 404
+    assert comment(exercise="../../etc")[0] == 404
+    assert comment(exercise="shared-phrases", step="phrases.nowhere")[0] == 404
+    assert comment(reviewer="")[0] == 400 and "name" in comment(reviewer="")[1]["error"]
+    assert comment(text="   ")[0] == 400
+    assert comment(text=["a"])[0] == 400
+    assert http(studio, "POST", "/api/comment", b"{broken", "application/json")[0] == 400
+    assert http(studio, "GET", "/audio/chime.mp3.bak")[0] == 404
+    assert http(studio, "GET", "/audio/%2E%2E%2Fserver.py")[0] == 404
     assert not (studio.content / "common" / "approvals.toml").exists()
+    assert not (studio.content / "common" / "comments").exists()
 
 
 def test_try_it_plays_a_hold_through_with_skip(page, studio):

@@ -4,6 +4,7 @@ situation, and the hold audio as the skill serves it. Registered on the studio's
 """
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +19,7 @@ def _today():
 
 def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
     """Add the review routes to ``app``, over the content in ``content_dir`` as ``lib`` reads it."""
+    writing = threading.Lock()  # the server answers on several threads; one write to the records at a time
 
     def known(rid: object) -> str:
         """``rid`` when it names an exercise that loaded, or the shared phrases; 404 otherwise."""
@@ -48,11 +50,12 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
             what = "shared phrases" if rid == approvals.PHRASES_ID else "exercise"
             return jsonify(error=f"The {what} changed since this page was loaded; reload and review it again."), 409
         try:
-            approval = approvals.record(content_dir, rid, reviewer, approved, _today(), phrases_hash, comment)
+            with writing:
+                approval = approvals.record(content_dir, rid, reviewer, approved, _today(), phrases_hash, comment)
+                review.write_approved(content_dir, rid, texts, f"{rid}: approved by {approval.reviewer} on "
+                                      f"{approval.date}, {approval.hash}")
         except approvals.ApprovalError as exc:
             abort(400, str(exc))
-        review.write_approved(content_dir, rid, texts, f"{rid}: approved by {approval.reviewer} on "
-                              f"{approval.date}, {approval.hash}")
         return jsonify(approval=approval.__dict__, status="approved")
 
     @app.post("/api/comment")
@@ -67,7 +70,8 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
         if step not in steps:
             abort(404, "no such step")
         try:
-            comment = review.add_comment(content_dir, rid, step, reviewer, text, _today())
+            with writing:
+                comment = review.add_comment(content_dir, rid, step, reviewer, text, _today())
         except review.ReviewError as exc:
             abort(400, str(exc))
         return jsonify(comment=comment)
