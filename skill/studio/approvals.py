@@ -31,16 +31,39 @@ class ApprovalError(ValueError):
     """An approval that cannot be recorded: the message says why, for the reviewer."""
 
 
+def canonical_hash(data: object) -> str:
+    """"sha256:<hex>" of ``data`` as canonical JSON (sorted keys, no spaces)."""
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
 def content_hash(path: Path) -> str:
     """"sha256:<hex>" of an exercise file's data (its parsed TOML, canonical JSON); of its bytes when the file
     is not valid TOML. Raises OSError when the file cannot be read."""
     raw = path.read_bytes()
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-        raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        return canonical_hash(tomllib.loads(raw.decode("utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        pass
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+        return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def clean_reviewer(name: str) -> str:
+    """A reviewer's name with its spaces tidied. Raises ApprovalError when empty, too long or with control
+    characters."""
+    name = " ".join(name.split())
+    if not REVIEWER.fullmatch(name):
+        raise ApprovalError("Give the reviewer's name (up to 100 characters).")
+    return name
+
+
+def clean_comment(text: str, required: bool = False) -> str:
+    """A comment with each line's spaces tidied. Raises ApprovalError when over 2000 characters, with control
+    characters other than a newline, or (``required``) empty."""
+    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
+    if not COMMENT.fullmatch(text) or (required and not text):
+        raise ApprovalError("Write a comment (up to 2000 characters)." if required
+                            else "A comment is up to 2000 characters.")
+    return text
 
 
 @dataclass(frozen=True)
@@ -91,14 +114,9 @@ def record(content_dir: Path, exercise: str, reviewer: str, approved_hash: str, 
     """Record that ``reviewer`` approved ``exercise`` (or PHRASES_ID) at ``approved_hash`` on ``today``, having
     reviewed it with the shared phrases at ``phrases_hash``, with an optional ``comment``; appended to its
     history. Raises ApprovalError for a bad reviewer name, hash or comment, or an unknown exercise id shape."""
-    reviewer = " ".join(reviewer.split())
-    comment = "\n".join(" ".join(line.split()) for line in comment.strip().splitlines()).strip()
-    if not REVIEWER.fullmatch(reviewer):
-        raise ApprovalError("Give the reviewer's name (up to 100 characters).")
+    reviewer, comment = clean_reviewer(reviewer), clean_comment(comment)
     if not HASH.fullmatch(approved_hash) or (phrases_hash and not HASH.fullmatch(phrases_hash)):
         raise ApprovalError("The content hash is not one the studio gave.")
-    if not COMMENT.fullmatch(comment):
-        raise ApprovalError("A comment is up to 2000 characters.")
     if not (re.fullmatch(r"[a-z][a-z0-9_]{0,59}", exercise) or exercise == PHRASES_ID):
         raise ApprovalError("Unknown exercise.")
     approval = Approval(reviewer, today.isoformat(), approved_hash, phrases_hash, comment)

@@ -9,7 +9,6 @@ id or ``shared-phrases``. Pure Python, standard library only.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import re
 import tomllib
@@ -17,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .approvals import PHRASES_ID, REVIEWER
+from .approvals import PHRASES_ID, canonical_hash, clean_comment, clean_reviewer
+from .approvals import ApprovalError as ReviewError  # noqa: F401  (one kind of refusal, for the reviewer)
 
 # The shared files whose words are spoken (or shown), in the order the page lists them.
 SHARED_FILES = ("phrases.toml", "settings.toml", "platform_openvoiceos.toml")
@@ -25,7 +25,6 @@ APPROVED_DIR = Path("common") / "approved"
 COMMENTS_DIR = Path("common") / "comments"
 EXERCISE = "(exercise)"  # the section of an exercise's own fields (title, synonyms, ...)
 ID = re.compile(r"[a-z][a-z0-9_]{0,59}|" + re.escape(PHRASES_ID))
-COMMENT = re.compile(r"[^\x00-\x09\x0b-\x1f\x7f]{1,2000}")  # newlines allowed, no other control characters
 MAX_COMMENTS = 2000  # a guard on one file's size; a review never comes near it
 
 # Situations, in the order the page shows them: (title, what the phrases are for, rules). A rule matches a
@@ -68,16 +67,6 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 OTHER = ("Everything else", "Shared phrases no situation above names.")
 NOT_SPOKEN = ("_sources.", "phrases.screen_", "phrases.button_", "pacing.")
-
-
-class ReviewError(ValueError):
-    """A comment or a record that cannot be kept: the message says why, for the reviewer."""
-
-
-def canonical_hash(data: Any) -> str:
-    """"sha256:<hex>" of ``data`` as canonical JSON (sorted keys, no spaces)."""
-    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -140,7 +129,9 @@ def spoken(section: str, field: str, text: str = "") -> bool:
     """False for what is shown or cited but never said (sources, screen words, numbers such as pacing and
     the limits of a length setting)."""
     key = f"{section}.{field}"
-    return not re.fullmatch(r"-?[\d.]+|true|false", text) and not any(n in key if n.startswith("_") else key.startswith(n) for n in NOT_SPOKEN)
+    if re.fullmatch(r"-?[\d.]+|true|false", text):
+        return False
+    return not any(n in key if n.startswith("_") else key.startswith(n) for n in NOT_SPOKEN)
 
 
 # ---- the approved text ---------------------------------------------------------------------------------------
@@ -247,14 +238,9 @@ def comments(content_dir: Path, rid: str) -> list[dict[str, str]]:
 def add_comment(content_dir: Path, rid: str, step: str, reviewer: str, text: str, today: date) -> dict[str, str]:
     """Append a comment by ``reviewer`` on ``step`` of ``rid`` (a step id, or a phrase's "section.field").
     Raises ReviewError for a bad name, an empty or overlong comment, or an unknown id."""
-    reviewer = " ".join(reviewer.split())
-    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
     if not ID.fullmatch(rid):
         raise ReviewError("Unknown exercise.")
-    if not REVIEWER.fullmatch(reviewer):
-        raise ReviewError("Give the reviewer's name (up to 100 characters).")
-    if not COMMENT.fullmatch(text):
-        raise ReviewError("Write a comment (up to 2000 characters).")
+    reviewer, text = clean_reviewer(reviewer), clean_comment(text, required=True)
     if not re.fullmatch(r"[A-Za-z0-9_.() -]{1,120}", step):
         raise ReviewError("Unknown step.")
     path = Path(content_dir) / COMMENTS_DIR / f"{rid}.jsonl"
