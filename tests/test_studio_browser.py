@@ -476,6 +476,8 @@ def test_a_changed_word_shows_as_a_difference_with_comments_and_history(page, ow
     assert said.locator("del").all_inner_texts() == ["I'm"]
     assert said.locator("ins").all_inner_texts() == ["I am"]
     assert page.locator("#sheet .changes").count() == 1   # only the step that changed
+    assert page.eval_on_selector_all("#sheet .sheet-diagram g.node.changed", "ns => ns.map(n => n.id)") == [
+        "step-arrive"]   # and the diagram marks where
     assert arrive.locator("h3").inner_text() == "Arriving"   # the step's title, not its id
 
     arrive.locator(".add-comment summary").click()

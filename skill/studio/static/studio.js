@@ -88,6 +88,10 @@ async function renderDiagram(target, dot, clickable) {
   }
   svg.classList.add("flow");
   target.replaceChildren(svg);
+  for (const node of svg.querySelectorAll("g.node.step")) {  // where the words changed since approval
+    const step = current?.steps?.find((s) => `step-${s.id}` === node.id);
+    node.classList.toggle("changed", !!step?.changes?.length);
+  }
   if (clickable) {
     for (const node of svg.querySelectorAll("g.node.step")) {
       node.setAttribute("tabindex", "0");
@@ -335,13 +339,15 @@ function durationText(d) {
 
 async function showExercise(id, keepStep) {
   const data = await api(`/api/exercise/${encodeURIComponent(id)}`);
-  const changed = !current || current.id !== data.id;
+  const other = !current || current.id !== data.id;
   current = data;
   show("exercise");
   $("#exercise .title").textContent = `${data.title} (${data.kind}, ${data.steps.length} steps)`;
-  $("#exercise .facts").replaceChildren(durationText(data.durations), " · ", statusBadge(data), " · ",
-    el("a", { href: `/sheet/${data.id}` }, "review sheet"));
-  if (changed || !keepStep) selected = null;
+  const changed = data.steps.filter((s) => s.changes.length).length;
+  $("#exercise .facts").replaceChildren(durationText(data.durations), " · ", statusBadge(data),
+    changed ? el("span", { class: "changed-count" }, ` · ${changed} step${changed === 1 ? "" : "s"} with changed ` +
+      "words (orange border)") : null, " · ", el("a", { href: `/sheet/${data.id}` }, "review sheet"));
+  if (other || !keepStep) selected = null;
   await renderDiagram($("#diagram"), data.dot, true);
   if (selected) selectStep(selected);
   else $("#step").replaceChildren(el("p", { class: "note" }, "Click a step in the diagram to see and hear its lines."));
@@ -374,6 +380,9 @@ async function showSheet(id) {
     ...Object.entries(data.changes).map(([section, changes]) =>
       el("div", { class: "step-lines", "data-step": section }, el("h3", {}, section === "(exercise)" ?
         "The exercise" : `${section} (a step no longer there)`), changesBlock(changes))),
+    data.comments.length ? el("h2", {}, "Comments on steps no longer there") : null,
+    data.comments.length ? el("ul", { class: "comments" }, ...data.comments.map((c) => el("li", { class: "comment" },
+      el("b", {}, c.reviewer), ` (${c.date}) on ${c.step}: `, el("span", { class: "comment-text" }, c.text)))) : null,
     el("h2", {}, "Flow"), diagram, $("#exercise .legend").cloneNode(true),
     el("h2", {}, "Every line"), ...data.steps.map((step) => stepSection(step, again)));
   await renderDiagram(diagram, data.dot, false);
