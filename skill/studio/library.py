@@ -187,12 +187,15 @@ def phrases(snap: Snapshot, content_dir: Path) -> dict[str, Any]:
     for (section, field_name), text in list(texts.items()) + [(k, "") for k in changes_by_key if k not in texts]:
         key = f"{section}.{field_name}"
         heard, said = [], review.spoken(section, field_name, text)
+        own = fills
+        if section.startswith("settings."):  # a length setting's lines name its own limits
+            own = {**fills, **{k: texts.get((section, k), "{" + k + "}") for k in ("low", "high")}}
         if text and pace and (said or section.endswith("_sources") or section == "phrases"):
             heard = [{"variant": "say", "label": "Said" if said else "Shown, never said",
                       "gentle": False, "rate": round(pace.rate * 100),
-                      "segments": lines.segments(text, fills, pace.pause_factor),
-                      "seconds": round(sources.spoken_seconds(lines.fill(text, fills), pace, BASE_WPM), 1),
-                      "plain": lines.fill(text, fills)}]
+                      "segments": lines.segments(text, own, pace.pause_factor),
+                      "seconds": round(sources.spoken_seconds(lines.fill(text, own), pace, BASE_WPM), 1),
+                      "plain": lines.fill(text, own)}]
         change = changes_by_key.get((section, field_name))
         groups[review.group_of(section, field_name)[0]]["items"].append(
             {"key": key, "section": section, "field": field_name, "spoken": said,
