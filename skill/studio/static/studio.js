@@ -194,7 +194,8 @@ function changesBlock(changes) {
 
 let reviewerName = "";
 function nameInput(cls) {
-  const input = el("input", { class: cls, placeholder: "your name", maxlength: "100", autocomplete: "name" });
+  const input = el("input", { class: cls, placeholder: "your name", maxlength: "100", autocomplete: "name",
+                               "aria-label": "your name" });
   input.value = reviewerName;
   input.addEventListener("input", () => { reviewerName = input.value; });
   return input;
@@ -204,7 +205,7 @@ function commentsBlock(rid, key, comments, after) {
   const list = el("ul", { class: "comments" }, ...comments.map((c) =>
     el("li", { class: "comment" }, el("b", {}, c.reviewer), ` (${c.date}): `, el("span", { class: "comment-text" }, c.text))));
   const who = nameInput("comment-name");
-  const text = el("textarea", { class: "comment-input", rows: "2", maxlength: "2000",
+  const text = el("textarea", { class: "comment-input", rows: "2", maxlength: "2000", "aria-label": "comment",
                                 placeholder: "a comment on this for the authors" });
   const message = el("span", { class: "comment-message", role: "status" });
   const send = el("button", { type: "button", class: "comment-send" }, "Comment");
@@ -236,6 +237,7 @@ function approveBox(rid, hash, after) {
   const who = nameInput("reviewer");
   who.id = "reviewer";
   const comment = el("textarea", { id: "approve-comment", rows: "2", maxlength: "2000",
+                                   "aria-label": "a comment for the approval history",
                                    placeholder: "a comment for the history (optional)" });
   const message = el("p", { class: "approve-message", role: "status" });
   const approve = el("button", { type: "button", id: "approve" }, "Approve this version");
