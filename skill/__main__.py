@@ -210,13 +210,14 @@ def cmd_store(args) -> int:
 
 def cmd_content(args) -> int:
     """Load and check every exercise file and the common phrases, as start-up does, each file on its own so
-    that every broken file is named; then warn about exercises changed since their sign-off in the studio.
+    that every broken file is named; then warn about exercises (and the shared phrases)
+    changed since their sign-off in the studio.
     Exit 1 on an error; warnings alone exit 0."""
     from pathlib import Path
 
     from .core import ContentError, load_catalog
     from .core.content import SCRIPTS_DIR, load_exercise
-    from .studio import approvals
+    from .studio import approvals, review
 
     folder = Path(args.content) if args.content else SCRIPTS_DIR
     errors = []
@@ -238,9 +239,9 @@ def cmd_content(args) -> int:
     languages = ", ".join(["en", *sorted(catalog.translations)])
     print(f"content ok: {len(catalog.exercises)} exercises ({', '.join(sorted(catalog.exercises))}) and the "
           f"common phrases, in every language present ({languages})")
-    for line in approvals.warnings(folder):
+    for line in approvals.warnings(folder, review.shared_hash(folder)):
         print(f"warning: {line}")
-    unapproved = approvals.unapproved(folder)
+    unapproved = approvals.unapproved(folder, phrases=True)
     if unapproved:
         print(f"not yet approved in the studio: {', '.join(unapproved)}")
     return 0

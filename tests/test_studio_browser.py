@@ -203,6 +203,10 @@ def test_clicking_a_node_shows_its_lines(page, studio):
     assert panel.locator(".line[data-variant='help']").count() == 1
     assert page.locator("#diagram #step-orient.selected").count() == 1
     said.locator("button.listen").click()   # the browser's own voice; stopping it again must not fail
+    if page.evaluate("() => speechSynthesis.getVoices().length") == 0:
+        # No voice here (headless chromium has none): it says so plainly and is not left "playing".
+        assert "no voice" in said.locator(".listen-status").inner_text()
+        assert said.locator("button.listen.playing").count() == 0
     said.locator("button.listen").click()
     page.click("#diagram #step-support")
     assert "nine eight eight" in page.locator("#step .step-lines[data-step='support'] mark.example").first.inner_text()
@@ -237,6 +241,8 @@ def test_try_it_runs_grounding_from_its_first_step_to_its_end(page, studio):
     say(page, "yes")
     page.wait_for_function("() => document.querySelector('#try-where').dataset.exercise === ''")
     assert "This is the end of grounding" in page.locator("#try-log").inner_text()
+    newest = page.locator("#try-log li").last.bounding_box()
+    assert newest["y"] + newest["height"] <= page.viewport_size["height"] + 1   # the newest reply is in view
     assert page.locator("#diagram g.node.here").count() == 0
 
 
@@ -271,6 +277,8 @@ def test_a_broken_file_shows_its_error_the_rest_render_and_a_fix_is_reloaded(pag
     page.goto(f"{own_studio.url}/#/ex/sensate_focus")
     page.wait_for_selector("#diagram g.node.step")
     assert "Try-it needs every content file to be valid" in page.locator("#try-where").inner_text()
+    colour = page.locator("#try-where").evaluate("(e) => getComputedStyle(e).color")
+    assert colour == "rgb(180, 35, 24)", colour   # the warning is in the red, not the success green
     broken.write_text(good, encoding="utf-8")   # fixed on disk: the page picks it up by itself
     page.goto(f"{own_studio.url}/")
     page.wait_for_function("(n) => document.querySelectorAll('#index tr.exercise-row').length === n",
@@ -284,7 +292,7 @@ def test_sign_off_on_the_review_sheet_then_a_change_shows_as_changed(page, own_s
     exercise = sources.load_exercise(own_studio.content / "grounding.toml")
     assert page.locator("#sheet .sheet-diagram g.node.step").count() == len(exercise.steps)
     assert page.locator("#sheet .step-lines").count() == len(exercise.steps)
-    assert re.fullmatch(r"sha256:[0-9a-f]{64}", page.locator("#sheet .hash").inner_text())
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", page.locator("#sheet .content-hash").inner_text())
     assert "shortest path" in page.locator("#sheet .sheet-facts").inner_text()
     page.fill("#reviewer", "Dr. Amal Rivera")
     page.click("#approve")
@@ -338,7 +346,28 @@ def test_bad_requests_get_a_clear_4xx_never_a_500(studio):
     status, body = http(studio, "POST", "/api/try", json.dumps({"text": "\u00e9\u00e8 ??? \x00"}).encode(),
                         "application/json")
     assert status == 200 and body["error"] is None and body["lines"]
+    status, body = http(studio, "POST", "/api/approve", json.dumps(
+        {"exercise": "shared-phrases", "reviewer": "R", "hash": "sha256:" + "0" * 64}).encode(), "application/json")
+    assert status == 409 and "shared phrases changed" in body["error"]
+    assert http(studio, "POST", "/api/approve", b'{"exercise": "nope", "reviewer": "R", "hash": "h"}',
+                "application/json")[0] == 404
+    assert http(studio, "POST", "/api/approve", b'{"exercise": "grounding", "reviewer": "R", "hash": "h", '
+                b'"comment": 5}', "application/json")[0] == 400
+    def comment(**fields) -> tuple[int, dict]:
+        body = {"exercise": "grounding", "step": "arrive", "reviewer": "R", "text": "ok"} | fields
+        return http(studio, "POST", "/api/comment", json.dumps(body).encode(), "application/json")
+
+    assert comment(step="nowhere")[0] == 404
+    assert comment(exercise="../../etc")[0] == 404
+    assert comment(exercise="shared-phrases", step="phrases.nowhere")[0] == 404
+    assert comment(reviewer="")[0] == 400 and "name" in comment(reviewer="")[1]["error"]
+    assert comment(text="   ")[0] == 400
+    assert comment(text=["a"])[0] == 400
+    assert http(studio, "POST", "/api/comment", b"{broken", "application/json")[0] == 400
+    assert http(studio, "GET", "/audio/chime.mp3.bak")[0] == 404
+    assert http(studio, "GET", "/audio/%2E%2E%2Fserver.py")[0] == 404
     assert not (studio.content / "common" / "approvals.toml").exists()
+    assert not (studio.content / "common" / "comments").exists()
 
 
 def test_try_it_plays_a_hold_through_with_skip(page, studio):
@@ -360,3 +389,170 @@ def test_try_it_plays_a_hold_through_with_skip(page, studio):
     assert where(page)[1] == hold.id  # the hold is over; the person goes on when ready
     say(page, "next")
     page.wait_for_selector(f"#diagram #step-{exercise.following(hold.id).id}.here")
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_a_reviewer_signs_off_the_shared_phrases_then_sees_a_changed_word(page, own_studio):
+    import tomllib
+
+    open_index(page, own_studio)
+    assert page.locator("#phrases-status .badge").get_attribute("data-status") == "unapproved"
+    page.click("#phrases-link")
+    page.wait_for_selector("#phrases .phrase-group")
+    groups = page.locator("#phrases .phrase-group")
+    titles = [groups.nth(i).get_attribute("data-group") for i in range(groups.count())]
+    for situation in ("Welcome and the menu", "Crisis lines, distress and safety", "The colours: green, yellow, red",
+                      "Errors and not understood", "Reminders and progress"):
+        assert situation in titles
+    def phrase(key: str):
+        return page.locator(f"#phrases .phrase[data-key='{key}']")
+
+    crisis = page.locator("#phrases .phrase-group[data-group='Crisis lines, distress and safety']")
+    assert "nine eight eight" in crisis.locator(".phrase[data-key='crisis_lines.US']").inner_text()
+    errors = page.locator("#phrases .phrase-group[data-group='Errors and not understood']")
+    assert "Sorry, I can't do that right now." in errors.locator(".phrase[data-key='phrases.voice_refused']").inner_text()
+    assert "Welcome to Safe Harbor." in phrase("phrases.welcome_first").inner_text()
+    assert "green, yellow, or red" in phrase("phrases.checkin_question").inner_text()
+    # every word of the shared files is on the page
+    from skill.studio import review
+    assert page.locator("#phrases .phrase").count() == len(review.shared_texts(own_studio.content))
+    shot(page, "phrases.png")
+
+    page.fill("#reviewer", "Dr. Amal Rivera")
+    page.fill("#approve-comment", "Crisis lines checked against each service's site.")
+    page.click("#approve")
+    page.wait_for_selector("#phrases .badge.approved")
+    row = page.locator("#phrases table.history tr.history-row").first
+    assert "Dr. Amal Rivera" in row.inner_text() and "Crisis lines checked" in row.inner_text()
+    record = tomllib.loads((own_studio.content / "common" / "approvals.toml").read_text(encoding="utf-8"))
+    assert record["shared-phrases"][0]["hash"] == review.shared_hash(own_studio.content)
+    assert (own_studio.content / "common" / "approved" / "shared-phrases.toml").exists()
+
+    phrases = own_studio.content / "common" / "phrases.toml"
+    phrases.write_text(phrases.read_text(encoding="utf-8").replace(
+        "Sorry, I can't do that right now.", "Sorry, I can't do that at the moment."), encoding="utf-8")
+    page.wait_for_selector("#phrases .badge.changed")   # the page's own polling reads the change
+    change = phrase("phrases.voice_refused").locator(".changes")
+    change.wait_for()
+    assert change.locator("del").all_inner_texts() == ["right now."]
+    assert change.locator("ins").all_inner_texts() == ["at the moment."]
+    assert phrase("phrases.welcome_first").locator(".changes").count() == 0
+    phrase("phrases.voice_refused").screenshot(path=str(ARTIFACTS / "phrase-changed.png"))
+    shot(page, "phrases-changed.png")
+    check = subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(own_studio.content)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "warning: the shared phrases (common/): changed since Dr. Amal Rivera approved them" in check.stdout
+
+
+def test_a_changed_word_shows_as_a_difference_with_comments_and_history(page, own_studio):
+    import json
+    import tomllib
+
+    from skill.studio import review
+
+    page.goto(f"{own_studio.url}/sheet/grounding")
+    page.wait_for_selector("#sheet .sheet-diagram g.node.step")
+    assert page.locator("#sheet .history-empty").count() == 1
+    page.fill("#reviewer", "Dr. Amal Rivera")
+    page.fill("#approve-comment", "Read aloud twice; pacing is right.")
+    page.click("#approve")
+    page.wait_for_selector("#sheet .badge.approved")
+    entry = tomllib.loads((own_studio.content / "common" / "approvals.toml").read_text(encoding="utf-8"))["grounding"]
+    assert entry[0]["phrases"] == review.shared_hash(own_studio.content)   # reviewed with these shared phrases
+    assert "reviewed with the shared phrases as they are now" in page.locator("#sheet .sheet-facts").inner_text()
+
+    path = own_studio.content / "grounding.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("I'm here with you. [pause 1]\nWe'll take",
+                                                             "I am here with you. [pause 1]\nWe'll take"),
+                    encoding="utf-8")
+    page.wait_for_selector("#sheet .badge.changed")
+    arrive = page.locator("#sheet .step-lines[data-step='arrive']")
+    arrive.locator(".changes").wait_for()
+    said = arrive.locator(".changes .change[data-field='say']")
+    assert said.locator("del").all_inner_texts() == ["I'm"]
+    assert said.locator("ins").all_inner_texts() == ["I am"]
+    assert page.locator("#sheet .changes").count() == 1   # only the step that changed
+    assert page.eval_on_selector_all("#sheet .sheet-diagram g.node.changed", "ns => ns.map(n => n.id)") == [
+        "step-arrive"]   # and the diagram marks where
+    assert arrive.locator("h3").inner_text() == "Arriving"   # the step's title, not its id
+
+    arrive.locator(".add-comment summary").click()
+    arrive.locator(".comment-input").fill("\"I am\" sounds stiff here; I'd keep \"I'm\".")
+    arrive.locator(".comment-send").click()
+    page.wait_for_selector("#sheet .step-lines[data-step='arrive'] li.comment")
+    arrive = page.locator("#sheet .step-lines[data-step='arrive']")
+    arrive.screenshot(path=str(ARTIFACTS / "step-changed-with-comment.png"))
+    assert "sounds stiff" in page.locator("#sheet .step-lines[data-step='arrive'] li.comment").inner_text()
+    lines = (own_studio.content / "common" / "comments" / "grounding.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[-1])["step"] == "arrive" and json.loads(lines[-1])["reviewer"] == "Dr. Amal Rivera"
+
+    page.fill("#reviewer", "Sam Okafor")
+    page.fill("#approve-comment", "Second review after the wording change.")
+    page.click("#approve")
+    page.wait_for_selector("#sheet .badge.approved")
+    page.wait_for_function("() => document.querySelectorAll('#sheet tr.history-row').length === 2")
+    rows = page.locator("#sheet tr.history-row").all_inner_texts()
+    assert "Sam Okafor" in rows[0] and "Second review" in rows[0]   # newest first
+    assert "Dr. Amal Rivera" in rows[1] and "Read aloud twice" in rows[1]
+    assert page.locator("#sheet .changes").count() == 0   # approved again: nothing differs now
+    page.locator("#sheet table.history").screenshot(path=str(ARTIFACTS / "approval-history.png"))
+    approved = (own_studio.content / "common" / "approved" / "grounding.toml").read_text(encoding="utf-8")
+    assert "I am here with you." in approved
+    shot(page, "sheet-history.png")
+    # the comment is on the exercise page too, under the step
+    page.goto(f"{own_studio.url}/#/ex/grounding")
+    page.wait_for_selector("#diagram #step-arrive")
+    page.click("#diagram #step-arrive")
+    assert "sounds stiff" in page.locator("#step li.comment").inner_text()
+
+
+def test_a_hold_is_heard_with_its_sentence_its_real_sound_and_its_chime(page, studio):
+    from skill.audio import BED_FILE, CHIME_FILE, audio_manifest
+
+    exercise = sources.load_exercise(studio.content / "lying_together.toml")
+    hold = next(s for s in exercise.steps if s.hold)
+    open_index(page, studio)
+    page.goto(f"{studio.url}/#/ex/lying_together")
+    page.wait_for_selector(f"#diagram #step-{hold.id}")
+    assert hold.title in page.locator(f"#diagram #step-{hold.id}").text_content()   # titles in the diagram
+    page.click(f"#diagram #step-{hold.id}")
+    panel = page.locator(f"#step .step-lines[data-step='{hold.id}']")
+    panel.wait_for()
+    assert panel.locator("h3").inner_text() == hold.title
+    said = panel.locator(".line[data-variant='say']").inner_text()
+    assert "Soft sound will play now, and a chime will mark the end." in said   # as spoken
+    assert re.search(r"When the chime has sounded, say:\s*Alexa, next\.", said)
+    names = audio_manifest()
+    served = []
+    page.on("response", lambda r: served.append((r.url, r.status)) if "/audio/" in r.url else None)
+    panel.locator("button.hold-play").click()
+    page.wait_for_function("""() => { const a = document.querySelector('#step audio.hold-audio');
+        return a && !a.paused && a.readyState >= 2 && a.currentTime > 0.3; }""")
+    src = page.eval_on_selector("#step audio.hold-audio", "a => a.currentSrc")
+    assert urlsplit(src).path == f"/audio/{names[BED_FILE]}"
+    assert any(urlsplit(u).path == f"/audio/{names[BED_FILE]}" and s in (200, 206) for u, s in served)
+    assert "left" in panel.locator(".hold-status").inner_text()
+    shot(page, "hold-playing.png")
+    panel.locator("button.hold-skip").click()
+    page.wait_for_function("() => document.querySelector('#step audio.hold-audio').dataset.done === '1'",
+                           timeout=30_000)
+    src = page.eval_on_selector("#step audio.hold-audio", "a => a.currentSrc")
+    assert urlsplit(src).path == f"/audio/{names[CHIME_FILE]}"
+    assert "The chime has sounded" in panel.locator(".hold-status").inner_text()
+    assert http(studio, "GET", "/audio/..%2F__init__.py")[0] == 404
+
+
+def test_try_it_names_steps_by_their_titles(page, studio):
+    open_index(page, studio)
+    page.click("#try-reset")
+    say(page, "ask safe harbor to help me ground")
+    page.wait_for_selector("#diagram #step-arrive.here")
+    exercise = sources.load_exercise(studio.content / "grounding.toml")
+    assert page.locator("#try-where").inner_text().startswith(f"Now at: {exercise.title} › {exercise.steps[0].title}")
+    page.click("#diagram #step-arrive")
+    facts = page.locator("#step .step-lines[data-step='arrive'] .facts").inner_text()
+    assert exercise.following("arrive").title in facts and "rate_before" not in facts

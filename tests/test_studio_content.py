@@ -72,7 +72,13 @@ def test_durations_of_a_hand_counted_exercise(tmp_path: Path):
     gap = pace.sentence_gap_ms / 1000      # the silence between two sentences of one chunk
     # By hand: a = 9 words + 2 s pause; b = 9 words + its hold; c = 9 words; d = 18 words in two sentences;
     # e = 2 words. Paths: a-b-c-d (yes, or next) and a-b-c-e (no). quiet_minutes: 2, 5 (default), 12.
-    a, b, c = 9 * 60 / wpm + 2 * pace.pause_factor, 9 * 60 / wpm, 9 * 60 / wpm
+    # b is a hold: after its words the skill says the sentence about the sound and the chime (hold_with_audio),
+    # timed as the skill times it.
+    b_say = exercise.step("b").say
+    with_sentence = lines.fill(sources.join(b_say, phrases["hold_with_audio"]), {"wake": "Alexa"})
+    sentence = sources.spoken_seconds(with_sentence, pace, BASE_WPM) - sources.spoken_seconds(b_say, pace, BASE_WPM)
+    assert sentence > 10
+    a, b, c = 9 * 60 / wpm + 2 * pace.pause_factor, 9 * 60 / wpm + sentence, 9 * 60 / wpm
     d, e = 18 * 60 / wpm + gap, 2 * 60 / wpm
     got = durations(exercise, lambda s: lines.say_seconds(s, phrases, pacing), library.hold_range)
     assert got.shortest == pytest.approx({"low": a + b + c + e + 120, "default": a + b + c + e + 300,
@@ -83,8 +89,8 @@ def test_durations_of_a_hand_counted_exercise(tmp_path: Path):
     assert got.paths == 2
     # With the skill's pacing of today (90 %, pauses as written, 0.4 s gaps) that is, at the default hold:
     if (pace.rate, pace.pause_factor, pace.sentence_gap_ms) == (0.9, 1.0, 400):
-        assert got.shortest["default"] == pytest.approx(4 + 2 + 4 + 4 + 2 * 60 / 135 + 300)
-        assert got.longest["high"] == pytest.approx(4 + 2 + 4 + 4 + 8 + 0.4 + 720)
+        assert got.shortest["default"] == pytest.approx(4 + 2 + 4 + sentence + 4 + 2 * 60 / 135 + 300)
+        assert got.longest["high"] == pytest.approx(4 + 2 + 4 + sentence + 4 + 8 + 0.4 + 720)
 
 
 def test_paths_visit_no_step_twice_and_leave_back_and_repeat_out():
@@ -208,7 +214,7 @@ def test_approval_refuses_a_bad_reviewer_name(content: Path, reviewer: str):
 
 def test_the_studio_is_a_thin_adapter():
     """Only skill/studio/sources.py reaches into the rest of the skill; the arithmetic, the graph and the
-    sign-off records are standard library only; only the server knows Flask."""
+    sign-off records are standard library only; only the server and its review routes know Flask."""
     import ast
 
     studio = ROOT / "skill" / "studio"
@@ -224,7 +230,8 @@ def test_the_studio_is_a_thin_adapter():
         outside = {n for n in names if n.startswith("..")}
         assert not outside or path.name == "sources.py", f"{path.name} reaches outside the studio: {outside}"
         third_party = {n.split(".")[0] for n in names if not n.startswith(".")} - stdlib
-        allowed = {"flask", "waitress"} if path.name == "server.py" else set()
+        allowed = {"flask", "waitress"} if path.name == "server.py" else {"flask"} if path.name == "review_api.py" \
+            else set()
         assert third_party <= allowed, f"{path.name} imports {third_party - allowed}"
         if path.name in ("durations.py", "approvals.py", "flow.py"):
             assert not {n for n in names if n.startswith(".") and n not in (".durations",)}, path.name
@@ -241,3 +248,148 @@ def test_browser_tests_fail_not_skip_without_chromium(tmp_path: Path):
     assert result.returncode == 1, result.stdout[-2000:]
     assert "apt-get install -y chromium" in result.stdout
     assert "skipped" not in result.stdout.splitlines()[-1]
+
+
+def test_word_differences_name_only_the_words_that_changed():
+    from skill.studio import review
+
+    assert review.word_diff("I'm here with you. [pause 1]", "I am here with you. [pause 1]") == [
+        ["-", "I'm"], ["+", "I am"], ["=", "here with you. [pause 1]"]]
+    assert review.word_diff("same words", "same  words") == [["=", "same words"]]
+    before = {("arrive", "say"): "One two three.", ("arrive", "help"): "Help.", ("gone", "say"): "Bye."}
+    after = {("arrive", "say"): "One two four.", ("arrive", "help"): "Help.", ("new", "say"): "Hi."}
+    found = review.changes(before, after)
+    assert found == {"arrive": [{"field": "say", "change": "changed",
+                                 "words": [["=", "One two"], ["-", "three."], ["+", "four."]]}],
+                     "gone": [{"field": "say", "change": "removed", "words": [["-", "Bye."]]}],
+                     "new": [{"field": "say", "change": "added", "words": [["+", "Hi."]]}]}
+    assert review.changes(None, after) == {}   # never approved: nothing to compare with
+
+
+def test_the_approved_text_is_kept_exactly_as_plain_toml(content: Path):
+    from skill.studio import review
+
+    for path in sorted(content.glob("*.toml")):
+        texts = review.exercise_texts(path)
+        written = review.write_approved(content, path.stem, texts, f"{path.stem}: approved")
+        assert review.read_approved(content, path.stem) == texts
+        assert written.read_text(encoding="utf-8").count("\n") > len(texts)   # multi-line text stays multi-line
+    shared = review.shared_texts(content)
+    review.write_approved(content, approvals.PHRASES_ID, shared, "the shared phrases")
+    assert review.read_approved(content, approvals.PHRASES_ID) == shared
+    odd = {("s", "f"): "ends with a quote '", ("s", "g"): "a '''triple''' quote\nand a line", ("s", "h"): "tab\there"}
+    review.write_approved(content, "odd", odd, "odd")
+    assert review.read_approved(content, "odd") == odd
+    with pytest.raises(review.ReviewError):
+        review.write_approved(content, "../escape", odd, "x")
+    assert review.read_approved(content, "../escape") is None
+
+
+def test_every_shared_phrase_is_shown_under_the_situation_it_is_said_in():
+    from skill.studio import review
+
+    texts = review.shared_texts(sources.SCRIPTS_DIR)
+    groups = {key: review.group_of(*key)[0] for key in texts}
+    assert review.OTHER[0] not in groups.values(), [k for k, g in groups.items() if g == review.OTHER[0]]
+    assert groups[("phrases", "welcome_first")] == "Welcome and the menu"
+    assert groups[("crisis_lines", "US")] == groups[("emergency_lines", "GB")] == "Crisis lines, distress and safety"
+    assert groups[("phrases", "checkin_question")] == groups[("phrases", "red_stop")] == "The colours: green, yellow, red"
+    assert groups[("phrases", "voice_refused")] == "Errors and not understood"
+    assert groups[("phrases", "reminder_text")] == "Reminders and progress"
+    assert not review.spoken("crisis_line_sources", "US") and review.spoken("crisis_lines", "US")
+    assert not review.spoken("settings.quiet_minutes", "low", "2") and review.spoken("phrases", "welcome", "Hi.")
+    snap = library.Library(sources.SCRIPTS_DIR).current()
+    page = library.phrases(snap, sources.SCRIPTS_DIR)
+    assert sum(len(g["items"]) for g in page["groups"]) == len(texts)
+    welcome = next(i for g in page["groups"] for i in g["items"] if i["key"] == "phrases.welcome_first")
+    assert "{exercises}" not in welcome["lines"][0]["plain"] and "grounding" in welcome["lines"][0]["plain"]
+
+
+def test_the_shared_phrases_hash_ignores_comments_but_not_words(content: Path):
+    from skill.studio import review
+
+    before = review.shared_hash(content)
+    path = content / "common" / "phrases.toml"
+    path.write_text("# a note\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert review.shared_hash(content) == before
+    path.write_text(path.read_text(encoding="utf-8").replace("right now.", "at the moment."), encoding="utf-8")
+    assert review.shared_hash(content) != before
+
+
+def test_approvals_keep_a_history_with_the_phrases_hash_and_comments(content: Path):
+    from skill.studio import review
+
+    grounding = approvals.content_hash(content / "grounding.toml")
+    shared = review.shared_hash(content)
+    approvals.record(content, "grounding", "A", grounding, date(2026, 11, 30), shared, "first read")
+    approvals.record(content, "grounding", "B", grounding, date(2026, 12, 1), shared, "line one\nline two")
+    approvals.record(content, approvals.PHRASES_ID, "C", shared, date(2026, 12, 2))
+    history = approvals.histories(content)
+    assert [(a.reviewer, a.date, a.phrases, a.comment) for a in history["grounding"]] == [
+        ("A", "2026-11-30", shared, "first read"), ("B", "2026-12-01", shared, "line one\nline two")]
+    assert approvals.read(content)["grounding"].reviewer == "B"
+    assert approvals.read(content)[approvals.PHRASES_ID].hash == shared
+    with pytest.raises(approvals.ApprovalError):
+        approvals.record(content, "grounding", "D", grounding, date(2026, 12, 3), comment="x" * 2001)
+    with pytest.raises(approvals.ApprovalError):
+        approvals.record(content, "grounding", "D", grounding, date(2026, 12, 3), phrases_hash="sha1:0")
+    # the earlier format (one table, the last approval only) still reads
+    (content / approvals.APPROVALS).write_text('[grounding]\nreviewer = "R"\ndate = "2026-01-01"\n'
+                                               f'hash = "{grounding}"\n', encoding="utf-8")
+    assert approvals.histories(content) == {"grounding": [approvals.Approval("R", "2026-01-01", grounding)]}
+
+
+def test_content_check_warns_when_the_shared_phrases_changed_after_sign_off(content: Path):
+    from skill.studio import review
+
+    approvals.record(content, approvals.PHRASES_ID, "Dr. Rivera", review.shared_hash(content), date(2026, 11, 30))
+    def check() -> str:
+        return subprocess.run([sys.executable, "-m", "skill", "content", "check", "--content", str(content)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+
+    first = check()
+    assert "warning:" not in first and "the shared phrases" not in first
+    path = content / "common" / "phrases.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("right now.", "at the moment."), encoding="utf-8")
+    assert ("warning: the shared phrases (common/): changed since Dr. Rivera approved them on 2026-11-30"
+            in check())
+
+
+def test_comments_are_kept_one_json_line_each_and_bad_ones_refused(content: Path):
+    import json
+
+    from skill.studio import review
+
+    review.add_comment(content, "grounding", "arrive", "Dr. Rivera", "  Slower here,\n  please.  ", date(2026, 12, 1))
+    review.add_comment(content, approvals.PHRASES_ID, "crisis_lines.US", "Sam", "Checked.", date(2026, 12, 2))
+    assert review.comments(content, "grounding") == [
+        {"step": "arrive", "reviewer": "Dr. Rivera", "date": "2026-12-01", "text": "Slower here,\nplease."}]
+    lines = (content / "common" / "comments" / "grounding.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["step"] for line in lines] == ["arrive"]
+    (content / "common" / "comments" / "grounding.jsonl").write_text(lines[0] + "\nnot json\n[1]\n", encoding="utf-8")
+    assert len(review.comments(content, "grounding")) == 1   # a damaged line is left out, the rest still read
+    for rid, step, who, text in [("grounding", "arrive", "", "x"), ("grounding", "arrive", "R", "  "),
+                                 ("grounding", "arrive", "R", "x" * 2001), ("../x", "arrive", "R", "x"),
+                                 ("grounding", "a/b", "R", "x"), ("grounding", "arrive", "R", "bell\x07")]:
+        with pytest.raises(review.ReviewError):
+            review.add_comment(content, rid, step, who, text, date(2026, 12, 1))
+
+
+def test_a_hold_step_is_heard_with_the_sentence_about_its_sound_and_chime():
+    snap = library.Library(sources.SCRIPTS_DIR).current()
+    holds = 0
+    for eid in snap.exercises:
+        for step in library.detail(snap, sources.SCRIPTS_DIR, eid)["steps"]:
+            if not step["hold_audio"]:
+                continue
+            holds += 1
+            heard = {line["variant"]: line["plain"] for line in step["lines"]}
+            for variant in ("say", "gentle", "brief"):
+                if variant in heard:
+                    assert "Soft sound will play now, and a chime will mark the end." in heard[variant], (eid, variant)
+                    assert heard[variant].endswith("When the chime has sounded, say: Alexa, next.")
+            assert "chime" not in heard["no_audio"] and "This quiet stretch lasts about" in heard["no_audio"]
+            segments = step["hold_audio"]["segments"]
+            assert [s["kind"] for s in segments][-1] == "chime" and step["title"] != step["id"]
+            assert sum(60 - s["start"] for s in segments[:-1]) == step["hold_audio"]["seconds"]
+    assert holds >= 3

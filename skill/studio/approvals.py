@@ -1,6 +1,7 @@
-"""Sign-off: a content hash per exercise file, and the approvals (reviewer, date, hash) recorded beside the
-content in ``common/approvals.toml`` (inside ``common/`` so the exercise loader, which reads every
-``*.toml`` at the top of the content folder, never takes it for an exercise).
+"""Sign-off: a content hash per exercise file (and one for the shared phrases), and every approval (reviewer,
+date, hash, the shared phrases' hash it was reviewed with, a comment) recorded beside the content in
+``common/approvals.toml``, oldest first, as a history (inside ``common/`` so the exercise loader, which reads
+every ``*.toml`` at the top of the content folder, never takes it for an exercise).
 
 The hash is of the file's data, not its bytes: comments and layout may change without voiding a sign-off;
 any change to a word, a pause, a step or an answer does. Pure Python, standard library only.
@@ -16,9 +17,12 @@ from datetime import date
 from pathlib import Path
 
 APPROVALS = Path("common") / "approvals.toml"
-HEADER = ("# Sign-off of each exercise: who approved it, when, and the content hash they approved.\n"
+HEADER = ("# Sign-off of each exercise and of the shared phrases: every approval, oldest first: who, when, the\n"
+          "# content hash approved, the shared phrases' hash an exercise was reviewed with, and a comment.\n"
           "# Written by the review studio (python -m skill studio); `python -m skill content check` warns when\n"
-          "# an exercise's content no longer matches its approved hash.\n")
+          "# the content no longer matches its last approved hash.\n")
+PHRASES_ID = "shared-phrases"  # the shared phrases' entry; never an exercise id (those have no hyphen)
+COMMENT = re.compile(r"[^\x00-\x09\x0b-\x1f\x7f]{0,2000}")
 REVIEWER = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 HASH = re.compile(r"sha256:[0-9a-f]{64}")
 
@@ -27,16 +31,39 @@ class ApprovalError(ValueError):
     """An approval that cannot be recorded: the message says why, for the reviewer."""
 
 
+def canonical_hash(data: object) -> str:
+    """"sha256:<hex>" of ``data`` as canonical JSON (sorted keys, no spaces)."""
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
 def content_hash(path: Path) -> str:
     """"sha256:<hex>" of an exercise file's data (its parsed TOML, canonical JSON); of its bytes when the file
     is not valid TOML. Raises OSError when the file cannot be read."""
     raw = path.read_bytes()
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-        raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        return canonical_hash(tomllib.loads(raw.decode("utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        pass
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+        return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def clean_reviewer(name: str) -> str:
+    """A reviewer's name with its spaces tidied. Raises ApprovalError when empty, too long or with control
+    characters."""
+    name = " ".join(name.split())
+    if not REVIEWER.fullmatch(name):
+        raise ApprovalError("Give the reviewer's name (up to 100 characters).")
+    return name
+
+
+def clean_comment(text: str, required: bool = False) -> str:
+    """A comment with each line's spaces tidied. Raises ApprovalError when over 2000 characters, with control
+    characters other than a newline, or (``required``) empty."""
+    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
+    if not COMMENT.fullmatch(text) or (required and not text):
+        raise ApprovalError("Write a comment (up to 2000 characters)." if required
+                            else "A comment is up to 2000 characters.")
+    return text
 
 
 @dataclass(frozen=True)
@@ -44,20 +71,30 @@ class Approval:
     reviewer: str
     date: str  # ISO date, YYYY-MM-DD
     hash: str
+    phrases: str = ""  # an exercise's: the shared phrases' hash it was reviewed with ("" before it was kept)
+    comment: str = ""
 
 
-def read(content_dir: Path) -> dict[str, Approval]:
-    """The approvals recorded in ``content_dir``, by exercise id. Entries of the wrong shape are left out;
-    a missing or unreadable file means no approvals."""
+def histories(content_dir: Path) -> dict[str, list[Approval]]:
+    """Every approval recorded in ``content_dir``, by exercise id (or PHRASES_ID), oldest first. Entries of
+    the wrong shape are left out; a missing or unreadable file means none. A single table (the earlier
+    format, last approval only) reads as a history of one."""
     try:
         raw = tomllib.loads((content_dir / APPROVALS).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return {}
-    out = {}
-    for exercise, entry in raw.items():
-        if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("reviewer", "date", "hash")):
-            out[exercise] = Approval(str(entry["reviewer"]), str(entry["date"]), str(entry["hash"]))
+    out: dict[str, list[Approval]] = {}
+    for rid, entries in raw.items():
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("reviewer", "date", "hash")):
+                extra = {k: entry[k] for k in ("phrases", "comment") if isinstance(entry.get(k), str)}
+                out.setdefault(rid, []).append(Approval(entry["reviewer"], entry["date"], entry["hash"], **extra))
     return out
+
+
+def read(content_dir: Path) -> dict[str, Approval]:
+    """The last approval of each exercise (and of PHRASES_ID) recorded in ``content_dir``."""
+    return {rid: entries[-1] for rid, entries in histories(content_dir).items()}
 
 
 def _toml_string(text: str) -> str:
@@ -65,26 +102,33 @@ def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def record(content_dir: Path, exercise: str, reviewer: str, approved_hash: str, today: date) -> Approval:
-    """Record that ``reviewer`` approved ``exercise`` at ``approved_hash`` on ``today``; replaces an earlier
-    approval of that exercise. Raises ApprovalError for a bad reviewer name or hash, or an unknown exercise
-    id shape."""
-    reviewer = " ".join(reviewer.split())
-    if not REVIEWER.fullmatch(reviewer):
-        raise ApprovalError("Give the reviewer's name (up to 100 characters).")
-    if not HASH.fullmatch(approved_hash):
+def _entry(rid: str, a: Approval) -> str:
+    fields = [("reviewer", a.reviewer), ("date", a.date), ("hash", a.hash)]
+    fields += [(k, v) for k, v in (("phrases", a.phrases), ("comment", a.comment)) if v]
+    # Ids are bare TOML keys (record checks new ones; others are left out when the file is written).
+    return f"\n[[{rid}]]\n" + "".join(f"{k} = {_toml_string(v)}\n" for k, v in fields)
+
+
+def record(content_dir: Path, exercise: str, reviewer: str, approved_hash: str, today: date,
+           phrases_hash: str = "", comment: str = "") -> Approval:
+    """Record that ``reviewer`` approved ``exercise`` (or PHRASES_ID) at ``approved_hash`` on ``today``, having
+    reviewed it with the shared phrases at ``phrases_hash``, with an optional ``comment``; appended to its
+    history. Raises ApprovalError for a bad reviewer name, hash or comment, or an unknown exercise id shape."""
+    reviewer, comment = clean_reviewer(reviewer), clean_comment(comment)
+    if not HASH.fullmatch(approved_hash) or (phrases_hash and not HASH.fullmatch(phrases_hash)):
         raise ApprovalError("The content hash is not one the studio gave.")
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,59}", exercise):
+    if not (re.fullmatch(r"[a-z][a-z0-9_]{0,59}", exercise) or exercise == PHRASES_ID):
         raise ApprovalError("Unknown exercise.")
-    approvals = read(content_dir)
-    approvals[exercise] = Approval(reviewer, today.isoformat(), approved_hash)
-    body = "".join(f"\n[{eid}]\nreviewer = {_toml_string(a.reviewer)}\ndate = {_toml_string(a.date)}\n"
-                   f"hash = {_toml_string(a.hash)}\n" for eid, a in sorted(approvals.items()))
+    approval = Approval(reviewer, today.isoformat(), approved_hash, phrases_hash, comment)
+    all_of = histories(content_dir)
+    all_of.setdefault(exercise, []).append(approval)
+    body = "".join(_entry(rid, a) for rid, entries in sorted(all_of.items()) for a in entries
+                   if re.fullmatch(r"[A-Za-z0-9_-]+", rid))
     path = content_dir / APPROVALS
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(HEADER + body, encoding="utf-8")
     tmp.replace(path)  # whole or not at all
-    return approvals[exercise]
+    return approval
 
 
 def status(approval: Approval | None, current_hash: str) -> str:
@@ -95,11 +139,16 @@ def status(approval: Approval | None, current_hash: str) -> str:
     return "approved" if approval.hash == current_hash else "changed"
 
 
-def warnings(content_dir: Path) -> list[str]:
+def warnings(content_dir: Path, phrases_hash: str | None = None) -> list[str]:
     """One line per exercise file whose content changed after its approval, naming the file and the
-    reviewer. Exercises never approved are not warned about (``unapproved`` lists them)."""
+    reviewer, and one when the shared phrases (hash ``phrases_hash``) changed after theirs. Anything never
+    approved is not warned about (``unapproved`` lists it)."""
     approvals = read(content_dir)
     out = []
+    shared = approvals.get(PHRASES_ID)
+    if shared and phrases_hash and status(shared, phrases_hash) == "changed":
+        out.append(f"the shared phrases (common/): changed since {shared.reviewer} approved them on {shared.date}; "
+                   "review them again in the studio (python -m skill studio)")
     for path in sorted(content_dir.glob("*.toml")):
         approval = approvals.get(path.stem)
         if approval and status(approval, content_hash(path)) == "changed":
@@ -108,7 +157,9 @@ def warnings(content_dir: Path) -> list[str]:
     return out
 
 
-def unapproved(content_dir: Path) -> list[str]:
-    """The exercise file names with no approval recorded."""
+def unapproved(content_dir: Path, phrases: bool = False) -> list[str]:
+    """The exercise file names with no approval recorded (and, ``phrases``, "the shared phrases" when they
+    have none)."""
     approvals = read(content_dir)
-    return [p.name for p in sorted(content_dir.glob("*.toml")) if p.stem not in approvals]
+    out = [p.name for p in sorted(content_dir.glob("*.toml")) if p.stem not in approvals]
+    return out + ["the shared phrases"] if phrases and PHRASES_ID not in approvals else out

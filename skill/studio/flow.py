@@ -56,7 +56,7 @@ def dot(exercise: Any, settings: dict[str, Any]) -> str:
              'fontname="sans-serif", fontsize=12];',
              '  edge [fontname="sans-serif", fontsize=10, color="#44546a", fontcolor="#333333"];']
     for n, step in enumerate(exercise.steps):
-        label = [step.id]
+        label = [step.title or step.id]
         hold = hold_label(step.hold, settings)
         if hold:
             label.append(hold)
@@ -66,7 +66,7 @@ def dot(exercise: Any, settings: dict[str, Any]) -> str:
             label.append(f"0\u201310 rating ({step.rating})")
         attrs = {"id": f"step-{step.id}", "class": "step" + (" checkin" if step.checkin else "")
                  + (" end" if step.end else "") + (" hold" if step.hold else ""),
-                 "label": "\n".join(label), "tooltip": step.id}
+                 "label": "\n".join(label), "tooltip": step.title or step.id}
         if step.checkin:
             attrs["fillcolor"] = "#fff4d6"
         if step.hold:

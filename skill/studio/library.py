@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import approvals, flow, lines, sources
+from . import approvals, flow, lines, review, sources
 from .durations import BASE_WPM, HoldRange, durations
 
 
@@ -121,24 +121,84 @@ def index(snap: Snapshot, content_dir: Path) -> dict[str, Any]:
                     "hash": snap.hashes[eid], "status": approvals.status(approval, snap.hashes[eid]),
                     "approval": approval.__dict__ if approval else None})
     return {"version": snap.version, "exercises": out, "errors": snap.errors,
+            "phrases": signoff(content_dir, approvals.PHRASES_ID, review.shared_hash(content_dir)),
             "speech": pace and {"base_wpm": BASE_WPM, "rate": round(pace.rate * 100), "wpm": BASE_WPM * pace.rate,
                                 "pause_factor": pace.pause_factor, "sentence_gap_ms": pace.sentence_gap_ms}}
 
 
+def signoff(content_dir: Path, rid: str, current_hash: str) -> dict[str, Any]:
+    """The sign-off of ``rid`` (an exercise id or approvals.PHRASES_ID): status against ``current_hash``, the
+    last approval and the whole history, newest first."""
+    history = approvals.histories(content_dir).get(rid, [])
+    last = history[-1] if history else None
+    return {"hash": current_hash, "status": approvals.status(last, current_hash),
+            "approval": last.__dict__ if last else None, "history": [a.__dict__ for a in reversed(history)]}
+
+
+def by_step(items: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {}
+    for item in items:
+        out.setdefault(item["step"], []).append(item)
+    return out
+
+
 def detail(snap: Snapshot, content_dir: Path, eid: str) -> dict[str, Any] | None:
-    """One exercise for its page and review sheet: diagram (DOT), steps with every line, durations, sign-off."""
+    """One exercise for its page and review sheet: diagram (DOT), steps (title, lines as heard, hold audio,
+    changes since approval word by word, comments), durations, sign-off with its history, and the shared
+    phrases' hash now (an approval names the one it was reviewed with)."""
     exercise = snap.exercises.get(eid)
     if exercise is None:
         return None
-    approval = approvals.read(content_dir).get(eid)
+    path = content_dir / snap.files[eid]
+    changed = review.changes(review.read_approved(content_dir, eid), review.exercise_texts(path))
+    notes = by_step(review.comments(content_dir, eid))
     steps = []
     for step in exercise.steps:
-        steps.append({"id": step.id, "hold": flow.hold_label(step.hold, exercise.settings), "checkin": step.checkin,
+        seconds = lines.hold_default_seconds(step)
+        steps.append({"id": step.id, "title": step.title or step.id,
+                      "hold": flow.hold_label(step.hold, exercise.settings), "checkin": step.checkin,
                       "rating": step.rating, "end": step.end, "on": dict(step.on),
+                      "hold_audio": sources.hold_audio(seconds) if seconds else None,
+                      "changes": changed.pop(step.id, []), "comments": notes.pop(step.id, []),
                       "lines": lines.step_lines(step, snap.phrases, snap.pacing, titles(snap))
                       if snap.phrases and snap.pacing else []})
     return {"id": eid, "title": exercise.title, "kind": exercise.kind, "file": snap.files[eid],
-            "hash": snap.hashes[eid], "status": approvals.status(approval, snap.hashes[eid]),
-            "approval": approval.__dict__ if approval else None, "version": snap.version,
+            **signoff(content_dir, eid, snap.hashes[eid]), "version": snap.version,
+            "phrases_hash": review.shared_hash(content_dir),
+            "changes": changed,  # the exercise's own fields, and steps no longer there, by section
+            "comments": [c for items in notes.values() for c in items],  # on steps no longer there
             "durations": exercise_durations(exercise, snap), "dot": flow.dot(exercise, exercise.settings),
             "steps": steps}
+
+
+def phrases(snap: Snapshot, content_dir: Path) -> dict[str, Any]:
+    """The shared phrases for review, by situation: [{title, about, items: [{key, section, field, spoken,
+    lines, changes, comments}]}], with their sign-off and history. ``lines`` is the phrase as heard (examples
+    filled in, pauses in seconds), as for a step; a phrase that is not words (a number) has none."""
+    texts = review.shared_texts(content_dir)
+    changed = review.changes(review.read_approved(content_dir, approvals.PHRASES_ID), texts)
+    changes_by_key = {(section, c["field"]): c for section, items in changed.items() for c in items}
+    notes = by_step(review.comments(content_dir, approvals.PHRASES_ID))
+    fills = lines.examples(snap.phrases, 300) if snap.phrases else {}
+    fills["exercises"] = titles(snap)
+    pace = (snap.pacing or {}).get("normal")
+    groups: dict[str, dict[str, Any]] = {title: {"title": title, "about": about, "items": []}
+                                         for title, about, _ in (*review.GROUPS, (*review.OTHER, ()))}
+    for (section, field_name), text in list(texts.items()) + [(k, "") for k in changes_by_key if k not in texts]:
+        key = f"{section}.{field_name}"
+        heard, said = [], review.spoken(section, field_name, text)
+        own = fills
+        if section.startswith("settings."):  # a length setting's lines name its own limits
+            own = {**fills, **{k: texts.get((section, k), "{" + k + "}") for k in ("low", "high")}}
+        if text and pace and (said or section.endswith("_sources") or section == "phrases"):
+            heard = [{"variant": "say", "label": "Said" if said else "Shown, never said",
+                      "gentle": False, "rate": round(pace.rate * 100),
+                      "segments": lines.segments(text, own, pace.pause_factor),
+                      "seconds": round(sources.spoken_seconds(lines.fill(text, own), pace, BASE_WPM), 1),
+                      "plain": lines.fill(text, own)}]
+        change = changes_by_key.get((section, field_name))
+        groups[review.group_of(section, field_name)[0]]["items"].append(
+            {"key": key, "section": section, "field": field_name, "spoken": said,
+             "text": text, "lines": heard, "changes": [change] if change else [], "comments": notes.get(key, [])})
+    return {"groups": [g for g in groups.values() if g["items"]], "version": snap.version,
+            **signoff(content_dir, approvals.PHRASES_ID, review.shared_hash(content_dir))}

@@ -24,6 +24,7 @@ VARIANTS = (
     ("brief_without_clock", "Brief, when the local time is unknown"),
     ("no_audio", "On a device without long audio"),
     ("reprompt", "Reprompt (after silence)"),
+    ("reprompt_no_audio", "Reprompt, on a device without long audio"),
     ("help", "Help"),
 )
 
@@ -78,22 +79,27 @@ def hold_default_seconds(step: Any) -> int | None:
 
 def spoken_markup(step: Any, phrases: Any) -> dict[str, str]:
     """Each wording of ``step`` as markup, composed as the engine speaks it: a check-in step ends with the
-    check-in question; a hold on a device without long audio adds how long the quiet lasts."""
-    def heard(text: str | None) -> str | None:
+    check-in question; a hold step ends with the sentence about its sound and chime (where the device plays
+    them), or, on a device without long audio, with how long the quiet lasts, and its reprompt is the hold's;
+    help ends with the crisis line and the reprompt."""
+    def heard(text: str | None, hold_phrase: str = "hold_with_audio") -> str | None:
         if text is None:
             return None
-        return sources.join(text, phrases["checkin_question"]) if step.checkin else text
+        text = sources.join(text, phrases["checkin_question"]) if step.checkin else text
+        return sources.join(text, phrases[hold_phrase]) if step.hold is not None else text
 
     out = {"say": heard(step.say), "gentle": heard(step.gentle), "brief": heard(step.brief),
            "say_without_clock": heard(step.say_without_clock),
            "gentle_without_clock": heard(step.gentle_without_clock),
            "brief_without_clock": heard(step.brief_without_clock)}
-    if step.hold is not None:
-        out["no_audio"] = sources.join(heard(step.say), phrases["hold_no_audio"])
-    if not step.end:
+    if step.hold is not None:  # a device without long audio says how long; after a hold, what to say next
+        out["no_audio"] = heard(step.say, "hold_no_audio")
+        out["reprompt"], out["reprompt_no_audio"] = phrases["hold_reprompt_audio"], phrases["hold_reprompt_no_audio"]
+    elif not step.end:
         out["reprompt"] = step.reprompt or (phrases["checkin_question"] if step.checkin
                                             else phrases["default_reprompt"])
-        out["help"] = step.help or phrases["help_general"]
+    if not step.end:  # help is followed by the crisis line and the step's reprompt, as the engine says it
+        out["help"] = sources.join(step.help or phrases["help_general"], "{crisis_line}", out["reprompt"])
     return {k: v for k, v in out.items() if v}
 
 

@@ -4,12 +4,11 @@ JSON API over the content. Loopback only; no account; nothing is fetched from an
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, request, send_from_directory
 
-from . import approvals, library, sources
+from . import library, review_api, sources
 from .tryit import TryIt
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -84,22 +83,7 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
             abort(404, "no such exercise (or its file has errors)")
         return jsonify(data)
 
-    @app.post("/api/approve")
-    def api_approve():
-        body = request.get_json(silent=True) or {}
-        snap = lib.current()
-        eid, reviewer, approved = body.get("exercise"), body.get("reviewer"), body.get("hash")
-        if not (isinstance(eid, str) and isinstance(reviewer, str) and isinstance(approved, str)):
-            abort(400, "exercise, reviewer and hash are needed")
-        if eid not in snap.exercises:
-            abort(404, "no such exercise (or its file has errors)")
-        if approved != snap.hashes.get(eid):
-            return jsonify(error="The exercise changed since this sheet was loaded; reload and review it again."), 409
-        try:
-            approval = approvals.record(content_dir, eid, reviewer, approved, datetime.now(timezone.utc).date())
-        except approvals.ApprovalError as exc:
-            abort(400, str(exc))
-        return jsonify(approval=approval.__dict__, status="approved")
+    review_api.register(app, lib, content_dir)
 
     @app.post("/api/try")
     def api_try():
@@ -107,7 +91,14 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
         text = body.get("text")
         if not isinstance(text, str):
             abort(400, "text is needed")
-        return jsonify(tryit.say(text, lib.current().version))
+        snap = lib.current()
+        result = tryit.say(text, snap.version)
+        where = result.get("where")
+        exercise = snap.exercises.get(where["exercise"]) if where else None
+        if where and exercise:  # the titles people read, beside the ids the page matches on
+            step = next((s for s in exercise.steps if s.id == where["step"]), None)
+            where.update(exercise_title=exercise.title, step_title=step.title if step else where["step"])
+        return jsonify(result)
 
     @app.post("/api/try/reset")
     def api_try_reset():

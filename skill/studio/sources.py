@@ -13,12 +13,23 @@ from ..core.content import (PAUSE, PHRASES_FILE, SCRIPTS_DIR, ContentError, Exer
                             Phrases, Step, load_catalog, load_exercise, load_pacing, load_phrases, shared_settings)
 from ..core.engine import join, part_of_day, spoken_minutes  # noqa: F401  (the engine's own wording helpers)
 from ..core.speech import SILENCE, Pace, Pause, Words, plan, spoken_seconds  # noqa: F401
+from ..audio import FILES_DIR as AUDIO_DIR, audio_manifest, local_path as audio_file, segment_file  # noqa: F401
+from ..core.holds import hold_segments
 
 SETTINGS = shared_settings(SCRIPTS_DIR)  # the skill's shared length settings (common/settings.toml)
 
 # As `python -m skill chat` does: hold audio "plays" in the console's stand-in for the device's player,
 # which only needs a URL to name the files; nothing fetches it.
 CONSOLE_AUDIO_URL = "http://127.0.0.1:8080/audio"
+
+
+def hold_audio(seconds: int) -> dict:
+    """What a device plays for a hold of ``seconds``, as the skill serves it: {seconds, segments: [{kind ("bed" or
+    "chime"), file (its published, content-hashed name under /audio/), start (seconds into the file)}]}."""
+    names = audio_manifest()
+    return {"seconds": seconds,
+            "segments": [{"kind": seg.kind, "file": names[segment_file(seg.kind)], "start": seg.start_offset_ms / 1000}
+                         for seg in hold_segments(seconds)]}
 
 
 def error_parts(exc: ContentError) -> dict[str, str | None]:

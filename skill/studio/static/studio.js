@@ -44,9 +44,9 @@ function durationCells(d) {
   ];
 }
 
-function statusBadge(ex) {
+function statusBadge(ex, them = "it") {
   const text = { approved: `approved by ${ex.approval?.reviewer} on ${ex.approval?.date}`,
-                 changed: `changed since ${ex.approval?.reviewer} approved it on ${ex.approval?.date}`,
+                 changed: `changed since ${ex.approval?.reviewer} approved ${them} on ${ex.approval?.date}`,
                  unapproved: "not approved" }[ex.status];
   return el("span", { class: `badge ${ex.status}`, "data-status": ex.status }, text);
 }
@@ -68,6 +68,7 @@ function renderIndex() {
     ...durationCells(ex.durations),
     el("td", {}, statusBadge(ex), " ", el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"))));
   $("#index tbody").replaceChildren(...rows);
+  $("#phrases-status").replaceChildren(statusBadge(index.phrases, "them"));
   const s = index.speech;
   if (!s) { $("#speech-note").textContent = "Durations need the pacing in common/phrases.toml."; return; }
   $("#speech-note").textContent = `Durations: speech at ${s.wpm} words a minute (${s.base_wpm} at the voice's ` +
@@ -87,6 +88,10 @@ async function renderDiagram(target, dot, clickable) {
   }
   svg.classList.add("flow");
   target.replaceChildren(svg);
+  for (const node of svg.querySelectorAll("g.node.step")) {  // where the words changed since approval
+    const step = current?.steps?.find((s) => `step-${s.id}` === node.id);
+    node.classList.toggle("changed", !!step?.changes?.length);
+  }
   if (clickable) {
     for (const node of svg.querySelectorAll("g.node.step")) {
       node.setAttribute("tabindex", "0");
@@ -115,11 +120,18 @@ function stopSpeaking() {
   speaking = null;
   if ("speechSynthesis" in window) window.speechSynthesis.cancel();
   for (const b of document.querySelectorAll("button.listen.playing")) b.classList.remove("playing");
+  for (const a of document.querySelectorAll("audio.hold-audio")) a.pause();
 }
 
 function listen(line, button) {
   stopSpeaking();
-  if (!("speechSynthesis" in window)) return;
+  const said = button.parentElement.querySelector(".listen-status");
+  if (said) said.textContent = "";
+  // Some browsers have the speech API but no voice installed: they never start or end, so say so plainly.
+  if (!("speechSynthesis" in window) || !window.speechSynthesis.getVoices().length) {
+    if (said) said.textContent = "This browser has no voice to speak with, so nothing can be heard here.";
+    return;
+  }
   const run = { cancelled: false, timer: null };
   speaking = run;
   button.classList.add("playing");
@@ -146,9 +158,136 @@ function lineBlock(line) {
   const button = el("button", { class: "listen", type: "button", title: "Speak it with this browser's voice" },
                     "▶ listen");
   button.addEventListener("click", () => button.classList.contains("playing") ? stopSpeaking() : listen(line, button));
-  if (!("speechSynthesis" in window)) { button.disabled = true; button.title = "This browser has no speech synthesis"; }
   return el("div", { class: `line variant-${line.variant}`, "data-variant": line.variant },
-    el("h4", {}, line.label, el("small", {}, ` · about ${line.seconds} s`), " ", button), text);
+    el("h4", {}, line.label, el("small", {}, ` · about ${line.seconds} s`), " ", button,
+       " ", el("span", { class: "listen-status", role: "status" })), text);
+}
+
+const titleOf = (id) => current?.steps?.find((s) => s.id === id)?.title ?? id;
+const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+const FIELDS = { title: "title", say: "said", gentle: "gentle", brief: "brief", reprompt: "reprompt", help: "help",
+                 say_without_clock: "said, time unknown", gentle_without_clock: "gentle, time unknown",
+                 brief_without_clock: "brief, time unknown", on: "answers", hold: "hold" };
+
+// Long unchanged runs are cut to a few words either side of a change, so the change stands out.
+const CONTEXT = 8;
+function shorten(words, n) {
+  const w = words.split(" ");
+  if (w.length <= 2 * CONTEXT + 2) return words;
+  const head = w.slice(0, CONTEXT).join(" "), tail = w.slice(-CONTEXT).join(" ");
+  return n === 0 ? `… ${tail}` : n === -1 ? `${head} …` : `${head} … ${tail}`;
+}
+
+function diffRuns(words) {
+  return words.map(([op, text], i) => op === "=" ?
+    el("span", { class: "same" }, shorten(text, i === 0 ? 0 : i === words.length - 1 ? -1 : 1)) :
+    el(op === "-" ? "del" : "ins", { title: op === "-" ? "approved, now gone" : "new since approval" }, text));
+}
+
+function changesBlock(changes) {
+  if (!changes || !changes.length) return null;
+  return el("div", { class: "changes" }, el("h4", {}, "Changed since approval"),
+    ...changes.map((c) => el("div", { class: `change ${c.change}`, "data-field": c.field },
+      el("span", { class: "change-field" }, `${FIELDS[c.field] || c.field} (${c.change}): `),
+      ...diffRuns(c.words))));
+}
+
+let reviewerName = "";
+function nameInput(cls) {
+  const input = el("input", { class: cls, placeholder: "your name", maxlength: "100", autocomplete: "name",
+                               "aria-label": "your name" });
+  input.value = reviewerName;
+  input.addEventListener("input", () => { reviewerName = input.value; });
+  return input;
+}
+
+function commentsBlock(rid, key, comments, after) {
+  const list = el("ul", { class: "comments" }, ...comments.map((c) =>
+    el("li", { class: "comment" }, el("b", {}, c.reviewer), ` (${c.date}): `, el("span", { class: "comment-text" }, c.text))));
+  const who = nameInput("comment-name");
+  const text = el("textarea", { class: "comment-input", rows: "2", maxlength: "2000", "aria-label": "comment",
+                                placeholder: "a comment on this for the authors" });
+  const message = el("span", { class: "comment-message", role: "status" });
+  const send = el("button", { type: "button", class: "comment-send" }, "Comment");
+  send.addEventListener("click", async () => {
+    try {
+      await api("/api/comment", { exercise: rid, step: key, reviewer: who.value, text: text.value });
+      await after();
+    } catch (e) { message.textContent = e.message; }
+  });
+  return el("div", { class: "comments-block" }, comments.length ? el("h4", {}, "Comments") : null, list,
+    el("details", { class: "add-comment no-print" }, el("summary", {}, "comment on this"),
+       el("div", {}, who, " ", send, " ", message), text));
+}
+
+const shortHash = (h) => `${h.slice(0, 19)}…`;  // "sha256:" and 12 hex digits; the whole in its tooltip
+
+function historyTable(history) {
+  if (!history.length) return el("p", { class: "note history-empty" }, "Never approved.");
+  return el("table", { class: "history" },
+    el("thead", {}, el("tr", {}, el("th", {}, "who"), el("th", {}, "when"), el("th", {}, "hash"),
+       el("th", {}, "shared phrases reviewed with"), el("th", {}, "comment"))),
+    el("tbody", {}, ...history.map((a) => el("tr", { class: "history-row" }, el("td", {}, a.reviewer),
+      el("td", {}, a.date), el("td", { class: "hash", title: a.hash }, shortHash(a.hash)),
+      el("td", { class: "hash", title: a.phrases || "" }, a.phrases ? shortHash(a.phrases) : "—"),
+      el("td", { class: "comment-text" }, a.comment || "")))));
+}
+
+function approveBox(rid, hash, after) {
+  const who = nameInput("reviewer");
+  who.id = "reviewer";
+  const comment = el("textarea", { id: "approve-comment", rows: "2", maxlength: "2000",
+                                   "aria-label": "a comment for the approval history",
+                                   placeholder: "a comment for the history (optional)" });
+  const message = el("p", { class: "approve-message", role: "status" });
+  const approve = el("button", { type: "button", id: "approve" }, "Approve this version");
+  approve.addEventListener("click", async () => {
+    try {
+      const r = await api("/api/approve", { exercise: rid, reviewer: who.value, hash, comment: comment.value });
+      message.textContent = `Approved by ${r.approval.reviewer} on ${r.approval.date}.`;
+      await after();
+    } catch (e) { message.textContent = e.message; }
+  });
+  return el("div", { class: "approve no-print" }, el("label", { for: "reviewer" }, "Reviewer "), who, " ", approve,
+    el("div", {}, comment), message);
+}
+
+// A hold as the device plays it: the 60 s bed as many times as it takes (the first one part-way in, so the
+// beds add up to the hold's length), then the chime. "skip to the chime" plays the chime at once.
+function holdBlock(hold) {
+  const audio = el("audio", { class: "hold-audio", preload: "none" });
+  const status = el("span", { class: "hold-status", role: "status" });
+  const play = el("button", { type: "button", class: "hold-play" }, `▶ play the hold (${clock(hold.seconds)})`);
+  const skip = el("button", { type: "button", class: "hold-skip" }, "skip to the chime");
+  const beds = hold.segments.length - 1;
+  let at = -1;
+  const segment = (n) => {
+    at = n;
+    const seg = hold.segments[n];
+    audio.src = `/audio/${seg.file}` + (seg.start ? `#t=${seg.start}` : "");
+    audio.dataset.kind = seg.kind;
+    audio.play().catch((e) => { status.textContent = `The audio could not play here: ${e.message}`; });
+  };
+  const elapsed = () => hold.segments.slice(0, Math.max(at, 0)).reduce((t, s) => t + 60 - s.start, 0) +
+    Math.max(audio.currentTime - (hold.segments[at]?.start || 0), 0);
+  audio.addEventListener("timeupdate", () => {
+    if (at < 0) return;
+    status.textContent = at < beds ? `sound ${at + 1} of ${beds} · ${clock(Math.max(hold.seconds - elapsed(), 0))} left`
+                                   : "the chime";
+  });
+  audio.addEventListener("ended", () => {
+    if (at < beds) segment(at + 1);
+    else { status.textContent = "The chime has sounded: the hold is over."; audio.dataset.done = "1"; }
+  });
+  audio.addEventListener("error", () => { status.textContent = "The hold audio could not be loaded."; });
+  play.addEventListener("click", () => {
+    if (!audio.paused) { audio.pause(); status.textContent = "paused"; return; }
+    if (at >= 0 && audio.dataset.done !== "1") audio.play(); else { delete audio.dataset.done; segment(0); }
+  });
+  skip.addEventListener("click", () => { delete audio.dataset.done; segment(beds); });
+  return el("div", { class: "hold-player no-print" },
+    el("h4", {}, "The hold as heard ", el("small", {}, `· ${beds} × the soft sound, then the chime`)),
+    play, " ", skip, " ", status, audio);
 }
 
 function stepFacts(step) {
@@ -157,30 +296,35 @@ function stepFacts(step) {
   if (step.checkin) facts.push("check-in");
   if (step.rating) facts.push(`asks an optional 0–10 rating (${step.rating})`);
   if (step.end) facts.push("ends the exercise");
-  const answers = Object.entries(step.on).filter(([a]) => a !== "repeat").map(([a, t]) => `${a} → ${t}`);
+  const n = current?.steps?.findIndex((s) => s.id === step.id) ?? -1;
+  const target = (t) => t === "next" ? (current?.steps?.[n + 1]?.title ?? "the end") :
+    t === "back" ? "the step before" : t === "end" ? "the end" : titleOf(t);
+  const answers = Object.entries(step.on).filter(([a]) => a !== "repeat").map(([a, t]) => `${a} → ${target(t)}`);
   if (answers.length) facts.push(`answers: ${answers.join(", ")}`);
   return facts.join(" · ");
 }
 
-function stepSection(step) {
+function stepSection(step, after) {
   return el("section", { class: "step-lines", "data-step": step.id },
-    el("h3", {}, `Step: ${step.id}`), el("p", { class: "facts" }, stepFacts(step)),
-    ...step.lines.map(lineBlock));
+    el("h3", {}, step.title), el("p", { class: "facts" }, stepFacts(step)),
+    changesBlock(step.changes), ...step.lines.map(lineBlock),
+    step.hold_audio ? holdBlock(step.hold_audio) : null,
+    commentsBlock(current.id, step.id, step.comments, after));
 }
 
 function selectStep(id) {
   selected = id;
   stopSpeaking();
   const step = current?.steps.find((s) => s.id === id);
-  if (step) $("#step").replaceChildren(stepSection(step));
+  if (step) $("#step").replaceChildren(stepSection(step, () => showExercise(current.id, true)));
   markDiagram();
 }
 
 // ---- views -----------------------------------------------------------------------------------
 
 function show(view) {
-  for (const id of ["index", "exercise", "sheet"]) $(`#${id}`).hidden = id !== view;
-  $("#try").hidden = view === "sheet";
+  for (const id of ["index", "exercise", "sheet", "phrases"]) $(`#${id}`).hidden = id !== view;
+  $("#try").hidden = view === "sheet" || view === "phrases";
   document.body.dataset.view = view;
 }
 
@@ -197,13 +341,15 @@ function durationText(d) {
 
 async function showExercise(id, keepStep) {
   const data = await api(`/api/exercise/${encodeURIComponent(id)}`);
-  const changed = !current || current.id !== data.id;
+  const other = !current || current.id !== data.id;
   current = data;
   show("exercise");
   $("#exercise .title").textContent = `${data.title} (${data.kind}, ${data.steps.length} steps)`;
-  $("#exercise .facts").replaceChildren(durationText(data.durations), " · ", statusBadge(data), " · ",
-    el("a", { href: `/sheet/${data.id}` }, "review sheet"));
-  if (changed || !keepStep) selected = null;
+  const changed = data.steps.filter((s) => s.changes.length).length;
+  $("#exercise .facts").replaceChildren(durationText(data.durations), " · ", statusBadge(data),
+    changed ? el("span", { class: "changed-count" }, ` · ${changed} step${changed === 1 ? "" : "s"} with changed ` +
+      "words (orange border)") : null, " · ", el("a", { href: `/sheet/${data.id}` }, "review sheet"));
+  if (other || !keepStep) selected = null;
   await renderDiagram($("#diagram"), data.dot, true);
   if (selected) selectStep(selected);
   else $("#step").replaceChildren(el("p", { class: "note" }, "Click a step in the diagram to see and hear its lines."));
@@ -214,16 +360,10 @@ async function showSheet(id) {
   current = data;
   show("sheet");
   const diagram = el("div", { class: "sheet-diagram" });
-  const who = el("input", { id: "reviewer", placeholder: "your name", maxlength: "100", autocomplete: "name" });
-  const message = el("p", { class: "approve-message", role: "status" });
-  const approve = el("button", { type: "button", id: "approve" }, "Approve this version");
-  approve.addEventListener("click", async () => {
-    try {
-      const r = await api("/api/approve", { exercise: data.id, reviewer: who.value, hash: data.hash });
-      message.textContent = `Approved by ${r.approval.reviewer} on ${r.approval.date}.`;
-      await showSheet(id);
-    } catch (e) { message.textContent = e.message; }
-  });
+  const again = () => showSheet(id);
+  const phrasesNote = !data.approval ? null : !data.approval.phrases ? "not recorded" :
+    data.approval.phrases === data.phrases_hash ? "the shared phrases as they are now" :
+    "the shared phrases have changed since (see Shared phrases)";
   $("#sheet").replaceChildren(
     el("p", { class: "no-print" }, el("a", { href: `/#/ex/${data.id}` }, "← back to the exercise"), " ",
        el("button", { type: "button", onclick: () => window.print() }, "Print")),
@@ -232,18 +372,70 @@ async function showSheet(id) {
       el("dt", {}, "file"), el("dd", {}, data.file),
       el("dt", {}, "kind"), el("dd", {}, `${data.kind}, ${data.steps.length} steps`),
       el("dt", {}, "durations"), el("dd", {}, durationText(data.durations)),
-      el("dt", {}, "content hash"), el("dd", { class: "hash" }, data.hash),
-      el("dt", {}, "sign-off"), el("dd", {}, statusBadge(data))),
-    el("div", { class: "approve no-print" }, el("label", { for: "reviewer" }, "Reviewer "), who, " ", approve, message),
+      el("dt", {}, "content hash"), el("dd", { class: "hash content-hash" }, data.hash),
+      el("dt", {}, "shared phrases now"), el("dd", { class: "hash phrases-hash" }, data.phrases_hash),
+      el("dt", {}, "sign-off"), el("dd", {}, statusBadge(data),
+        phrasesNote ? el("small", { class: "reviewed-with" }, ` · reviewed with ${phrasesNote}`) : null)),
+    approveBox(data.id, data.hash, again),
+    el("h2", {}, "Approval history"), historyTable(data.history),
+    Object.keys(data.changes).length ? el("h2", {}, "Other changes since approval") : null,
+    ...Object.entries(data.changes).map(([section, changes]) =>
+      el("div", { class: "step-lines", "data-step": section }, el("h3", {}, section === "(exercise)" ?
+        "The exercise" : `${section} (a step no longer there)`), changesBlock(changes))),
+    data.comments.length ? el("h2", {}, "Comments on steps no longer there") : null,
+    data.comments.length ? el("ul", { class: "comments" }, ...data.comments.map((c) => el("li", { class: "comment" },
+      el("b", {}, c.reviewer), ` (${c.date}) on ${c.step}: `, el("span", { class: "comment-text" }, c.text)))) : null,
     el("h2", {}, "Flow"), diagram, $("#exercise .legend").cloneNode(true),
-    el("h2", {}, "Every line"), ...data.steps.map(stepSection));
+    el("h2", {}, "Every line"), ...data.steps.map((step) => stepSection(step, again)));
   await renderDiagram(diagram, data.dot, false);
+}
+
+// A phrase's name for people: "voice refused"; "crisis lines · US"; "OpenVoiceOS · paused".
+function phraseName(item) {
+  const words = (t) => t.replace(/_/g, " ");
+  if (item.section === "phrases") return words(item.field);
+  if (item.section === "openvoiceos") return `on OpenVoiceOS · ${words(item.field)}`;
+  return `${words(item.section.replace(/\./g, " · "))} · ${words(item.field)}`;
+}
+
+async function showPhrases() {
+  const data = await api("/api/phrases");
+  current = null;
+  show("phrases");
+  const again = () => showPhrases();
+  const changed = data.groups.flatMap((g) => g.items).filter((i) => i.changes.length).length;
+  $("#phrases").replaceChildren(
+    el("p", { class: "no-print" }, el("a", { href: "/#/" }, "← all exercises"), " ",
+       el("button", { type: "button", onclick: () => window.print() }, "Print")),
+    el("h1", {}, "Shared phrases"),
+    el("p", { class: "note" }, "Said around every exercise, at the most delicate moments: grouped by when they are " +
+       "said, with examples filled in. Signing off here approves all of them, at this content hash; each " +
+       "exercise's approval names the version of these phrases it was reviewed with."),
+    el("dl", { class: "sheet-facts" },
+      el("dt", {}, "files"), el("dd", {}, "common/phrases.toml, common/settings.toml, common/platform_openvoiceos.toml"),
+      el("dt", {}, "content hash"), el("dd", { class: "hash content-hash" }, data.hash),
+      el("dt", {}, "sign-off"), el("dd", {}, statusBadge(data, "them"),
+        changed ? el("small", {}, ` · ${changed} phrase${changed === 1 ? "" : "s"} changed`) : null)),
+    approveBox("shared-phrases", data.hash, again),
+    el("h2", {}, "Approval history"), historyTable(data.history),
+    el("nav", { class: "groups no-print" }, ...data.groups.map((g, n) =>
+      el("a", { href: `#/phrases`, onclick: (e) => { e.preventDefault(); $(`#group-${n}`).scrollIntoView(); } },
+         `${g.title} (${g.items.length})`))),
+    ...data.groups.map((g, n) => el("section", { class: "phrase-group", id: `group-${n}`, "data-group": g.title },
+      el("h2", {}, g.title), el("p", { class: "note" }, g.about),
+      ...g.items.map((item) => el("section", { class: "step-lines phrase", "data-key": item.key },
+        el("h3", {}, phraseName(item), el("small", { class: "key" }, ` ${item.key}`),
+           item.spoken ? null : el("small", {}, " · shown or cited, never said")),
+        changesBlock(item.changes),
+        ...(item.lines.length ? item.lines.map(lineBlock) : [el("p", { class: "heard" }, item.text)]),
+        commentsBlock("shared-phrases", item.key, item.comments, again))))));
 }
 
 async function route() {
   stopSpeaking();
   const sheet = location.pathname.match(/^\/sheet\/([a-z0-9_]+)$/);
   if (sheet) return showSheet(sheet[1]);
+  if (location.hash === "#/phrases") return showPhrases();
   const ex = location.hash.match(/^#\/ex\/([a-z0-9_]+)$/);
   if (ex) return showExercise(ex[1], false);
   current = null;
@@ -258,7 +450,8 @@ async function refresh() {
   renderIndex();
   $("#try-where").dataset.error = index.try_error || "";
   if (index.try_error) $("#try-where").textContent = index.try_error;
-  if (changed && current) {
+  if (changed && document.body.dataset.view === "phrases") await showPhrases();
+  else if (changed && current) {
     if (document.body.dataset.view === "sheet") await showSheet(current.id);
     else if (index.exercises.some((e) => e.id === current.id)) await showExercise(current.id, true);
   }
@@ -272,9 +465,12 @@ async function trySay(text) {
   if (text) log.append(el("li", { class: "you" }, `you: ${text}`));
   for (const line of result.lines) log.append(el("li", { class: line.startsWith("alexa>") ? "alexa" : "aside" }, line));
   log.scrollTop = log.scrollHeight;
+  // The log grows with the page, so bring its newest reply into view rather than scrolling the list alone.
+  if (log.lastElementChild) log.lastElementChild.scrollIntoView({ block: "nearest" });
   where = result.where;
+  $("#try-where").dataset.error = result.error || "";
   $("#try-where").textContent = result.error ? result.error :
-    where ? `Now at: ${where.exercise} › ${where.step}` +
+    where ? `Now at: ${where.exercise_title ?? where.exercise} › ${where.step_title ?? where.step}` +
       (result.playing ? " (its hold is playing: say skip hold to play it through)" : "") : "Not in an exercise.";
   $("#try-where").dataset.exercise = where ? where.exercise : "";
   $("#try-where").dataset.step = where ? where.step : "";
