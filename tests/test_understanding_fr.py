@@ -62,3 +62,33 @@ def test_spoken_negation_turns_a_feeling_round_but_never_a_plea(text, expected):
 ])
 def test_colours_said_as_check_ins_the_most_cautious_wins(text, expected):
     assert most_cautious(colors_said(FR, FR.canon(text))) == expected
+
+
+def _french_samples():
+    import tomllib
+    from pathlib import Path
+    locales = Path(__file__).resolve().parents[1] / "skill" / "intents" / "locales"
+    fill = {"{exercise}": "ancrage", "{color}": "vert", "{second}": "jaune", "{rating}": "cinq", "{upper}": "six",
+            "{minutes}": "dix", "{setting}": "plus court", "{when}": "lundi à huit heures"}
+    for name in ("fr", "fr-FR", "fr-CA"):
+        for intent, spec in tomllib.loads((locales / f"{name}.toml").read_text(encoding="utf-8"))["intents"].items():
+            for sample in spec.get("samples", []):
+                for slot, value in fill.items():
+                    sample = sample.replace(slot, value)
+                if "{" not in sample:
+                    yield intent, sample
+
+
+SAFETY_INTENTS = {"at_risk", "distress", "stop", "cancel", "home", "ground"}
+
+
+@pytest.mark.parametrize("intent, sample", [p for p in _french_samples() if p[0] not in SAFETY_INTENTS])
+def test_the_catalogues_own_requests_raise_no_alarm(intent, sample):
+    assert kind(sample) in (None, "unsure"), (intent, sample)
+
+
+@pytest.mark.parametrize("intent, sample", [p for p in _french_samples() if p[0] in ("at_risk", "distress", "stop")])
+def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent, sample):
+    strength = {"stop": 0, "red": 0, "distress": 1, "at_risk": 2, "unsafe": 3}
+    need = {"stop": 0, "distress": 1, "at_risk": 2}[intent]
+    assert strength.get(kind(sample), -1) >= need, (intent, sample)
