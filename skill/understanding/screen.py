@@ -37,17 +37,21 @@ def colors_said(lang: Language, text: str) -> list[str]:
 
 
 def _as_a_color(lang: Language, text: str, start: int, end: int) -> bool:
-    """A colour word is a check-in when it is said as one: after a word that states it ("at red", "we're both
-    red", "still red"), or followed by nothing or by a word that follows a colour ("red now", "red but"); not
-    "the red blanket"."""
+    """A colour word is a check-in when it is said as one: alone, after a word that states it ("at red", "we're
+    both red", "still red"), or followed by a word that follows a colour ("red now", "red but"); not "the red
+    blanket". Said last in a sentence, it is a check-in where the language lists "" in ``colour_after``
+    (English: "I think red"); French puts a colour after its noun ("un verre de vin rouge"), so there the word
+    before must state it."""
     before = text[:start].split()[-1:]
+    rest = text[end:].split()
+    if not before and not rest:
+        return True
     if before and before[0] in lang.color_before:
         return True
-    rest = text[end:].split()
     for length in (3, 2, 1):
         if " ".join(rest[:length]) in lang.color_after and len(rest) >= length:
             return True
-    return not rest or rest[0] in lang.color_after
+    return not rest and "" in lang.color_after
 
 
 def most_cautious(colors: list[str]) -> str | None:
