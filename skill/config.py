@@ -69,7 +69,7 @@ def client_version(env: dict[str, str] | os._Environ) -> tuple[str | None, str |
     path, account = env.get("SKILL_CLIENT_VERSION") or None, env.get("SKILL_CLIENT_ACCOUNT") or None
     if bool(path) != bool(account):
         raise ConfigError("SKILL_CLIENT_VERSION and SKILL_CLIENT_ACCOUNT go together: the version file, and the "
-                          "keyed hash of the account it is for (docs/deploying.md).")
+                          "keyed hash of the account it is for (docs/deploy-webservice.md).")
     if account and not ACCOUNT_KEY.fullmatch(account):
         raise ConfigError("SKILL_CLIENT_ACCOUNT must be the account's keyed hash (64 hex characters) that "
                           "`python -m skill client account-key` prints, never the account id itself.")

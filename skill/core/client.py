@@ -1,6 +1,6 @@
 """A client's own version: which exercises one account is offered, its hold lengths, less talking as its default
 and a short personal note said at launch. A therapist makes it in the studio and signs it off there; the deployer
-drops the one file in and names the account it is for (docs/deploying.md, ``SKILL_CLIENT_VERSION`` and
+drops the one file in and names the account it is for (docs/deploy-webservice.md, ``SKILL_CLIENT_VERSION`` and
 ``SKILL_CLIENT_ACCOUNT``).
 
 It is data over the catalog: ``tailor`` gives the catalog that account's turns run on, and ``with_client`` puts
@@ -44,7 +44,7 @@ FIELDS = ("format", "exercises", "holds", "less_talking", "note", "approval")
 REVIEWER = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 HASH = re.compile(r"sha256:[0-9a-f]{64}")
 HEADER = ("# A client's own version of Safe Harbor, made and signed off in the review studio.\n"
-          "# It names no one: the deployment says which account it is for, as a keyed hash (docs/deploying.md).\n"
+          "# It names no one: the deployment says which account it is for, as a keyed hash (docs/deploy-webservice.md).\n"
           "# Any change voids the sign-off (approval.hash): make it again in the studio.\n")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, request, send_from_directory
 
-from . import approvals, library, sources
+from . import approvals, clients, library, sources
 from .tryit import TryIt
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -108,6 +108,8 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
         if not isinstance(text, str):
             abort(400, "text is needed")
         return jsonify(tryit.say(text, lib.current().version))
+
+    clients.register(app, lib, content_dir, STATIC)  # the client's own version and the take-home print view
 
     @app.post("/api/try/reset")
     def api_try_reset():
