@@ -317,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     content.add_argument("action", choices=["check"])
     content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
     content.set_defaults(run=cmd_content)
-    client = sub.add_parser("client", help="a client's own version: check FILE | account-key (docs/deploy-webservice.md)")
+    client = sub.add_parser("client", help="a client's own version: check FILE | account-key "
+                            "(docs/deploy-webservice.md)")
     client_sub = client.add_subparsers(dest="action", required=True, metavar="{check,account-key}")
     check = client_sub.add_parser("check", help="check a client version file against the content, as start-up does")
     check.add_argument("file")

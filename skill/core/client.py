@@ -44,7 +44,8 @@ FIELDS = ("format", "exercises", "holds", "less_talking", "note", "approval")
 REVIEWER = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 HASH = re.compile(r"sha256:[0-9a-f]{64}")
 HEADER = ("# A client's own version of Safe Harbor, made and signed off in the review studio.\n"
-          "# It names no one: the deployment says which account it is for, as a keyed hash (docs/deploy-webservice.md).\n"
+          "# It names no one: the deployment says which account it is for, as a keyed hash\n"
+          "# (docs/deploy-webservice.md).\n"
           "# Any change voids the sign-off (approval.hash): make it again in the studio.\n")
 
 

@@ -162,7 +162,7 @@ def register(app: Flask, lib: library.Library, content_dir: Path, static: Path) 
 
     def catalog_or_error():
         catalog, error = catalogs.current(lib.current().version)
-        return catalog, (jsonify(error=error), 409) if error else None
+        return catalog, jsonify(error=error) if error else None  # the page shows it; not a fault of the request
 
     @app.get("/client")
     def client_page():
@@ -183,19 +183,20 @@ def register(app: Flask, lib: library.Library, content_dir: Path, static: Path) 
 
     @app.post("/api/client/export")
     def api_client_export():
+        # A version that fails its checks is an answer, not a fault: {error, errors}, and no file.
         catalog, failed = catalog_or_error()
         if failed:
             return failed
         body = request.get_json(silent=True)
         version, found = problems(draft(body), catalog)
         if found:
-            return jsonify(error="Fix the version first.", errors=found), 422
+            return jsonify(error="Fix the version first: nothing was exported.", errors=found)
         reviewer = body.get("reviewer") if isinstance(body, dict) else None
         try:
             text = sources.client.export(version, reviewer if isinstance(reviewer, str) else "",
                                          datetime.now(timezone.utc).date())
         except ValueError as exc:
-            return jsonify(error=str(exc), errors=[{"field": "reviewer", "problem": str(exc)}]), 422
+            return jsonify(error=str(exc), errors=[{"field": "reviewer", "problem": str(exc)}])
         sources.client.parse(tomllib.loads(text), catalog, FILE_NAME)  # as the skill will load it
         return jsonify(file=text, name=FILE_NAME, version=summary(version, catalog))
 

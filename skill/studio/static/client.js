@@ -48,16 +48,25 @@ function chosen() {
   return [...document.querySelectorAll("#exercises input[type=checkbox]")].filter((b) => b.checked).map((b) => b.value);
 }
 
-// The version as the file's fields. A hold is sent only when its exercise is chosen and a length is typed.
-function version() {
+// The length settings the chosen exercises use; the others' inputs are disabled.
+function markUsed() {
   const picked = chosen();
   const used = new Set(offer.exercises.filter((e) => picked.includes(e.id)).flatMap((e) => e.settings));
-  const holds = {};
   for (const s of offer.settings) {
     const input = $(`#hold-${s.name}`);
     input.disabled = !used.has(s.name);
     input.closest(".hold").classList.toggle("unused", !used.has(s.name));
-    const raw = input.value.trim();
+  }
+  return used;
+}
+
+// The version as the file's fields. A hold is sent only when its exercise is chosen and a length is typed.
+function version() {
+  const picked = chosen();
+  const used = markUsed();
+  const holds = {};
+  for (const s of offer.settings) {
+    const raw = $(`#hold-${s.name}`).value.trim();
     if (used.has(s.name) && raw !== "") holds[s.name] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
   const out = { exercises: picked, holds, less_talking: $("#less-talking").checked };
@@ -98,7 +107,7 @@ async function check() {
   const mine = ++checking;
   const { ok, data } = await api("/api/client/check", version());
   if (mine !== checking) return null;  // a later check is on its way
-  if (!ok) { $("#check-status").textContent = data.error; showSummary(null); return null; }
+  if (!ok || !data.errors) { $("#check-status").textContent = data.error; showSummary(null); return null; }
   showErrors(data.errors);
   showSummary(data.version);
   $("#check-status").textContent = data.errors.length ?
@@ -110,6 +119,7 @@ async function check() {
 
 let timer = null;
 function checkSoon() {
+  markUsed();
   clearTimeout(timer);
   $("#export-status").textContent = "";
   timer = setTimeout(() => check().catch(report), 250);
@@ -124,7 +134,7 @@ async function exportFile(event) {
   event.preventDefault();
   clearTimeout(timer);
   const { ok, data } = await api("/api/client/export", { ...version(), reviewer: $("#reviewer").value });
-  if (!ok) {
+  if (!ok || data.errors) {
     showErrors(data.errors ?? []);
     $("#export-status").textContent = data.error;
     $("#export-status").dataset.state = "errors";
@@ -150,7 +160,7 @@ function report(error) {
 
 async function start() {
   const { ok, data } = await api("/api/client");
-  if (!ok) {
+  if (!ok || data.error) {
     $("#load-error").hidden = false;
     $("#load-error").textContent = data.error;
     return;
