@@ -62,6 +62,7 @@ def test_a_client_version_made_in_the_studio_is_what_the_skill_says(page, studio
     assert "{name}" in field_error(page, "note").inner_text()
     assert quiet.get_attribute("aria-invalid") == "true"
     assert page.locator("#check-status").get_attribute("data-state") == "errors"
+    assert page.locator("#check-summary").is_hidden()  # nothing to sign off while it has errors
     shot(page, "client-errors")
 
     page.click("#export")  # refused while it has errors, plainly
