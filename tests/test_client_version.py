@@ -154,3 +154,19 @@ def test_client_check_reports_a_good_and_a_bad_file(tmp_path, capsys):
     assert "grounding, lying_together" in capsys.readouterr().out
     assert cli.main(["client", "check", str(bad)]) == 1
     assert "field 'holds.quiet_minutes'" in capsys.readouterr().err
+
+
+def test_an_ovos_device_with_the_version_in_its_data_folder_says_the_note(tmp_path):
+    from tests.support.ovos import SKILL_ID, Device
+
+    folder = tmp_path / "data" / "mycroft" / "filesystem" / "skills" / SKILL_ID  # the skill's data folder
+    folder.mkdir(parents=True)
+    (folder / "client-version.toml").write_text(made(), encoding="utf-8")
+    device = Device(tmp_path)
+    try:
+        launch = device.say("open safe harbor")
+        assert launch.speech.startswith(NOTE), launch.speech
+        assert CATALOG.exercises["sensate_focus"].title not in launch.speech
+        assert CATALOG.exercises["lying_together"].title in launch.speech
+    finally:
+        device.shutdown()
