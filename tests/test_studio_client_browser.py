@@ -4,7 +4,7 @@
 The studio and the browser start as in tests/test_studio_browser.py (its fixtures are used here). The exported
 file goes to the skill's own app, configured as a deployer would (SKILL_CLIENT_VERSION, SKILL_CLIENT_ACCOUNT),
 and tests/test_client_version.py's ``assert_skill_follows`` hears it through POST /alexa. Screenshots go to
-test-artifacts/studio/ (CI keeps them).
+test-artifacts/studio/ (gitignored), as there.
 """
 from __future__ import annotations
 
