@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 import threading
 import tomllib
-from datetime import datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
-
-from flask import Flask, abort, jsonify, render_template, request, send_from_directory
 
 from . import library, lines, sources
 
@@ -153,56 +151,51 @@ def take_home(snap: Any, eid: str) -> dict[str, Any] | None:
     return {"id": eid, "title": exercise.title, "kind": exercise.kind, "steps": steps}
 
 
-# ---- routes ----------------------------------------------------------------------------------------------
+# ---- what the routes answer (server.py maps them onto URLs) -------------------------------------------
 
-def register(app: Flask, lib: library.Library, content_dir: Path, static: Path) -> None:
-    """Add the client page, its JSON API and the print view to the studio ``app`` (whose guard and headers
-    apply to them too)."""
-    catalogs = Catalogs(Path(content_dir))
+class ClientPages:
+    """The answers of the client page's API and the print view over the studio's ``library.Library``. Each
+    returns data for the page; a version that fails its checks, or content that does not load, is an answer
+    ({error} / {errors}), never a fault."""
 
-    def catalog_or_error():
-        catalog, error = catalogs.current(lib.current().version)
-        return catalog, jsonify(error=error) if error else None  # the page shows it; not a fault of the request
+    def __init__(self, lib: library.Library, content_dir: Path):
+        self.lib = lib
+        self.catalogs = Catalogs(Path(content_dir))
 
-    @app.get("/client")
-    def client_page():
-        return send_from_directory(static, "client.html")
+    def _catalog(self) -> tuple[Any, dict[str, Any] | None]:
+        catalog, error = self.catalogs.current(self.lib.current().version)
+        return catalog, {"error": error} if error else None
 
-    @app.get("/api/client")
-    def api_client_form():
-        catalog, failed = catalog_or_error()
-        return failed or jsonify(form(catalog))
+    def offer(self) -> dict[str, Any]:
+        """GET /api/client: what the form offers (``form``), or {error}."""
+        catalog, failed = self._catalog()
+        return failed or form(catalog)
 
-    @app.post("/api/client/check")
-    def api_client_check():
-        catalog, failed = catalog_or_error()
+    def check(self, body: Any) -> dict[str, Any]:
+        """POST /api/client/check: {errors: [{field, problem}], version: ``summary`` or None}, or {error}."""
+        catalog, failed = self._catalog()
         if failed:
             return failed
-        version, found = problems(draft(request.get_json(silent=True)), catalog)
-        return jsonify(errors=found, version=summary(version, catalog) if version else None)
+        version, found = problems(draft(body), catalog)
+        return {"errors": found, "version": summary(version, catalog) if version else None}
 
-    @app.post("/api/client/export")
-    def api_client_export():
-        # A version that fails its checks is an answer, not a fault: {error, errors}, and no file.
-        catalog, failed = catalog_or_error()
+    def export(self, body: Any, today: date) -> dict[str, Any]:
+        """POST /api/client/export: {file, name, version} signed off by ``body["reviewer"]`` on ``today``, or
+        {error, errors} and no file. The file is parsed back as the skill will load it before it is given."""
+        catalog, failed = self._catalog()
         if failed:
             return failed
-        body = request.get_json(silent=True)
         version, found = problems(draft(body), catalog)
         if found:
-            return jsonify(error="Fix the version first: nothing was exported.", errors=found)
+            return {"error": "Fix the version first: nothing was exported.", "errors": found}
         reviewer = body.get("reviewer") if isinstance(body, dict) else None
         try:
-            text = sources.client.export(version, reviewer if isinstance(reviewer, str) else "",
-                                         datetime.now(timezone.utc).date())
+            text = sources.client.export(version, reviewer if isinstance(reviewer, str) else "", today)
         except ValueError as exc:
-            return jsonify(error=str(exc), errors=[{"field": "reviewer", "problem": str(exc)}])
-        sources.client.parse(tomllib.loads(text), catalog, FILE_NAME)  # as the skill will load it
-        return jsonify(file=text, name=FILE_NAME, version=summary(version, catalog))
+            return {"error": str(exc), "errors": [{"field": "reviewer", "problem": str(exc)}]}
+        sources.client.parse(tomllib.loads(text), catalog, FILE_NAME)
+        return {"file": text, "name": FILE_NAME, "version": summary(version, catalog)}
 
-    @app.get("/print/<eid>")
-    def print_page(eid: str):
-        sheet = take_home(lib.current(), eid)
-        if sheet is None:
-            abort(404, "no such exercise (or its file has errors)")
-        return render_template("print.html", sheet=sheet)
+    def sheet(self, eid: str) -> dict[str, Any] | None:
+        """GET /print/<eid>: the take-home sheet (``take_home``), or None."""
+        return take_home(self.lib.current(), eid)

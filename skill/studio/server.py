@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import Flask, Response, abort, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
 
 from . import approvals, clients, library, sources
 from .tryit import TryIt
@@ -109,7 +109,7 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
             abort(400, "text is needed")
         return jsonify(tryit.say(text, lib.current().version))
 
-    clients.register(app, lib, content_dir, STATIC)  # the client's own version and the take-home print view
+    _client_routes(app, clients.ClientPages(lib, content_dir))
 
     @app.post("/api/try/reset")
     def api_try_reset():
@@ -117,6 +117,23 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
         return jsonify(error=tryit.error)
 
     return app
+
+
+def _client_routes(app: Flask, pages: clients.ClientPages) -> None:
+    """A client's own version (``/client`` and its API) and the take-home print view (``/print/<id>``)."""
+    app.add_url_rule("/client", "client_page", lambda: send_from_directory(STATIC, "client.html"))
+    app.add_url_rule("/api/client", "api_client", lambda: jsonify(pages.offer()))
+    app.add_url_rule("/api/client/check", "api_client_check", methods=["POST"],
+                     view_func=lambda: jsonify(pages.check(request.get_json(silent=True))))
+    app.add_url_rule("/api/client/export", "api_client_export", methods=["POST"], view_func=lambda: jsonify(
+        pages.export(request.get_json(silent=True), datetime.now(timezone.utc).date())))
+
+    @app.get("/print/<eid>")
+    def print_page(eid: str):
+        sheet = pages.sheet(eid)
+        if sheet is None:
+            abort(404, "no such exercise (or its file has errors)")
+        return render_template("print.html", sheet=sheet)
 
 
 def serve(port: int, content_dir: Path = sources.SCRIPTS_DIR) -> int:
