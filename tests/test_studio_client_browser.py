@@ -69,6 +69,10 @@ def test_a_client_version_made_in_the_studio_is_what_the_skill_says(page, studio
     page.wait_for_selector("#export-status[data-state='errors']")
     quiet.fill("8")
     page.check("#less-talking")
+    page.fill("#note", "Jordan, go gently this week.")  # the client's name, refused in the page itself
+    page.wait_for_selector(".field-error[data-field='note']:has-text(\"the client's name\")")
+    page.click("#export")
+    page.wait_for_selector("#export-status[data-state='errors']")
     page.fill("#note", NOTE)
     page.wait_for_selector("#check-status[data-state='ok']")
     summary = page.locator("#check-summary").inner_text()

@@ -102,18 +102,39 @@ function showSummary(v) {
   fill("hash", v.hash);
 }
 
+// The client's name stays in this page: a note that contains it is refused here, before anything is sent.
+function nameErrors() {
+  const words = $("#client-name").value.split(/[\s,.;:()"'-]+/).filter((w) => w.length >= 2);
+  const note = $("#note").value.toLocaleLowerCase();
+  const found = words.filter((w) => new RegExp(`(^|[^\\p{L}])${w.toLocaleLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}])`, "u").test(note));
+  return found.length ? [{ field: "note", problem: "has the client's name in it; the file names no one, so leave " +
+    "names out of the note" }] : [];
+}
+
 let checking = 0;
+function showStatus(errors) {
+  $("#check-status").textContent = errors.length ?
+    `${errors.length === 1 ? "One thing needs" : `${errors.length} things need`} fixing before it can be signed off.` :
+    "Checks pass: this version can be signed off.";
+  $("#check-status").dataset.state = errors.length ? "errors" : "ok";
+}
+
 async function check() {
   const mine = ++checking;
+  const local = nameErrors();
+  if (local.length) {  // not sent anywhere while it holds the name
+    showErrors(local);
+    showSummary(null);
+    showStatus(local);
+    return null;
+  }
   const { ok, data } = await api("/api/client/check", version());
   if (mine !== checking) return null;  // a later check is on its way
   if (!ok || !data.errors) { $("#check-status").textContent = data.error; showSummary(null); return null; }
+  if (nameErrors().length) return check();  // the name was typed while this check was on its way
   showErrors(data.errors);
   showSummary(data.version);
-  $("#check-status").textContent = data.errors.length ?
-    `${data.errors.length === 1 ? "One thing needs" : `${data.errors.length} things need`} fixing before it can be signed off.` :
-    "Checks pass: this version can be signed off.";
-  $("#check-status").dataset.state = data.errors.length ? "errors" : "ok";
+  showStatus(data.errors);
   return data;
 }
 
@@ -133,6 +154,12 @@ function countNote() {
 async function exportFile(event) {
   event.preventDefault();
   clearTimeout(timer);
+  if (nameErrors().length) {
+    showErrors(nameErrors());
+    $("#export-status").textContent = "Fix the version first: nothing was exported.";
+    $("#export-status").dataset.state = "errors";
+    return;
+  }
   const { ok, data } = await api("/api/client/export", { ...version(), reviewer: $("#reviewer").value });
   if (!ok || data.errors) {
     showErrors(data.errors ?? []);
@@ -172,8 +199,8 @@ async function start() {
   $("#note").setAttribute("maxlength", String(offer.note_max * 2));  // the check says how far over, not the box
   $("#version").hidden = false;
   const form = $("#version");
-  form.addEventListener("input", (e) => { if (e.target.id !== "client-name" && e.target.id !== "reviewer") checkSoon(); });
-  form.addEventListener("change", (e) => { if (e.target.id !== "client-name" && e.target.id !== "reviewer") checkSoon(); });
+  form.addEventListener("input", (e) => { if (e.target.id !== "reviewer") checkSoon(); });
+  form.addEventListener("change", (e) => { if (e.target.id !== "reviewer") checkSoon(); });
   $("#note").addEventListener("input", countNote);
   form.addEventListener("submit", (e) => exportFile(e).catch(report));
   countNote();
