@@ -55,6 +55,11 @@ def readable(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def said_range(setting: Any) -> str:
+    """A length setting's own sentence for its range, filled: "The quiet time ... can be from 2 to 12 minutes."."""
+    return setting.range.replace("{low}", str(setting.low)).replace("{high}", str(setting.high))
+
+
 def form(catalog: Any) -> dict[str, Any]:
     """What the client page offers: {exercises: [{id, title, kind, always, after, settings}], settings: [{name,
     label, low, high, default, range}], note_max}. ``always``: kept in every version; ``after``: the exercise
@@ -65,7 +70,7 @@ def form(catalog: Any) -> dict[str, Any]:
                   "after": e.gate.after if e.gate else None,
                   "settings": list(client.used_settings(catalog, [e.id]))} for e in catalog.exercises.values()]
     settings = [{"name": name, "label": readable(name), "low": s.low, "high": s.high, "default": s.default,
-                 "range": s.range.replace("{low}", str(s.low)).replace("{high}", str(s.high))}
+                 "range": said_range(s)}
                 for name, s in client.used_settings(catalog, list(catalog.exercises)).items()]
     return {"exercises": exercises, "settings": settings, "note_max": client.MAX_NOTE_CHARS, "file": FILE_NAME}
 
@@ -120,15 +125,16 @@ def _said(markup: str, fills: dict[str, str]) -> str:
 
 
 def _hold(step: Any) -> str | None:
+    """How long a step's timed hold lasts, in words, with the content's own sentence for its range (nothing about
+    sound or a chime: that depends on the device)."""
     hold = step.hold
     if hold is None:
         return None
     if hold.spec:
         s = hold.spec
-        return (f"Then a quiet time of {s.default} minutes, with soft sound and a chime at the end. "
-                f"You can ask for it shorter or longer ({s.low} to {s.high} minutes).")
-    return f"Then about {round(hold.seconds / 60) or 1} minutes of quiet, with a chime at the end." \
-        if hold.seconds >= 60 else f"Then {hold.seconds} seconds of quiet."
+        return f"This lasts about {sources.spoken_minutes(s.default * 60)}. {said_range(s)} " \
+               "Say shorter or longer to change it."
+    return f"This lasts about {sources.spoken_minutes(hold.seconds)}."
 
 
 def take_home(snap: Any, eid: str) -> dict[str, Any] | None:
