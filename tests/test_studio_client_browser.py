@@ -64,6 +64,7 @@ def test_a_client_version_made_in_the_studio_is_what_the_skill_says(page, studio
     assert page.locator("#check-status").get_attribute("data-state") == "errors"
     assert page.locator("#check-summary").is_hidden()  # nothing to sign off while it has errors
     shot(page, "client-errors")
+    assert_accessible(page, "the client page showing errors")
 
     page.click("#export")  # refused while it has errors, plainly
     page.wait_for_selector("#export-status[data-state='errors']")
@@ -87,6 +88,7 @@ def test_a_client_version_made_in_the_studio_is_what_the_skill_says(page, studio
     download.value.save_as(file)
     page.wait_for_selector("#export-status[data-state='ok']")
     shot(page, "client-exported")
+    assert_accessible(page, "the client page after export")
 
     text = file.read_text(encoding="utf-8")
     assert 'reviewer = "Dr. Amal Rivera"' in text and "less_talking = true" in text
@@ -172,6 +174,15 @@ def every_sign_off_state(studio) -> None:
     approvals.record(studio.content, "sensate_focus", "Dr. Amal Rivera", "sha256:" + "0" * 64, date(2026, 12, 5))
 
 
+def assert_accessible(page, label: str) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    results = _axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at "
+                       + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in bad)
+    assert not bad, f"axe-core on {label}:\n{report}"
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_axe_finds_no_serious_or_critical_violation(page, studio, name):
     path, ready = PAGES[name]
@@ -187,11 +198,7 @@ def test_axe_finds_no_serious_or_critical_violation(page, studio, name):
         page.press("#try-input", "Enter")
         page.wait_for_selector("#try-log li.alexa")
         page.wait_for_selector("#diagram g.node.here")
-    results = _axe().run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at "
-                       + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in bad)
-    assert not bad, f"axe-core on {path}:\n{report}"
+    assert_accessible(page, path)
 
 
 @pytest.fixture()
