@@ -208,6 +208,36 @@ def cmd_store(args) -> int:
     return 0
 
 
+def cmd_client(args) -> int:
+    """``client check FILE``: load a client version file against the content as start-up does (exit 1 naming the
+    field); ``client account-key``: the keyed hash of the account id read from stdin, for SKILL_CLIENT_ACCOUNT."""
+    from pathlib import Path
+
+    from .core import ContentError, client, load_catalog
+    from .core.content import SCRIPTS_DIR
+
+    if args.action == "account-key":
+        from .core.identity import person_key
+
+        settings = _settings(args.dev)
+        user_id = sys.stdin.readline().strip()  # stdin, not an argument: the raw id stays out of shell history
+        if not user_id:
+            print("safe-harbor: give the account's user id on stdin", file=sys.stderr)
+            return 1
+        print(person_key(settings.hash_secret, user_id))
+        return 0
+    try:
+        catalog = load_catalog(Path(args.content) if args.content else SCRIPTS_DIR)
+        version = client.load(Path(args.file), catalog)
+    except ContentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    holds = ", ".join(f"{name} {minutes} min" for name, minutes in version.holds.items()) or "as the content has them"
+    print(f"{args.file}: signed off; exercises: {', '.join(version.exercises)}; holds: {holds}; "
+          f"less talking: {'yes' if version.less_talking else 'no'}; note: {'yes' if version.note else 'no'}")
+    return 0
+
+
 def cmd_content(args) -> int:
     """Load and check every exercise file and the common phrases, as start-up does, each file on its own so
     that every broken file is named; then warn about exercises (and the shared phrases)
@@ -288,6 +318,16 @@ def main(argv: list[str] | None = None) -> int:
     content.add_argument("action", choices=["check"])
     content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
     content.set_defaults(run=cmd_content)
+    client = sub.add_parser("client", help="a client's own version: check FILE | account-key "
+                            "(docs/deploy-webservice.md)")
+    client_sub = client.add_subparsers(dest="action", required=True, metavar="{check,account-key}")
+    check = client_sub.add_parser("check", help="check a client version file against the content, as start-up does")
+    check.add_argument("file")
+    check.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
+    key = client_sub.add_parser("account-key", help="print the keyed hash of the account id read from stdin "
+                                "(SKILL_HASH_SECRET as the service has it), for SKILL_CLIENT_ACCOUNT")
+    key.add_argument("--dev", action="store_true", help="with the development key, as `serve --dev` uses")
+    client.set_defaults(run=cmd_client)
     audio = sub.add_parser("audio", help="hold audio: build | publish")
     audio_sub = audio.add_subparsers(dest="action", required=True, metavar="{build,publish}")
     audio_sub.add_parser("build", help="render the hold audio files (see: audio build --help)", add_help=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 DEV_HASH_SECRET = b"safe-harbor-local-dev-only"
@@ -21,6 +22,9 @@ class Settings:
     audio_base_url: str | None
     record_days: int
     dev: bool
+    # A client's own version (skill/core/client.py): the file, and the keyed hash of the account it is for.
+    client_version: str | None = None
+    client_account: str | None = None
 
     @classmethod
     def from_env(cls, dev: bool = False, env: dict[str, str] | None = None) -> Settings:
@@ -46,11 +50,30 @@ class Settings:
             raise ConfigError("SKILL_RECORD_DAYS must be a whole number of days.") from None
         if days < 1:
             raise ConfigError("SKILL_RECORD_DAYS must be at least 1.")
+        version, account = client_version(env)
         audio = env.get("SKILL_AUDIO_BASE_URL") or None
         if audio and not audio.startswith("https://") and not dev:
             raise ConfigError("SKILL_AUDIO_BASE_URL must be an https:// URL: Alexa plays audio only over HTTPS.")
         return cls(skill_ids=ids, hash_secret=secret, store_url=env.get("SKILL_STORE") or None,
-                   audio_base_url=audio.rstrip("/") if audio else None, record_days=days, dev=dev)
+                   audio_base_url=audio.rstrip("/") if audio else None, record_days=days, dev=dev,
+                   client_version=version, client_account=account)
+
+
+ACCOUNT_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def client_version(env: dict[str, str] | os._Environ) -> tuple[str | None, str | None]:
+    """``SKILL_CLIENT_VERSION`` (the path of a client version file) and ``SKILL_CLIENT_ACCOUNT`` (the keyed hash
+    of the account it is for, 64 hex characters, as ``python -m skill client account-key`` prints it): both, or
+    neither. ConfigError otherwise, and for anything but a keyed hash as the account (a raw id never goes here)."""
+    path, account = env.get("SKILL_CLIENT_VERSION") or None, env.get("SKILL_CLIENT_ACCOUNT") or None
+    if bool(path) != bool(account):
+        raise ConfigError("SKILL_CLIENT_VERSION and SKILL_CLIENT_ACCOUNT go together: the version file, and the "
+                          "keyed hash of the account it is for (docs/deploy-webservice.md).")
+    if account and not ACCOUNT_KEY.fullmatch(account):
+        raise ConfigError("SKILL_CLIENT_ACCOUNT must be the account's keyed hash (64 hex characters) that "
+                          "`python -m skill client account-key` prints, never the account id itself.")
+    return path, account
 
 
 def read_ssm_secret(name: str) -> bytes:

@@ -21,8 +21,8 @@ RUN_COMMANDS = ("run", "chat", "studio")
 TEST_COMMANDS = ("test", "quick", "bench", "setup")
 # Top-level modules that only the `test` and `ovos` extras bring (and what they pull in: scikit-learn's numpy and
 # scipy, cfn-lint's sympy). None may be imported by the run path.
-EXTRAS_ONLY = ("pytest", "_pytest", "hypothesis", "moto", "playwright", "cfnlint", "samtranslator", "ovoscope",
-               "ovos", "padacioso", "sklearn", "scipy", "numpy", "sympy", "joblib")
+EXTRAS_ONLY = ("pytest", "_pytest", "hypothesis", "moto", "playwright", "axe_playwright_python", "cfnlint",
+               "samtranslator", "ovoscope", "ovos", "padacioso", "sklearn", "scipy", "numpy", "sympy", "joblib")
 
 
 def load_dev():

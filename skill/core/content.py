@@ -206,11 +206,21 @@ class Catalog:
     language: str = ENGLISH  # the language of its words (skill.core.languages)
     # The same exercises in each language whose folder is present (skill.core.overlay), by code; English holds them.
     translations: dict[str, Catalog] = field(default_factory=dict)
+    # A client's own version (skill.core.client): less talking as the default, a note said at launch, and the
+    # catalog one account's turns run on, by the account's keyed hash (Context.account).
+    less_talking: bool = False
+    note: str | None = None
+    clients: dict[str, Catalog] = field(default_factory=dict)
 
     def speaking(self, locale: str | None) -> Catalog:
         """The catalog in the language of ``locale`` ("es-MX" -> the Spanish one), or this one when that language's
         content is absent: a language not present is not offered."""
         return self.translations.get(language_of(locale), self)
+
+    def serving(self, account: str | None, locale: str | None) -> Catalog:
+        """The catalog a turn of ``account`` (a keyed hash, or None) in ``locale`` runs on: that account's own
+        version when it has one (``clients``), in the locale's language (``speaking``)."""
+        return self.clients.get(account or "", self).speaking(locale)
 
     def get(self, exercise_id: str | None) -> Exercise | None:
         """The exercise with id ``exercise_id``, or None (also for None)."""

@@ -118,6 +118,8 @@ class Context:
     # The device's IANA time zone ("Europe/Vienna"), asked only where it chooses a country's lines (Austria and
     # Switzerland on German and French devices: content.Phrases.country); None when unknown.
     time_zone: Callable[[], str | None] = field(default=_unknown_zone)
+    # The account's keyed hash (identity.Identity.account, never the raw id): picks a client's own version.
+    account: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 # The kinds of text: a step's wordings, help and reprompt ("step"); a phrase of phrases.toml or a platform's
-# overrides ("phrase"); a [today] sentence ("today"); a setting's said and range lines ("said", "range").
-KINDS = ("step", "phrase", "today", "said", "range")
+# overrides ("phrase"); a [today] sentence ("today"); a setting's said and range lines ("said", "range"); a
+# client version's personal note ("note", skill/core/client.py).
+KINDS = ("step", "phrase", "today", "said", "range", "note")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "today": _p("where in the week and day the listener is", "the device's local time and [today]", "step"),
     "crisis_line": _p("the crisis-line sentence", "[crisis_lines], by the locale's country", "step"),
     "wake": _p("the name the device answers to", "Context.wake_word, filled by each platform",
-               "step", "phrase", "said"),
+               "step", "phrase", "said", "note"),
     "exercises": _p("the spoken list of exercises on the menu", "the catalog's titles, gated ones left out",
                     "phrase"),
     "exercise": _p("the title of the exercise in question", "the exercise in progress or offered", "phrase"),

@@ -149,11 +149,12 @@ class Shell:
 
     def _request(self, heard: Heard, event: Event) -> TurnRequest:
         device = heard.device
+        identity = identity_for(self.runner.secret, heard.user_id, heard.person_id)
         context = Context(locale=device.locale, new_session=heard.new_session, local_time=device.local_time,
                           audio_player=device.audio_player, playing=device.playing,
                           wake_word=device.wake_word, record_days=self.runner.record_days,
                           reminders=device.reminders, screen=device.screen,
-                          time_zone=device.time_zone)
-        return TurnRequest(identity=identity_for(self.runner.secret, heard.user_id, heard.person_id), event=event,
+                          time_zone=device.time_zone, account=identity.account)
+        return TurnRequest(identity=identity, event=event,
                            context=context, session=heard.session if heard.session_id is not None else None,
                            session_id=heard.session_id, hold=heard.hold, request_id=heard.request_id)

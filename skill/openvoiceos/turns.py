@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ..core import Engine, Ev, Event, HoldPlay, HoldPosition, TurnRunner
+from ..core import Engine, Ev, Event, HoldPlay, HoldPosition, TurnRunner, client
 from ..core.shell import Device, Heard, Shell
 from ..store.sqlite import SqliteStore
 from .content import load_ovos_catalog
@@ -200,18 +200,27 @@ class Turns:
                     stay_minutes=stay)
 
 
+CLIENT_VERSION_FILE = "client-version.toml"  # a client's own version, dropped in the skill's data folder
+
+
 def device_turns(data: Path, wake_word: str, local_time: Callable[[], datetime | None],
                  clock: Callable[[], float] = time.monotonic, engine: Engine | None = None,
                  alarms: Alarms | None = None) -> Turns:
     """The `Turns` of a device whose skill data folder is ``data`` (made if missing): its SQLite store
     (``state.sqlite3``) and hash key (``hash-secret``, made on first use) there, the engine over this platform's
     catalog (``engine``: one already made from `load_ovos_catalog`, to share), and practice reminders kept in the
-    same store when ``alarms`` (the device's scheduler) is given. Raises OSError when the folder cannot be
-    written."""
+    same store when ``alarms`` (the device's scheduler) is given. A client's own version in ``client-version.toml``
+    there (skill/core/client.py) is what the device runs on: an OVOS device is one household's, so it needs no
+    account. Raises OSError when the folder cannot be written, ContentError (naming the field) for a bad version
+    file."""
     data.mkdir(parents=True, exist_ok=True)
     secret = _device_secret(data / "hash-secret")
+    engine = engine or Engine(load_ovos_catalog())
+    if (data / CLIENT_VERSION_FILE).is_file():
+        version = client.load(data / CLIENT_VERSION_FILE, engine.catalog)
+        engine = Engine(client.tailor(engine.catalog, version))
     store = SqliteStore(data / "state.sqlite3")
-    runner = TurnRunner(engine or Engine(load_ovos_catalog()), store, secret)
+    runner = TurnRunner(engine, store, secret)
     reminders = DeviceReminders(store, reminders_key(secret, DEVICE_USER), alarms) if alarms is not None else None
     return Turns(runner, secret, wake_word, local_time, clock, reminders)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from flask import Flask, Response, abort, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
 
-from . import library, review_api, sources
+from . import clients, library, review_api, sources
 from .tryit import TryIt
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -100,12 +100,31 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
             where.update(exercise_title=exercise.title, step_title=step.title if step else where["step"])
         return jsonify(result)
 
+    _client_routes(app, clients.ClientPages(lib, content_dir))
+
     @app.post("/api/try/reset")
     def api_try_reset():
         tryit.reset(lib.current().version)
         return jsonify(error=tryit.error)
 
     return app
+
+
+def _client_routes(app: Flask, pages: clients.ClientPages) -> None:
+    """A client's own version (``/client`` and its API) and the take-home print view (``/print/<id>``)."""
+    app.add_url_rule("/client", "client_page", lambda: send_from_directory(STATIC, "client.html"))
+    app.add_url_rule("/api/client", "api_client", lambda: jsonify(pages.offer()))
+    app.add_url_rule("/api/client/check", "api_client_check", methods=["POST"],
+                     view_func=lambda: jsonify(pages.check(request.get_json(silent=True))))
+    app.add_url_rule("/api/client/export", "api_client_export", methods=["POST"], view_func=lambda: jsonify(
+        pages.export(request.get_json(silent=True), datetime.now(timezone.utc).date())))
+
+    @app.get("/print/<eid>")
+    def print_page(eid: str):
+        sheet = pages.sheet(eid)
+        if sheet is None:
+            abort(404, "no such exercise (or its file has errors)")
+        return render_template("print.html", sheet=sheet)
 
 
 def serve(port: int, content_dir: Path = sources.SCRIPTS_DIR) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..core import client  # noqa: F401  (a client's own version: checks, export; skill/core/client.py)
 from ..core.content import (PAUSE, PHRASES_FILE, SCRIPTS_DIR, ContentError, Exercise,  # noqa: F401
                             Phrases, Step, load_catalog, load_exercise, load_pacing, load_phrases, shared_settings)
 from ..core.engine import join, part_of_day, spoken_minutes  # noqa: F401  (the engine's own wording helpers)

@@ -130,7 +130,7 @@ def score(lines: list[Line], locale: str = "en-US") -> tuple[Score, list[tuple[L
 
 if __name__ == "__main__":  # python -m tests.support.corpus FILE...: the score, and the lines missed
     for name in sys.argv[1:]:
-        total, missed = score(read(Path(name)))
+        total, missed = score(read(Path(name)), locale_of(Path(name)))
         for line, read_as in missed:
             print(f"  {line} -> {read_as}")
         print(f"{name}: {total}")

@@ -15,6 +15,7 @@ from ..questions import Ask, Question
 from ..state import State
 from . import holds
 from .here import Here, Outcome, ask
+from .text import join
 from .modes import dispatch, table_for
 from .screen import screen_for
 
@@ -56,12 +57,12 @@ class Engine:
         """
         outcome = self._handle(state, event, ctx)
         if ctx.screen:
-            screen = screen_for(Here(self.catalog.speaking(ctx.locale), state, ctx), event, outcome)
+            screen = screen_for(Here(self.catalog.serving(ctx.account, ctx.locale), state, ctx), event, outcome)
             outcome = replace(outcome, reply=replace(outcome.reply, screen=screen))
         return outcome
 
     def _handle(self, state: State, event: Event, ctx: Context) -> Outcome:
-        h = Here(self.catalog.speaking(ctx.locale), state, ctx)  # the words of the request's language
+        h = Here(self.catalog.serving(ctx.account, ctx.locale), state, ctx)  # the account's, in the request's language
         if ctx.new_session:
             h.set(pending=None, misses=0)  # a question from an earlier session is not answered by this one
         if state.progress and h.step is None:
@@ -83,6 +84,9 @@ class Engine:
         missed = h.state.misses
         here = holds.is_current(h.state, ctx.playing)
         outcome = dispatch(self.table, h, event)
+        if event.kind == Ev.LAUNCH and h.catalog.note:  # a client version's note, before anything else is said
+            outcome = replace(outcome, reply=replace(outcome.reply, speech=join(h.words.fill(h.catalog.note),
+                                                                                outcome.reply.speech)))
         if outcome.state.misses <= missed and outcome.state.misses:
             outcome = replace(outcome, state=replace(outcome.state, misses=0))  # understood: the count starts again
         if ctx.playing and outcome.reply.play is None and not outcome.keep_audio:

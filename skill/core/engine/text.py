@@ -75,7 +75,7 @@ class Words:
         p = state.progress
         if p and p.gentle and step.gentle:
             variant = "gentle"
-        elif state.settings.get("less_talking") and step.brief and not (p and p.full):
+        elif state.settings.get("less_talking", self.catalog.less_talking) and step.brief and not (p and p.full):
             variant = "brief"
         else:
             variant = "say"

@@ -66,7 +66,8 @@ function renderIndex() {
     el("td", { class: "kind" }, ex.kind),
     el("td", { class: "steps" }, String(ex.steps)),
     ...durationCells(ex.durations),
-    el("td", {}, statusBadge(ex), " ", el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"))));
+    el("td", {}, statusBadge(ex), " ", el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"),
+       " ", el("a", { href: `/print/${ex.id}`, class: "print-link" }, "print for a client"))));
   $("#index tbody").replaceChildren(...rows);
   $("#phrases-status").replaceChildren(statusBadge(index.phrases, "them"));
   const s = index.speech;
