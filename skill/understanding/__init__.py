@@ -80,7 +80,7 @@ class Reader:
             reading = self.understand(spoken) if spoken else None
             if reading is not None and reading.screened in SAFETY_KINDS:
                 return reading.event
-            return Event(Ev(intent.event), schedule_value(self.lang.canon(spoken)) if spoken else None)
+            return Event(Ev(intent.event), schedule_value(self.lang.canon(spoken), self.lang.code) if spoken else None)
         # Words that are exactly one of the slot's names say nothing more: only other words are read.
         heard = {name: spoken for name, (_, spoken) in slots.items() if spoken and name in intent.slots
                  and not self.catalogue.types[intent.slots[name]].builtin
@@ -165,7 +165,7 @@ class Reader:
             return Event(Ev(intent.event), intent.value)
         slot_type = self.catalogue.types[intent.slots[intent.value_from[0]]]
         if slot_type.read:  # a schedule: the intent stands without one (the engine asks for the days and time)
-            return Event(Ev(intent.event), schedule_value(canonical))
+            return Event(Ev(intent.event), schedule_value(canonical, self.lang.code))
         if slot_type.caution:  # colours: only a word said as a colour counts ("the red rug" is no check-in)
             said = most_cautious(colors_said(self.lang, canonical))
             return Event(Ev(intent.event), said) if said else None
