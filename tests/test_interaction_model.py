@@ -16,9 +16,9 @@ from tests.support.alexa_nlu import Matcher, all_utterances, normalize
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "skill" / "intents" / "locales"
 SCRIPTS = REPO / "skill" / "audio_scripts"
-LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", "fr-FR", "fr-CA"]
+LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "es-ES", "es-MX", "es-US", "de-DE", "fr-FR", "fr-CA"]
 # Each language's invocation name: the skill's name in that language, as its content says it.
-INVOCATION = {"en": "safe harbor", "de": "sicherer hafen", "fr": "havre de paix"}
+INVOCATION = {"en": "safe harbor", "es": "refugio seguro", "de": "sicherer hafen", "fr": "havre de paix"}
 CONTRACT_INTENTS = {
     "StartExerciseIntent", "GroundMeIntent", "CheckInIntent",
     "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
@@ -232,7 +232,7 @@ def test_skill_manifest_publishes_every_locale_with_disclaimer():
     assert set(pub["locales"]) == set(LOCALES)
     assert pub["isAvailableWorldwide"] is False
     # German devices serve Austria too (its lines are chosen by the time zone).
-    assert set(pub["distributionCountries"]) == {"US", "GB", "CA", "AU", "IN", "DE", "AT", "FR"}
+    assert set(pub["distributionCountries"]) == {"US", "GB", "CA", "AU", "IN", "ES", "MX", "DE", "AT", "FR"}
     assert pub["category"] == "HEALTH_AND_FITNESS"
     for locale, info in pub["locales"].items():
         assert info["name"].lower() == INVOCATION[locale[:2]]

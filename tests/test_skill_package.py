@@ -17,7 +17,7 @@ from skill.alexa.interaction_model import CATALOGUE_SUBDIR
 from tests.support.alexa_nlu import CAPTURE, FALLBACK, Matcher
 
 REPO = Path(__file__).resolve().parents[1]
-LOCALES = {"en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", "fr-FR", "fr-CA"}
+LOCALES = {"en-US", "en-GB", "en-CA", "en-AU", "en-IN", "es-ES", "es-MX", "es-US", "de-DE", "fr-FR", "fr-CA"}
 # The listing's disclaimer, in each language's own words.
 DISCLAIMER = {"en": "not a substitute for professional advice", "de": "kein ersatz für professionelle beratung",
               "fr": "ne remplace pas un avis professionnel", "es": "no sustituye el consejo profesional"}
@@ -79,7 +79,8 @@ def test_every_locale_has_an_interaction_model(manifest, package_dir):
     for locale in published:
         model = load_json(package_dir / "interactionModels" / "custom" / f"{locale}.json")
         language_model = model["interactionModel"]["languageModel"]
-        assert language_model["invocationName"] == "safe harbor"
+        # the skill's name in the locale's language, as its listing and its content say it
+        assert language_model["invocationName"] == manifest["publishingInformation"]["locales"][locale]["name"].lower()
         names = {i["name"] for i in language_model["intents"]}
         assert {"GroundMeIntent", "AMAZON.StopIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent"} <= names
     countries = set(manifest["publishingInformation"]["distributionCountries"])
@@ -89,7 +90,7 @@ def test_every_locale_has_an_interaction_model(manifest, package_dir):
 @pytest.mark.parametrize("locale", sorted(LOCALES))
 def test_listing_carries_the_disclaimer(manifest, locale):
     listing = manifest["publishingInformation"]["locales"][locale]
-    assert listing["name"] in ("Safe Harbor", "Sicherer Hafen", "Havre de paix")
+    assert listing["name"] in ("Safe Harbor", "Refugio seguro", "Sicherer Hafen", "Havre de paix")
     for field in ("summary", "description"):
         assert DISCLAIMER[locale[:2]] in listing[field].lower(), f"{locale} {field} lacks the disclaimer"
     assert len(listing["summary"]) <= 160  # the console's limit for the one-line summary
