@@ -18,22 +18,25 @@ and the understanding layer (skill/understanding) learns from its samples, widen
 from __future__ import annotations
 
 import re
-from functools import cached_property
 import tomllib
+import unicodedata
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from ..core.content import ContentError, load_exercise
+from ..core.content import ContentError, load_catalog, load_exercise
 
 HERE = Path(__file__).resolve().parent
 LOCALES_DIR = HERE / "locales"
 SCRIPTS_DIR = HERE.parent / "audio_scripts"
 NUMBER = "number"  # the one built-in slot type: a platform's own number recogniser fills it
-# Number words used when every value of a number slot must be tried (the collision check).
-SAMPLE_NUMBERS = ("zero", "one", "five", "seven", "eight", "ten", "twenty", "twenty five")
-SAMPLE_CHARS = re.compile(r"^(?:[A-Za-z' .]|\{[a-z_]+\})+$")
+# Numbers tried when every value of a number slot must be (the collision check), said in the catalogue's language.
+SAMPLE_NUMBERS = (0, 1, 5, 7, 8, 10, 20, 25)
+# Letters of any language (not digits or "_"), apostrophes, spaces and full stops: what voice models accept.
+LETTER = r"[^\W\d_]"
+SAMPLE_CHARS = re.compile(rf"^(?:{LETTER}|[' .]|\{{[a-z_]+\}})+$")
 
 
 class CatalogueError(ValueError):
@@ -65,11 +68,12 @@ class SlotType:
 
     @cached_property
     def named(self) -> dict[str, str]:
-        """Every value's id, name and synonym, normalized -> the value's id (the first value naming it)."""
+        """Every value's id, name and synonym, normalized and folded (``fold``) -> the value's id (the first value
+        naming it)."""
         out: dict[str, str] = {}
         for value in self.values:
             for name in (value.id, *value.names):
-                out.setdefault(normalize(name), value.id)
+                out.setdefault(fold(normalize(name)), value.id)
         return out
 
 
@@ -94,6 +98,11 @@ class Catalogue:
     intents: Mapping[str, Intent]
     types: Mapping[str, SlotType]
 
+    @property
+    def language(self) -> str:
+        """The language code of the locale ("fr-CA" -> "fr")."""
+        return self.locale.split("-")[0]
+
     def match_value(self, type_name: str, resolved_id: str | None, spoken: str | None) -> str | None:
         """The value id a slot means, or None.
 
@@ -108,7 +117,7 @@ class Catalogue:
         ids = {v.id for v in slot_type.values}
         if resolved_id in ids:
             return resolved_id
-        heard = normalize(spoken or "")
+        heard = fold(normalize(spoken or "", self.language))
         if not heard:
             return None
         named = slot_type.named.get(heard)
@@ -125,7 +134,8 @@ class Catalogue:
         """Whether a name, synonym or sounds-alike of ``value_id`` is said as whole words within ``heard``."""
         value = next(v for t in self.types.values() for v in t.values if v.id == value_id)
         padded = f" {heard} "
-        return any(f" {normalize(n)} " in padded for n in (*value.names, *value.sounds_like) if normalize(n))
+        names = (fold(normalize(n, self.language)) for n in (*value.names, *value.sounds_like))
+        return any(f" {n} " in padded for n in names if n)
 
     def event_for(self, intent_name: str, slots: Mapping[str, tuple[str | None, str | None]]) -> tuple[str, str | None]:
         """The engine event (kind, value) an intent means, given its slots as name -> (resolved id, spoken).
@@ -159,10 +169,11 @@ class Catalogue:
                 choices.append((part,))
                 continue
             slot_type = self.types[intent.slots[part]]
-            names = SAMPLE_NUMBERS if slot_type.builtin else [n for v in slot_type.values for n in v.names]
+            names = ([number_words(n, self.language) for n in SAMPLE_NUMBERS] if slot_type.builtin
+                     else [n for v in slot_type.values for n in v.names])
             choices.append(names)
         for combo in product(*choices):
-            yield normalize("".join(combo))
+            yield normalize("".join(combo), self.language)
 
     def collisions(self) -> list[str]:
         """Texts that two intents would both claim, with every slot value filled in (empty: none)."""
@@ -182,25 +193,43 @@ UNITS = ("zero one two three four five six seven eight nine ten eleven twelve th
 TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 
-def number_words(n: int) -> str:
-    """0-99 as words ("twenty five"); larger numbers stay digits."""
-    if n < 20:
-        return UNITS[n]
-    if n < 100:
+@lru_cache(maxsize=512)
+def number_words(n: int, language: str = "en") -> str:
+    """0-99 as words in a language ("twenty five", "veinticinco", "fünfundzwanzig", "vingt cinq"); larger numbers
+    stay digits. English is written here; other languages come from num2words, hyphens as spaces, as recognisers
+    write them. Raises NotImplementedError for a language num2words does not know."""
+    if not 0 <= n < 100:
+        return str(n)
+    if language == "en":
+        if n < 20:
+            return UNITS[n]
         return TENS[n // 10] + ("" if n % 10 == 0 else " " + UNITS[n % 10])
-    return str(n)
+    from num2words import num2words  # imported on first use: English, the common case, never needs it
+
+    return " ".join(num2words(n, lang=language).replace("-", " ").split())
 
 
-def normalize(text: str) -> str:
-    """Lower-case words and inner apostrophes only; numerals as words, as a recogniser writes samples.
+def normalize(text: str, language: str = "en") -> str:
+    """Lower-case words of any language and inner apostrophes only; numerals as words in ``language``, as a
+    recogniser writes samples. Accents are kept ("ça", "grün"); ``fold`` removes them where a match must not
+    depend on them.
 
-    "Red." -> "red"; "I’M at  'Yellow'!" -> "i'm at yellow"; "8 out of 10" -> "eight out of ten".
+    "Red." -> "red"; "I’M at  'Yellow'!" -> "i'm at yellow"; "8 out of 10" -> "eight out of ten";
+    ("Ça va, 8 sur 10", "fr") -> "ça va huit sur dix".
     """
-    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    t = re.sub(r"[^a-z0-9' ]+", " ", t.replace(".", " "))
-    t = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", t)  # quotes, not contractions
-    t = re.sub(r"\d+", lambda m: number_words(int(m.group())) if len(m.group()) < 4 else m.group(), t)
+    t = unicodedata.normalize("NFC", text).lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()), language)} " if len(m.group()) < 4
+               else f" {m.group()} ", t)
+    t = re.sub(r"[^\w' ]+|_", " ", t)
+    t = re.sub(rf"(?<!{LETTER})'|'(?!{LETTER})", " ", t)  # quotes, not contractions
     return " ".join(t.split())
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, for matches that must not depend on how a recogniser or a keyboard wrote them:
+    "pánico" -> "panico", "grün" -> "grun", "ß" -> "ss". English text is unchanged."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -231,10 +260,17 @@ def widen(samples: Iterable[str], intent: str, templates: Templates) -> tuple[st
     return tuple(dict.fromkeys(out))
 
 
-def exercise_values(scripts_dir: Path = SCRIPTS_DIR) -> list[SlotValue]:
-    """Exercise slot values, one per content file, in file-name order: id, title, synonyms. Read through the
-    content loader (skill.core.content), so a file the skill would refuse is refused here too
-    (CatalogueError naming the file)."""
+def exercise_values(scripts_dir: Path = SCRIPTS_DIR, language: str = "en") -> list[SlotValue]:
+    """Exercise slot values, one per content file, in file-name order: id, title, synonyms, in ``language``'s
+    words where its content folder is present (``skill/audio_scripts/<code>/``), else in English (a language
+    not present is spoken in English). Read through the content loader (skill.core.content), so a file the skill
+    would refuse is refused here too (CatalogueError naming the file)."""
+    if language != "en":
+        try:
+            spoken = load_catalog(Path(scripts_dir)).speaking(language)
+        except ContentError as exc:
+            raise CatalogueError(str(exc)) from None
+        return [SlotValue(e.id, e.title, _clean(e.synonyms, e.title)) for e in spoken.exercises.values()]
     values: list[SlotValue] = []
     seen: set[str] = set()
     for path in sorted(Path(scripts_dir).glob("*.toml")):
@@ -315,11 +351,11 @@ def _templates(spec: dict, locale: str) -> Templates:
                      frozenset(spec.get("they_intents", ())), int(spec.get("max_words", 4)))
 
 
-def _slot_type(name: str, spec: dict, scripts_dir: Path) -> SlotType:
+def _slot_type(name: str, spec: dict, scripts_dir: Path, language: str) -> SlotType:
     if spec.get("builtin"):
         return SlotType(name, builtin=True)
     if spec.get("from_content"):
-        values = exercise_values(scripts_dir)
+        values = exercise_values(scripts_dir, language)
     else:
         values = [SlotValue(v["id"], v["name"], _clean(v.get("synonyms", []), v["name"]),
                             tuple(v.get("sounds_like", []))) for v in spec.get("values", [])]
@@ -345,7 +381,8 @@ def load(locale: str, directory: Path = LOCALES_DIR, scripts_dir: Path = SCRIPTS
     """One locale's catalogue. Raises CatalogueError naming the file and intent for a bad entry."""
     invocation, intent_specs, type_specs, template_spec = _merge(_layers(locale, Path(directory)))
     templates = _templates(template_spec, locale)
-    types = {name: _slot_type(name, spec, Path(scripts_dir)) for name, spec in type_specs.items()}
+    types = {name: _slot_type(name, spec, Path(scripts_dir), locale.split("-")[0])
+             for name, spec in type_specs.items()}
     intents: dict[str, Intent] = {}
     for name, spec in intent_specs.items():
         where = f"{spec['_file']}.toml: intent {name}"

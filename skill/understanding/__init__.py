@@ -118,8 +118,7 @@ class Reader:
         if screened is not None and screened.kind in SAFETY_KINDS:
             return Understanding(SCREEN_EVENTS[screened.kind], "screen", 1.0, screened.kind)
         unsure = screened is not None
-        words = self.lang.words(canonical)
-        prediction = self.model.predict(words)
+        prediction = self.model.predict(self.lang.tokens(canonical))
         colors = colors_said(self.lang, canonical)
         if colors and (prediction.intent not in NAMING_INTENTS or prediction.confidence < SURE):
             return Understanding(Event(Ev.CHECKIN, most_cautious(colors)), "checkin", prediction.confidence)

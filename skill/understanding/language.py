@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..intents.catalogue import normalize
+from ..intents.catalogue import fold, normalize, number_words
 
 LANG_DIR = Path(__file__).resolve().parent / "lang"
 # Most serious first. Red is mostly read as a colour (screen.colors_said); a rule may name it too ("read" alone).
@@ -47,10 +47,11 @@ class Language:
     out_of: re.Pattern  # the scale said after a number ("eight out of ten"), dropped before numbers are read
     not_a_rating: re.Pattern  # numbers that are no rating ("one moment"), dropped before a rating is read
     harmless: re.Pattern | None  # idioms whose alarming word is harmless, removed before the screen reads a text
+    numbers: frozenset[str]  # the language's number words, read as one feature by the classifier
 
     def canon(self, text: str) -> str:
         """The catalogue's normalization, then the language's canonical spellings ("im ok" -> "i'm okay")."""
-        t = normalize(text)
+        t = normalize(text, self.code)
         for pattern, form in self.canonical:
             t = pattern.sub(form, t)
         return t
@@ -58,6 +59,11 @@ class Language:
     def words(self, canonical: str) -> list[str]:
         """The words of a canonical text, fillers dropped ("um i'm okay" -> ["i'm", "okay"])."""
         return [w for w in canonical.split() if w not in self.fillers]
+
+    def tokens(self, canonical: str) -> list[str]:
+        """What the classifier reads of a canonical text: its words (``words``), each number word as "#" and
+        every word without accents (``fold``), so that "panico" and "pánico" are one word."""
+        return ["#" if w in self.numbers else fold(w) for w in self.words(canonical)]
 
     def negated(self, text: str, start: int, end: int) -> bool:
         """Whether a negation stands in ``text[start:end]`` (a match) or in the one word before it: "i'm not
@@ -70,11 +76,18 @@ def _alternatives(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
 
 
-def _phrases(phrases: list[str]) -> re.Pattern | None:
+def _phrases(phrases: list[str], code: str) -> re.Pattern | None:
     """Whole phrases, not after a negation ("in a good way", but not "not in a good way"); None for none."""
     if not phrases:
         return None
-    return re.compile(rf"(?<![\w'])(?<!not )(?<!n't )(?:{_alternatives([normalize(p) for p in phrases])})(?![\w'])")
+    return re.compile(rf"(?<![\w'])(?<!not )(?<!n't )(?:{_alternatives([normalize(p, code) for p in phrases])})(?![\w'])")
+
+
+def _number_words(code: str) -> frozenset[str]:
+    """The words of 0-20, the tens and a hundred in a language. Outside English the word for one is left out: it
+    is the indefinite article too ("un", "una", "ein")."""
+    said = [*range(21), *range(30, 101, 10)]
+    return frozenset(w for n in said if code == "en" or n != 1 for w in number_words(n, code).split())
 
 
 @lru_cache(maxsize=None)
@@ -96,7 +109,7 @@ def load_language(code: str, directory: Path = LANG_DIR) -> Language:
         def fill(m: re.Match) -> str:
             if m.group(1) not in words:
                 raise LanguageError(f"{path.name}: {where}: unknown word list {{{m.group(1)}}}")
-            return f"(?:{_alternatives([normalize(w) for w in words[m.group(1)]])})"
+            return f"(?:{_alternatives([normalize(w, code) for w in words[m.group(1)]])})"
         try:
             return re.compile(PLACEHOLDER.sub(fill, source))
         except re.error as exc:
@@ -111,21 +124,22 @@ def load_language(code: str, directory: Path = LANG_DIR) -> Language:
             rules.append(Rule(kind, compile_rule(f"field 'screen[{index}].patterns[{n}]'", source),
                               bool(rule.get("negatable", True))))
     rules.sort(key=lambda r: SCREEN_KINDS.index(r.kind))
-    colors = {name: tuple(normalize(w) for w in names) for name, names in data.get("colors", {}).items()}
+    colors = {name: tuple(normalize(w, code) for w in names) for name, names in data.get("colors", {}).items()}
     if set(colors) != {"green", "yellow", "red"}:
         raise LanguageError(f"{path.name}: field 'colors': needs green, yellow and red")
     canonical = tuple((re.compile(rf"(?<![\w']){re.escape(k)}(?![\w'])"), v)
                       for k, v in sorted(data.get("canonical", {}).items(), key=lambda kv: -len(kv[0])))
     return Language(
         code=code, canonical=canonical,
-        fillers=frozenset(normalize(w) for w in words.get("fillers", [])),
+        fillers=frozenset(normalize(w, code) for w in words.get("fillers", [])),
         negation=re.compile(rf"(?<![\w'])(?:{_alternatives(words.get('negation', []))})(?![\w'])"),
         rules=tuple(rules), colors=colors,
-        color_after=frozenset(normalize(w) for w in words.get("colour_after", [])),
-        color_before=frozenset(normalize(w) for w in words.get("colour_before", [])),
+        color_after=frozenset(normalize(w, code) for w in words.get("colour_after", [])),
+        color_before=frozenset(normalize(w, code) for w in words.get("colour_before", [])),
         caution=tuple(compile_rule(f"field 'caution.patterns[{n}]'", p)
                       for n, p in enumerate(data.get("caution", {}).get("patterns", []))),
-        harmless=_phrases(data.get("idioms", {}).get("harmless", [])),
+        harmless=_phrases(data.get("idioms", {}).get("harmless", []), code),
         out_of=re.compile(data.get("numbers", {}).get("out_of", NEVER)),
         not_a_rating=re.compile(data.get("numbers", {}).get("not_a_rating", NEVER)),
+        numbers=_number_words(code),
     )

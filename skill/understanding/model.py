@@ -1,7 +1,7 @@
 """The intent classifier: a linear model over words and letter groups, trained from the catalogue at build time
 (skill/understanding/train.py, scikit-learn's logistic regression) and read here with no dependency.
 
-Features of a text (canonical form, fillers dropped, numbers as ``#``): each word, each pair of words, and the
+Features of a text (canonical form, fillers dropped, numbers as ``#``, accents folded): each word, each pair of words, and the
 letter groups of three to five characters of each word with its edges marked. A feature is 1 or 0, and the
 vector is scaled to length 1 over every feature the text has, known or not, so that a text full of words the
 catalogue never used is read with little confidence. Scores are softmax probabilities over the intents, plus
@@ -22,15 +22,13 @@ from functools import lru_cache
 from pathlib import Path
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-NUMBER_WORDS = frozenset(("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                          "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-                          "eighty ninety hundred").split())
 NONE = "none"
 
 
 def features(words: list[str]) -> list[str]:
-    """The features of a text given as its words (canonical, fillers dropped): words, word pairs, letter groups."""
-    words = ["#" if w in NUMBER_WORDS or w.isdigit() else w for w in words]
+    """The features of a text given as its tokens (``Language.tokens``: canonical, fillers dropped, numbers as
+    "#", accents folded): words, word pairs, letter groups."""
+    words = ["#" if w.isdigit() else w for w in words]
     found = [f"w:{w}" for w in words]
     found += [f"b:{a} {b}" for a, b in zip(["^", *words], [*words, "$"])]
     for w in words:
@@ -83,7 +81,7 @@ class Model:
                 "weights": base64.b64encode(self.weights.tobytes()).decode("ascii")}
 
     def predict(self, words: list[str]) -> Prediction:
-        """The most probable class for a text given as its words, with its probability."""
+        """The most probable class for a text given as its tokens (``Language.tokens``), with its probability."""
         found = features(words)
         width, weights = len(self.classes), self.weights
         sums = [0] * width  # bytes added up per class, scaled once at the end

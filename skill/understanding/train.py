@@ -3,7 +3,7 @@ build`). Needs scikit-learn (the `test` extra); the skill itself reads the resul
 (skill/understanding/model.py).
 
 Examples: every sample of every intent (the catalogue's widened samples), each slot filled in turn by the names
-of its type (numbers by number words), so that colours, numbers and exercise names are read inside sentences;
+of its type (numbers by number words in the catalogue's language), so that colours, numbers and exercise names are read inside sentences;
 plus the catalogue's everyday lines (the capture slot's values) as ``none``. Same catalogue, same model: the fill order is fixed and the
 solver is deterministic.
 """
@@ -17,7 +17,7 @@ from .language import load_language
 from .model import NONE, Model, features
 
 CAPTURE_TYPE = "capture"  # the catalogue's catch-all slot type: its values are everyday talk
-NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+NUMBERS = range(11)  # a number slot is filled by these, said in the catalogue's language
 FILLS_PER_SAMPLE = 3  # each sample with a slot is filled this many ways
 C = 8.0  # inverse regularization: measured on the development corpus (docs/understanding.md)
 
@@ -26,7 +26,8 @@ def examples(catalogue: cat.Catalogue) -> list[tuple[str, str]]:
     """(text, class) pairs: the catalogue's samples with their slots filled, then everyday lines as ``none``."""
     names: dict[str, cycle] = {}
     for type_name, slot_type in catalogue.types.items():
-        values = NUMBERS if slot_type.builtin else [n for v in slot_type.values for n in v.names]
+        values = ([cat.number_words(n, catalogue.language) for n in NUMBERS] if slot_type.builtin
+                  else [n for v in slot_type.values for n in v.names])
         names[type_name] = cycle(values)
     out: list[tuple[str, str]] = []
     for intent in catalogue.intents.values():
@@ -47,9 +48,9 @@ def train(catalogue: cat.Catalogue) -> Model:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import normalize
 
-    lang = load_language(catalogue.locale.split("-")[0])
+    lang = load_language(catalogue.language)
     pairs = examples(catalogue)
-    rows = [dict.fromkeys(features(lang.words(lang.canon(text))), 1.0) for text, _ in pairs]
+    rows = [dict.fromkeys(features(lang.tokens(lang.canon(text))), 1.0) for text, _ in pairs]
     vectorizer = DictVectorizer()
     x = normalize(vectorizer.fit_transform(rows))
     labels = [label for _, label in pairs]
