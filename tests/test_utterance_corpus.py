@@ -57,7 +57,7 @@ _matchers: dict[str, Matcher] = {}
 
 def matcher(locale: str) -> Matcher:
     if locale not in _matchers:
-        _matchers[locale] = Matcher(load_model(locale))
+        _matchers[locale] = Matcher(load_model(locale), locale)
     return _matchers[locale]
 
 

@@ -19,10 +19,16 @@ from ..intents.catalogue import normalize
 from ..understanding import reader_for
 
 SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's
-LAUNCH_VERBS = ("open", "launch", "start", "begin", "talk to", "ask", "tell")
-ONE_SHOT_VERBS = ("ask", "tell")
-# Alexa's connecting words between the invocation name and the request ("ask X to ...").
-CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
+# How a speaker is asked, per language: the words that open a skill, those that hand it a request ("ask X to ..."),
+# and the connecting words between the invocation name and the request (Alexa's launch phrases per locale).
+LAUNCH_VERBS = {"en": ("open", "launch", "start", "begin", "talk to", "ask", "tell"),
+                "es": ("abre", "abrir", "inicia", "empieza", "pon", "habla con", "pide a", "pregunta a", "dile a"),
+                "de": ("öffne", "starte", "beginne", "sprich mit", "frag", "frage", "sag", "bitte"),
+                "fr": ("ouvre", "ouvrir", "lance", "démarre", "parle à", "demande à", "dis à")}
+ONE_SHOT_VERBS = {"en": ("ask", "tell"), "es": ("pide a", "pregunta a", "dile a"),
+                  "de": ("frag", "frage", "sag", "bitte"), "fr": ("demande à", "dis à")}
+CONNECTORS = {"en": ("to", "for", "about", "if", "whether", "that", "and"), "es": ("que", "para", "por", "si", "y"),
+              "de": ("nach", "zu", "um", "ob", "dass", "und", "mir"), "fr": ("de", "d'", "pour", "si", "que", "et")}
 # The model's catch-all (skill/intents/locales/en.toml, [intents.capture]) and its one slot.
 CAPTURE_INTENT, CAPTURE_SLOT = ALEXA_INTENTS["capture"], "text"
 # The player's commands: what reaches a skill outside its session, after its audio played.
@@ -54,16 +60,18 @@ class Router:
 
     def __init__(self, locale: str, invocation: str | None = None):
         """``invocation``: the skill's invocation name; by default the catalogue's for the locale."""
-        self.locale = locale
-        inv = re.escape(normalize(invocation or reader_for(locale).catalogue.invocation))
-        self._launch = re.compile(rf"(?:{'|'.join(LAUNCH_VERBS)}) {inv}")
+        self.locale, self.language = locale, locale.split("-")[0]
+        inv = re.escape(normalize(invocation or reader_for(locale).catalogue.invocation, self.language))
+        language = self.language if self.language in LAUNCH_VERBS else "en"
+        launch, one_shot, connectors = (LAUNCH_VERBS[language], ONE_SHOT_VERBS[language], CONNECTORS[language])
+        self._launch = re.compile(rf"(?:{'|'.join(launch)}) {inv}")
         self._one_shot = re.compile(
-            rf"(?:{'|'.join(ONE_SHOT_VERBS)}) {inv} (?:(?:{'|'.join(CONNECTORS)}) )?(?P<rest>.+)")
+            rf"(?:{'|'.join(one_shot)}) {inv} (?:(?:{'|'.join(connectors)}) )?(?P<rest>.+)")
 
     def match(self, text: str, session_open: bool = True) -> Match:
         """How a speaker hands ``text`` on: inside a session (or as a one-shot) as the capture intent with the
         words; outside one, as the player's command it is, if it is one (else as words nobody receives)."""
-        t = normalize(text)
+        t = normalize(text, self.language)
         t = t[len("alexa"):].strip() if t == "alexa" or t.startswith("alexa ") else t
         if t in SESSION_END_WORDS:
             return Match("session_end")

@@ -265,7 +265,7 @@ def exercise_values(scripts_dir: Path = SCRIPTS_DIR, language: str = "en") -> li
     words where its content folder is present (``skill/audio_scripts/<code>/``), else in English (a language
     not present is spoken in English). Read through the content loader (skill.core.content), so a file the skill
     would refuse is refused here too (CatalogueError naming the file)."""
-    if language != "en":
+    if language != "en" and (Path(scripts_dir) / language).is_dir():
         try:
             spoken = load_catalog(Path(scripts_dir)).speaking(language)
         except ContentError as exc:

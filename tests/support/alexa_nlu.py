@@ -32,10 +32,16 @@ UNITS = ("zero one two three four five six seven eight nine ten eleven twelve th
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
 
 
-def spoken_number(raw: str) -> int | None:
-    """ "7", "seven", "twenty five" -> the number, as AMAZON.NUMBER would give it; None otherwise."""
+def spoken_number(raw: str, language: str = "en") -> int | None:
+    """ "7", "seven", "twenty five" ("ocho", "fünfundzwanzig") -> the number, as AMAZON.NUMBER would give it; None
+    otherwise."""
     if raw.isdigit():
         return int(raw)
+    if language != "en":  # text2num, an independent reader of number words (the skill writes them with num2words)
+        from text_to_num import alpha2digit
+
+        digits = alpha2digit(raw, language, threshold=0)
+        return int(digits) if digits.isdigit() else None
     words = raw.replace("-", " ").split()
     if len(words) == 1 and words[0] in UNITS:
         return UNITS.index(words[0])
@@ -52,10 +58,10 @@ class Match:
     one_shot: bool = False
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, language: str = "en") -> str:
     """The catalogue's normalization (lower case, no punctuation, numerals as words); a leading wake
     word is dropped."""
-    t = _normalize_words(text)
+    t = _normalize_words(text, language)
     if t == "alexa" or t.startswith("alexa "):
         t = t[len("alexa"):].strip()
     return t
@@ -79,7 +85,12 @@ class _Pattern:
 
 
 class Matcher:
-    def __init__(self, model: dict):
+    """Text -> the IntentRequest's intent and slots for one locale's committed ``model`` (``locale`` names its
+    language: how numbers are said)."""
+
+    def __init__(self, model: dict, locale: str = "en-US"):
+        self.language = locale.split("-")[0]
+        normalize = self._normalize
         lm = _language_model(model)
         self.invocation = normalize(lm["invocationName"])
         self._values: dict[str, dict[str, tuple[str, str]]] = {}
@@ -99,10 +110,13 @@ class Matcher:
                 self._patterns.append(self._compile(intent, sample))
             else:
                 self._exact.setdefault(normalize(sample), intent)
-        self._router = Router("en-US", invocation=self.invocation)
+        self._router = Router(locale, invocation=self.invocation)
 
-    @staticmethod
-    def _compile(intent: str, sample: str) -> _Pattern:
+    def _normalize(self, text: str) -> str:
+        return normalize(text, self.language)
+
+    def _compile(self, intent: str, sample: str) -> _Pattern:
+        normalize = self._normalize
         parts, literals = [], 0
         for token in re.split(r"(\{\w+\})", sample):
             if token.startswith("{"):
@@ -116,7 +130,7 @@ class Matcher:
     def _resolve(self, intent: str, slot: str, raw: str) -> SlotMatch:
         slot_type = self._slot_types.get(intent, {}).get(slot, "")
         if slot_type == "AMAZON.NUMBER":
-            number = spoken_number(raw)
+            number = spoken_number(raw, self.language)
             value = str(number) if number is not None else None
             return SlotMatch(value or raw, value, value, builtin=True)
         table = self._values.get(slot_type, {})
@@ -128,7 +142,7 @@ class Matcher:
 
     def match_intent(self, text: str) -> tuple[str, dict[str, SlotMatch]]:
         """The intent and slots for an utterance said inside the skill's session."""
-        t = normalize(text)
+        t = self._normalize(text)
         if t in self._exact:
             return self._exact[t], {}
         best, best_key = None, None

@@ -108,10 +108,11 @@ class Score:
 
 
 def locale_of(path: Path) -> str:
-    """The locale a corpus is read in: its language's first ("es.tsv" -> "es-ES"; English: "en-US")."""
+    """The locale a corpus is read in: its language's first ("es.tsv", "dev_es.tsv" -> "es-ES"; English:
+    "en-US")."""
     from skill.core.languages import LANGUAGES
 
-    language = path.stem.split("_")[0]
+    language = next((part for part in path.stem.split("_") if part == "en" or part in LANGUAGES), "en")
     return "en-US" if language == "en" else LANGUAGES[language].locales[0]
 
 
