@@ -247,13 +247,17 @@ class Templates:
 
 
 def widen(samples: Iterable[str], intent: str, templates: Templates) -> tuple[str, ...]:
-    """The written samples, then each said for two people or a partner, then short ones with fillers around
+    """The written samples, then each said for two people or a partner (by the longest opening that fits, so a
+    language can give a verb its own form: "ich muss" -> "wir müssen"), then short ones with fillers around
     them; in that order, without repeats. "i'm {color}" -> "we're {color}", "she's {color}", "um i'm {color}"..."""
     out = list(dict.fromkeys(samples))
     pairs = templates.we + (templates.they if intent in templates.they_intents else ())
     for sample in list(out):
         low = sample.lower()
-        out += [to + sample[len(start):] for start, to in pairs if low.startswith(start + " ")]
+        # Only the longest opening that fits: "je suis" -> "on est", never also "je" -> "on" ("on suis").
+        fits = [(start, to) for start, to in pairs if low.startswith(start + " ")]
+        longest = max((len(start) for start, _ in fits), default=0)
+        out += [to + sample[len(start):] for start, to in fits if len(start) == longest]
     for sample in list(out):
         if len(sample.split()) <= templates.max_words:
             out += [f"{b} {sample}" for b in templates.before] + [f"{sample} {a}" for a in templates.after]
