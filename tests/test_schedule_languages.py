@@ -14,7 +14,7 @@ from tests.support.reminders_api import RemindersAPI
 SAID = [
     ("en-US", "tuesday and friday at eight", "TU,FR@20:00"), ("en-US", "every evening", "daily@20:00"),
     ("en-US", "weekdays at half past seven in the morning", "MO,TU,WE,TH,FR@07:30"),
-    ("en-US", "quarter to nine", None),  # no "at": a time needs its preposition or o'clock in English
+    ("en-US", "quarter to nine", "daily@20:45"), ("en-US", "remind us", None),  # no time said: the skill asks
     ("es-ES", "el martes y el viernes a las ocho", "TU,FR@20:00"), ("es-MX", "todas las noches", "daily@20:00"),
     ("es-US", "entre semana a las siete y media de la mañana", "MO,TU,WE,TH,FR@07:30"),
     ("es-ES", "los domingos a las nueve menos cuarto", "SU@20:45"), ("es-MX", "los sábados al mediodía", "SA@12:00"),
