@@ -20,6 +20,7 @@ from pathlib import Path
 from text_to_num import alpha2digit
 
 from ..core.reminders import DAYS, Schedule
+from ..intents.catalogue import number_words
 from .language import LANG_DIR, LanguageError
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
@@ -132,13 +133,27 @@ def _clock(said: ScheduleWords, digits: str) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _number_pattern(code: str) -> tuple[re.Pattern, dict[str, str]]:
+    said = {number_words(n, code): str(n) for n in range(60)}
+    alternatives = "|".join(re.escape(w) for w in sorted(said, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])"), said
+
+
+def _digits(text: str, code: str) -> str:
+    """``text`` with its numbers as digits: text2num first, then any number word from 0 to 59 it left (it leaves
+    some where a sentence makes them look like words: "le dimanche à neuf heures")."""
+    pattern, said = _number_pattern(code)
+    return pattern.sub(lambda m: said[m.group()], alpha2digit(text, code, threshold=0))
+
+
 def time_said(text: str, code: str = "en") -> tuple[int, int] | None:
     """(hour 0-23, minute) said in ``text`` (canonical words), or None."""
     said = schedule_words(code)
     if said.noon.search(text):
         return 12, 0
     part = _part(said, text)
-    when = _clock(said, alpha2digit(text, code, threshold=0))
+    when = _clock(said, _digits(text, code))
     if when is None:
         return (USUAL[part], 0) if part else None
     hour, minute = when
