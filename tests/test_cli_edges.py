@@ -39,13 +39,24 @@ def chat(tmp_path, lines: list[str], *args: str, **env: str) -> subprocess.Compl
 
 
 def test_an_unsupported_locale_is_refused_with_the_supported_ones(tmp_path):
-    result = run(tmp_path, "chat", "--locale", "de-DE", timeout=60)
+    result = run(tmp_path, "chat", "--locale", "it-IT", timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "FileNotFoundError" not in result.stderr
-    assert "de-DE" in result.stderr
+    assert "it-IT" in result.stderr and "de-DE" in result.stderr  # the supported ones are named
     for locale in ("en-US", "en-GB", "en-AU", "en-CA", "en-IN"):
         assert locale in result.stderr
     assert "en-US" in run(tmp_path, "chat", "--help", timeout=60).stdout
+
+
+@pytest.mark.parametrize("locale, lines, heard", [
+    ("de-DE", ["öffne sicherer hafen", "ich habe solche angst"], "TelefonSeelsorge"),
+    ("fr-FR", ["ouvre havre de paix", "j'en peux plus"], "trente et un, quatorze"),  # 3114, said in words
+    ("es-MX", ["abre refugio seguro", "ya no puedo más"], "Línea de la Vida"),
+])
+def test_the_console_understands_own_words_in_each_language(tmp_path, locale, lines, heard):
+    # Distress said in the language's own words names that country's crisis line.
+    result = chat(tmp_path, [*lines, "quit"], "--locale", locale)
+    assert heard in result.stdout, result.stdout[-600:]
 
 
 def test_no_log_lines_between_the_answers_even_at_debug(tmp_path):
