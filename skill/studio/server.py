@@ -4,6 +4,7 @@ JSON API over the content. Loopback only; no account; nothing is fetched from an
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
