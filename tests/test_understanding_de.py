@@ -8,6 +8,7 @@ import pytest
 from skill.intents.catalogue import normalize
 from skill.understanding.language import load_language
 from skill.understanding.screen import colors_said, most_cautious, screen
+from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, catalogue_samples
 
 DE = load_language("de")
 # German needs the letter-keeping normalization (branch understand_infra): before it, "hör" reads as "h r".
@@ -82,21 +83,9 @@ def test_colours_said_as_check_ins_the_most_cautious_wins(text, expected):
 
 
 def _german_samples():
-    import tomllib
-    from pathlib import Path
-    locales = Path(__file__).resolve().parents[1] / "skill" / "intents" / "locales"
     fill = {"{exercise}": "erdung", "{color}": "grün", "{second}": "gelb", "{rating}": "fünf", "{upper}": "sechs",
             "{minutes}": "zehn", "{setting}": "kürzer", "{when}": "montags um acht"}
-    for name in ("de", "de-DE"):
-        for intent, spec in tomllib.loads((locales / f"{name}.toml").read_text(encoding="utf-8")).get("intents", {}).items():
-            for sample in spec.get("samples", []):
-                for slot, value in fill.items():
-                    sample = sample.replace(slot, value)
-                if "{" not in sample:
-                    yield intent, sample
-
-
-SAFETY_INTENTS = {"at_risk", "distress", "stop", "cancel", "home", "ground"}
+    return catalogue_samples(("de", "de-DE"), fill)
 
 
 @pytest.mark.parametrize("intent, sample", [p for p in _german_samples() if p[0] not in SAFETY_INTENTS])
@@ -106,6 +95,4 @@ def test_the_catalogues_own_requests_raise_no_alarm(intent, sample):
 
 @pytest.mark.parametrize("intent, sample", [p for p in _german_samples() if p[0] in ("at_risk", "distress", "stop")])
 def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent, sample):
-    strength = {"stop": 0, "red": 0, "distress": 1, "at_risk": 2, "unsafe": 3}
-    need = {"stop": 0, "distress": 1, "at_risk": 2}[intent]
-    assert strength.get(kind(sample), -1) >= need, (intent, sample)
+    assert SCREEN_STRENGTH.get(kind(sample), -1) >= SAMPLE_NEEDS[intent], (intent, sample)

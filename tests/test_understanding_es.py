@@ -10,6 +10,7 @@ import pytest
 from skill.intents.catalogue import normalize
 from skill.understanding.language import load_language
 from skill.understanding.screen import colors_said, most_cautious, screen
+from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, catalogue_samples
 
 ES = load_language("es")
 # Spanish needs the accent-aware normalization (branch understand_infra): before it, "está" reads as "est".
@@ -78,20 +79,9 @@ def test_colours_said_as_check_ins_the_most_cautious_wins(text, expected):
 
 
 def _spanish_samples():
-    import tomllib
-    locales = Path(__file__).resolve().parents[1] / "skill" / "intents" / "locales"
     fill = {"{exercise}": "anclaje", "{color}": "verde", "{second}": "amarillo", "{rating}": "cinco",
             "{upper}": "seis", "{minutes}": "diez", "{setting}": "más corto", "{when}": "el lunes a las ocho"}
-    for name in ("es", "es-ES", "es-MX", "es-US"):
-        for intent, spec in tomllib.loads((locales / f"{name}.toml").read_text(encoding="utf-8"))["intents"].items():
-            for sample in spec.get("samples", []):
-                for slot, value in fill.items():
-                    sample = sample.replace(slot, value)
-                if "{" not in sample:
-                    yield intent, sample
-
-
-SAFETY_INTENTS = {"at_risk", "distress", "stop", "cancel", "home", "ground"}
+    return catalogue_samples(("es", "es-ES", "es-MX", "es-US"), fill)
 
 
 @pytest.mark.parametrize("intent, sample", [p for p in _spanish_samples() if p[0] not in SAFETY_INTENTS])
@@ -101,9 +91,7 @@ def test_the_catalogues_own_requests_raise_no_alarm(intent, sample):
 
 @pytest.mark.parametrize("intent, sample", [p for p in _spanish_samples() if p[0] in ("at_risk", "distress", "stop")])
 def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent, sample):
-    strength = {"stop": 0, "red": 0, "distress": 1, "at_risk": 2, "unsafe": 3}
-    need = {"stop": 0, "distress": 1, "at_risk": 2}[intent]
-    assert strength.get(kind(sample), -1) >= need, (intent, sample)
+    assert SCREEN_STRENGTH.get(kind(sample), -1) >= SAMPLE_NEEDS[intent], (intent, sample)
 
 
 def test_the_development_corpus_is_understood_in_each_locale():

@@ -128,6 +128,31 @@ def score(lines: list[Line], locale: str = "en-US") -> tuple[Score, list[tuple[L
     return result, missed
 
 
+# ---- a catalogue's own samples against the safety screen (tests/test_understanding_<code>.py) -----------------
+
+# Intents whose samples may alarm: the screen reads them as a stop or a plea, as it should.
+SAFETY_INTENTS = frozenset({"at_risk", "distress", "stop", "cancel", "home", "ground"})
+# How strongly a screened kind acts, and what each safety intent's samples need at least.
+SCREEN_STRENGTH = {"stop": 0, "red": 0, "distress": 1, "at_risk": 2, "unsafe": 3}
+SAMPLE_NEEDS = {"stop": 0, "distress": 1, "at_risk": 2}
+
+
+def catalogue_samples(files: tuple[str, ...], fill: dict[str, str]):
+    """(intent, sample) for every sample written in the catalogue files named (``("fr", "fr-FR")``), each slot
+    filled with the word ``fill`` gives it ("{color}" -> "vert"); samples with a slot left unfilled are skipped."""
+    import tomllib
+
+    locales = ROOT / "skill" / "intents" / "locales"
+    for name in files:
+        for intent, spec in tomllib.loads((locales / f"{name}.toml").read_text(encoding="utf-8")).get(
+                "intents", {}).items():
+            for sample in spec.get("samples", []):
+                for slot, value in fill.items():
+                    sample = sample.replace(slot, value)
+                if "{" not in sample:
+                    yield intent, sample
+
+
 if __name__ == "__main__":  # python -m tests.support.corpus FILE...: the score, and the lines missed
     for name in sys.argv[1:]:
         total, missed = score(read(Path(name)), locale_of(Path(name)))
