@@ -22,6 +22,7 @@ CLIENT_NAME = "Jordan Example-Client"  # typed on the page for the therapist's c
 PAGES = {
     "index": ("/", "body[data-ready='1'] #index tr.exercise-row"),
     "exercise": ("/#/ex/grounding", "#diagram g.node.step"),
+    "phrases": ("/#/phrases", "#phrases .phrase-group"),
     "sheet": ("/sheet/grounding", "#sheet .sheet-diagram g.node.step"),
     "client": ("/client", "body[data-ready='1'] #check-status[data-state]"),
     "print": ("/print/lying_together", "#take-home .step"),
