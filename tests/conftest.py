@@ -67,6 +67,7 @@ SLOW = (  # measured with --durations on a 2-core machine, two workers (docs/tes
     "test_interaction_model.py::test_committed_locale_files_equal_a_fresh_build",
     "test_openvoiceos.py::test_model_check_fails_when_an_ovos_file_is_stale",
     "test_openvoiceos_golden.py::test_every_golden_path_says_the_same_words_through_the_ovos_adapter",
+    "test_package_data.py",  # builds a wheel from a copy of the tree
     "test_ssml_rules.py",  # one walk of every step and action in five locales, shared by its tests
     "test_state_rules.py::test_failed_load_then_an_older_record_does_not_take_over",
     "test_store_contract.py::test_dynamodb_server_down_fails_fast_then_recovers",
