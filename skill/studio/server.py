@@ -79,7 +79,7 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
 
     @app.get("/api/exercise/<eid>")
     def api_exercise(eid: str):
-        data = library.detail(lib.current(), content_dir, eid)
+        data = library.detail(lib.current(), content_dir, eid, request.args.get("langs"))
         if data is None:
             abort(404, "no such exercise (or its file has errors)")
         return jsonify(data)
