@@ -122,9 +122,9 @@ def _client_routes(app: Flask, pages: clients.ClientPages) -> None:
 
     @app.get("/print/<eid>")
     def print_page(eid: str):
-        sheet = pages.sheet(eid)
+        sheet = pages.sheet(eid, request.args.get("lang", "en"))
         if sheet is None:
-            abort(404, "no such exercise (or its file has errors)")
+            abort(404, "no such exercise in that language (or its file has errors)")
         return render_template("print.html", sheet=sheet)
 
 
