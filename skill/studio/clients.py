@@ -174,6 +174,8 @@ def take_home(snap: Any, eid: str, lang: str = "en") -> dict[str, Any] | None:
     for step in exercise.steps:
         fills = {"today": words["today"], "crisis_line": words["crisis_line"], "wake": "Alexa",
                  "exercises": offered or ""}
+        # A sentence that changes from one session to the next (``alternates``): each of its forms, in turn.
+        fills.update({name: " / ".join(forms) for name, forms in exercise.alternates.items()})
         seconds = lines.hold_default_seconds(step)
         if seconds is not None:
             fills["minutes"] = sources.spoken_minutes(seconds, lang)

@@ -133,7 +133,8 @@ async function renderDiagram(target, dot, clickable) {
   target.replaceChildren(svg);
   for (const node of svg.querySelectorAll("g.node.step")) {  // where the words changed since approval
     const step = current?.steps?.find((s) => `step-${s.id}` === node.id);
-    node.classList.toggle("changed", !!step?.changes?.length);
+    const inAnyLanguage = (current?.versions || []).some((v) => v.steps[step?.id]?.changes?.length);
+    node.classList.toggle("changed", !!step?.changes?.length || inAnyLanguage);
   }
   if (clickable) {
     for (const node of svg.querySelectorAll("g.node.step")) {
