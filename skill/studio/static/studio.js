@@ -431,11 +431,11 @@ async function showExercise(id, keepStep) {
   show("exercise");
   $("#exercise .title").textContent = `${data.title} (${data.kind}, ${data.steps.length} steps)`;
   const changed = data.steps.filter((s) => s.changes.length).length;
-  $("#exercise .facts").replaceChildren(durationText(data.durations), " · ", statusBadge(data),
+  $("#exercise .facts").replaceChildren(el("span", {}, durationText(data.durations), " · ", statusBadge(data),
     changed ? el("span", { class: "changed-count" }, ` · ${changed} step${changed === 1 ? "" : "s"} with changed ` +
       "words (orange border)") : null,
     ...data.versions.slice(1).map((v) => el("span", { class: "lang-status" }, ` · ${v.name}: `, statusBadge(v, "it", v.code))),
-    " · ", el("a", { href: `/sheet/${data.id}${langQuery()}` }, "review sheet"));
+    " · ", el("a", { href: `/sheet/${data.id}${langQuery()}` }, "review sheet")));  // el() leaves out a null
   $("#exercise-langs").replaceChildren(languageChooser());
   $("#exercise .layout").classList.toggle("side-by-side", data.versions.length > 1);
   if (other || !keepStep) selected = null;
