@@ -497,3 +497,18 @@ def test_the_print_words_have_every_label_in_every_language():
     assert sheet["words"]["print"] == "Imprimer cette page" and sheet["lang"] == "fr"
     assert all("{" not in s["said"] and "[pause" not in s["said"] for s in sheet["steps"])
     assert clients.take_home(snap, "lying_together", "xx") is None
+
+
+def test_a_client_version_for_a_french_speaking_client_carries_its_note_and_choices():
+    """The client page stays English, but the version it makes applies in whatever language the device speaks."""
+    from skill.studio import clients
+
+    snap = library.Library(sources.SCRIPTS_DIR).current()
+    note = "Allez-y doucement cette semaine. Dites {wake}, stop, à tout moment."
+    catalog, error = clients.Catalogs(sources.SCRIPTS_DIR).current(snap.version)
+    assert error is None
+    version, problems = clients.problems(clients.draft({"exercises": ["grounding"], "note": note}), catalog)
+    assert problems == []
+    french = sources.client.tailor(catalog, version).speaking("fr-FR")
+    assert french.language == "fr" and french.note == note and list(french.exercises) == ["grounding"]
+    assert french.exercises["grounding"].title == snap.languages["fr"].exercises["grounding"].title
