@@ -15,8 +15,8 @@ import tomllib
 
 import pytest
 
-from tests.test_studio_browser import (ARTIFACTS, ROOT, Studio, browser, copy_content, http, own_studio, page,  # noqa: F401
-                                       studio)
+from tests.test_studio_browser import (ARTIFACTS, ROOT, Studio, browser, copy_content, http,  # noqa: F401
+                                       own_studio, page, studio)
 from tests.test_studio_client_browser import assert_accessible, shot, zoomed  # noqa: F401
 
 

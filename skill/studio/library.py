@@ -405,7 +405,8 @@ def phrases(snap: Snapshot, content_dir: Path, langs: str | None = None) -> dict
              "lines": en["lines"], "changes": en["changes"], "comments": en["comments"], "columns": columns})
     versions = [{"code": code, "name": "English" if code == ENGLISH else snap.languages[code].name,
                  "files": "common/" if code == ENGLISH else f"{code}/common/",
-                 **signoff(content_dir, approvals.key(approvals.PHRASES_ID, code), review.shared_hash(content_dir, code))}
+                 **signoff(content_dir, approvals.key(approvals.PHRASES_ID, code),
+                           review.shared_hash(content_dir, code))}
                 for code in codes]
     return {"groups": [g for g in groups.values() if g["items"]], "version": snap.version,
             "languages": languages(snap), "versions": versions,

@@ -242,7 +242,8 @@ def comments(content_dir: Path, rid: str, lang: str = ENGLISH) -> list[dict[str,
     if not (ID.fullmatch(rid) and LANG.fullmatch(lang)):
         return []
     try:
-        lines = _record_path(content_dir, COMMENTS_DIR, rid, lang, ".jsonl").read_text(encoding="utf-8").splitlines()
+        path = _record_path(content_dir, COMMENTS_DIR, rid, lang, ".jsonl")
+        lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
     out = []

@@ -523,7 +523,7 @@ function phraseColumns(item, versions, again) {
   row("text", (v, c) => c.missing ? el("p", { class: "missing", lang: "en" }, `Missing in ${v.name}`) :
     c.absent ? el("p", { class: "absent note", lang: "en" }, `Not in ${v.name}'s files`) :
     c.lines.length ? c.lines.map((line) => lineBlock({ ...line, lang: v.code })) : el("p", { class: "heard" }, c.text));
-  row("comments", (v, c) => commentsBlock("shared-phrases", item.key, c.comments, again, v.code));
+  row("comments", (v, c) => c.absent ? null : commentsBlock("shared-phrases", item.key, c.comments, again, v.code));
   return el("div", { class: `columns cols-${versions.length}` }, ...cells);
 }
 
