@@ -521,7 +521,8 @@ function phraseColumns(item, versions, again) {
   row("title", (v) => el("p", { class: "lang-name", lang: "en" }, v.name));
   row("changes", (v, c) => changesBlock(c.changes));
   row("text", (v, c) => c.missing ? el("p", { class: "missing", lang: "en" }, `Missing in ${v.name}`) :
-    c.absent ? el("p", { class: "absent note", lang: "en" }, `Not in ${v.name}'s files`) :
+    c.absent ? el("p", { class: "absent note", lang: "en" }, /_lines$|_line_sources$/.test(item.section) ?
+      `No line for this country in ${v.name}` : v.code === "en" ? "Not in English" : "Kept in English only") :
     c.lines.length ? c.lines.map((line) => lineBlock({ ...line, lang: v.code })) : el("p", { class: "heard" }, c.text));
   row("comments", (v, c) => c.absent ? null : commentsBlock("shared-phrases", item.key, c.comments, again, v.code));
   return el("div", { class: `columns cols-${versions.length}` }, ...cells);
