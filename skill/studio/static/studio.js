@@ -103,10 +103,12 @@ function renderIndex() {
     el("td", { class: "kind" }, ex.kind),
     el("td", { class: "steps" }, String(ex.steps)),
     ...durationCells(ex.durations),
-    el("td", {}, statusBadge(ex), ...Object.entries(ex.signoffs || {}).map(([code, so]) =>
-         el("span", { class: "lang-status" }, " ", el("span", { class: "lang-code" }, `${code}:`), " ",
-            statusBadge(so, "it", code))),
-       " ", el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"),
+    el("td", {}, el("div", { class: "signoffs" },  // one line per language, English first
+         el("span", {}, el("span", { class: "lang-code" }, "en:"), " ", statusBadge(ex)),
+         ...Object.entries(ex.signoffs || {}).map(([code, so]) =>
+           el("span", { class: "lang-status" }, el("span", { class: "lang-code" }, `${code}:`), " ",
+              statusBadge(so, "it", code)))),
+       el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"),
        " ", el("a", { href: `/print/${ex.id}`, class: "print-link" }, "print for a client"))));
   $("#index tbody").replaceChildren(...rows);
   $("#phrases-status").replaceChildren(statusBadge(index.phrases, "them"),
