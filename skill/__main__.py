@@ -269,7 +269,8 @@ def cmd_content(args) -> int:
     languages = ", ".join(["en", *sorted(catalog.translations)])
     print(f"content ok: {len(catalog.exercises)} exercises ({', '.join(sorted(catalog.exercises))}) and the "
           f"common phrases, in every language present ({languages})")
-    for line in approvals.warnings(folder, review.shared_hash(folder)):
+    own_phrases = {code: review.shared_hash(folder, code) for code in catalog.translations}
+    for line in approvals.warnings(folder, review.shared_hash(folder), own_phrases):
         print(f"warning: {line}")
     unapproved = approvals.unapproved(folder, phrases=True)
     if unapproved:

@@ -48,7 +48,7 @@ class SkillServer:
 # each file, so one table says what the quick run leaves out (docs/testing.md); a name that matches no test
 # is an error, so a renamed test cannot slip back in unmarked. `ovos` also goes to every test that starts
 # an OVOS device (tests/support/ovos.py: the `device` fixture, or Device(...) in its body).
-BROWSER = ("test_studio_browser.py", "test_studio_client_browser.py")
+BROWSER = ("test_studio_browser.py", "test_studio_client_browser.py", "test_studio_languages_browser.py")
 SLOW = (  # measured with --durations on a 2-core machine, two workers (docs/testing.md)
     "test_audio.py::test_bed_is_exactly_a_minute_quiet_and_seeded",  # these three share a 4 s decode of the bed
     "test_audio.py::test_bed_joins_without_a_click",

@@ -393,3 +393,122 @@ def test_a_hold_step_is_heard_with_the_sentence_about_its_sound_and_chime():
             assert [s["kind"] for s in segments][-1] == "chime" and step["title"] != step["id"]
             assert sum(60 - s["start"] for s in segments[:-1]) == step["hold_audio"]["seconds"]
     assert holds >= 3
+
+
+# ---- each language's version (issue 23) -----------------------------------------------------------------------
+
+def test_each_language_has_its_own_hash_and_a_french_change_marks_only_french(content: Path):
+    from skill.studio import review
+
+    snap = library.Library(content).current()
+    assert set(snap.languages) == {"es", "de", "fr"} and not snap.errors
+    for code, version in snap.languages.items():
+        assert set(version.hashes) == set(snap.exercises) == set(version.exercises)
+        assert version.hashes["grounding"] == approvals.content_hash(content / code / "grounding.toml")
+        assert version.hashes["grounding"] != snap.hashes["grounding"]
+        assert review.shared_hash(content, code) != review.shared_hash(content)
+    en, fr = snap.hashes["grounding"], snap.languages["fr"].hashes["grounding"]
+    approvals.record(content, "grounding", "A", en, date(2026, 12, 1))
+    approvals.record(content, "grounding", "B", fr, date(2026, 12, 2), lang="fr")
+    path = content / "fr" / "grounding.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Je suis là, avec vous.", "Je suis ici, avec vous."),
+                    encoding="utf-8")
+    after = library.Library(content).current()
+    assert after.hashes["grounding"] == en and after.languages["fr"].hashes["grounding"] != fr
+    assert after.languages["de"].hashes == snap.languages["de"].hashes
+    page = library.detail(after, content, "grounding", "fr,de,xx")
+    status = {v["code"]: v["status"] for v in page["versions"]}
+    assert status == {"en": "approved", "fr": "changed", "de": "unapproved"}
+    assert {e["id"]: e["signoffs"]["fr"]["status"] for e in library.index(after, content)["exercises"]}[
+        "grounding"] == "changed"
+    assert approvals.warnings(content, review.shared_hash(content)) == [
+        "fr/grounding.toml: changed since B approved it on 2026-12-02; review it again in the studio "
+        "(python -m skill studio)"]
+
+
+def test_a_languages_approval_is_a_lang_field_and_old_files_read_as_before(content: Path):
+    grounding = approvals.content_hash(content / "grounding.toml")
+    french = approvals.content_hash(content / "fr" / "grounding.toml")
+    old = (approvals.HEADER + f'\n[[grounding]]\nreviewer = "R"\ndate = "2026-01-01"\nhash = "{grounding}"\n')
+    (content / approvals.APPROVALS).write_text(old, encoding="utf-8")
+    assert approvals.histories(content) == {"grounding": [approvals.Approval("R", "2026-01-01", grounding)]}
+    approvals.record(content, "grounding", "Dr. Camille Laurent", french, date(2026, 12, 5), comment="lu", lang="fr")
+    written = (content / approvals.APPROVALS).read_text(encoding="utf-8")
+    assert written.startswith(old)   # English's entries as they were: a diff shows the French entry alone
+    assert written[len(old):] == (f'\n[[grounding]]\nreviewer = "Dr. Camille Laurent"\ndate = "2026-12-05"\n'
+                                  f'hash = "{french}"\ncomment = "lu"\nlang = "fr"\n')
+    history = approvals.histories(content)
+    assert history["grounding"] == [approvals.Approval("R", "2026-01-01", grounding)]
+    assert history["fr/grounding"][0].reviewer == "Dr. Camille Laurent" and history["fr/grounding"][0].lang == "fr"
+    approvals.record(content, "grounding", "R2", grounding, date(2026, 12, 6))   # English again: still first
+    assert [a.reviewer for a in approvals.histories(content)["grounding"]] == ["R", "R2"]
+    assert approvals.key("grounding", "fr") == "fr/grounding" and approvals.split_key("fr/grounding") == (
+        "grounding", "fr")
+    with pytest.raises(approvals.ApprovalError):
+        approvals.record(content, "grounding", "R", french, date(2026, 12, 5), lang="../x")
+
+
+def test_a_languages_approved_text_and_comments_are_kept_beside_englishs(content: Path):
+    from skill.studio import review
+
+    texts = review.exercise_texts(content / "fr" / "grounding.toml")
+    assert texts[("arrive", "title")] == "Arriver"   # a language's steps are keyed by id: [steps.arrive]
+    path = review.write_approved(content, "grounding", texts, "fr/grounding: approved", "fr")
+    assert path == content / "common" / "approved" / "fr" / "grounding.toml"
+    assert review.read_approved(content, "grounding", "fr") == texts
+    assert review.read_approved(content, "grounding") is None
+    review.add_comment(content, "grounding", "arrive", "Dr. Laurent", "« Arriver » sonne juste.", date(2026, 12, 5),
+                       "fr")
+    assert (content / "common" / "comments" / "fr" / "grounding.jsonl").exists()
+    assert review.comments(content, "grounding", "fr")[0]["text"] == "« Arriver » sonne juste."
+    assert review.comments(content, "grounding") == []
+    with pytest.raises(review.ReviewError):
+        review.add_comment(content, "grounding", "arrive", "R", "x", date(2026, 12, 5), "..")
+    assert review.read_approved(content, "grounding", "../fr") is None
+
+
+def test_a_missing_text_in_a_language_is_named_in_its_column_and_its_errors(content: Path):
+    path = content / "de" / "grounding.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('gentle = """')
+    path.write_text(text[:start] + text[text.index('"""', start + 12) + 4:], encoding="utf-8")
+    snap = library.Library(content).current()
+    assert [(e["file"], e["field"]) for e in snap.errors] == [("de/grounding.toml", "gentle")]
+    assert "grounding" not in snap.languages["de"].exercises and "grounding" in snap.languages["de"].hashes
+    german = library.detail(snap, content, "grounding", "de")["versions"][1]
+    first = next(iter(german["steps"].values()))
+    assert first["missing"] == ["gentle"]
+    assert "gentle" not in [line["variant"] for line in first["lines"]] and first["lines"]
+    assert german["error"]["field"] == "gentle"
+
+
+def test_the_print_words_have_every_label_in_every_language():
+    from skill.studio import clients
+
+    english = clients.print_words("en", False)
+    for code in sources.LANGUAGES:
+        for partnered in (False, True):
+            words = clients.print_words(code, partnered)
+            assert set(words) == set(english), code
+            assert len(words["anytime"]) == len(english["anytime"]) and "{minutes}" in words["hold_lasts"]
+    assert clients.print_words("xx", False) is None
+    snap = library.Library(sources.SCRIPTS_DIR).current()
+    sheet = clients.take_home(snap, "lying_together", "fr")
+    assert sheet["words"]["print"] == "Imprimer cette page" and sheet["lang"] == "fr"
+    assert all("{" not in s["said"] and "[pause" not in s["said"] for s in sheet["steps"])
+    assert clients.take_home(snap, "lying_together", "xx") is None
+
+
+def test_a_client_version_for_a_french_speaking_client_carries_its_note_and_choices():
+    """The client page stays English, but the version it makes applies in whatever language the device speaks."""
+    from skill.studio import clients
+
+    snap = library.Library(sources.SCRIPTS_DIR).current()
+    note = "Allez-y doucement cette semaine. Dites {wake}, stop, à tout moment."
+    catalog, error = clients.Catalogs(sources.SCRIPTS_DIR).current(snap.version)
+    assert error is None
+    version, problems = clients.problems(clients.draft({"exercises": ["grounding"], "note": note}), catalog)
+    assert problems == []
+    french = sources.client.tailor(catalog, version).speaking("fr-FR")
+    assert french.language == "fr" and french.note == note and list(french.exercises) == ["grounding"]
+    assert french.exercises["grounding"].title == snap.languages["fr"].exercises["grounding"].title

@@ -51,24 +51,51 @@ def load_translations(directory: Path, english: Catalog) -> dict[str, Catalog]:
 
 def load_translation(folder: Path, english: Catalog, lang: Language) -> Catalog:
     """One language's catalog (``folder``: ``<content>/<code>``). ContentError names the file, step and field."""
-    from .checks import check_breaths, step_texts  # the checks build on the content types
-
     files = {p.stem for p in folder.glob("*.toml")}
     for eid in sorted(set(english.exercises) - files):
         raise ContentError(f"{lang.code}/{eid}.toml", None, "(file)", "is missing: the English has this exercise")
     for eid in sorted(files - set(english.exercises)):
         raise ContentError(f"{lang.code}/{eid}.toml", None, "(file)", "names no English exercise")
-    shared = _shared_settings(folder / SETTINGS_FILE, english.shared, lang)
+    shared = language_settings(folder, english.shared, lang.code)
     exercises = {eid: _exercise(folder / f"{eid}.toml", exercise, lang, shared)
                  for eid, exercise in english.exercises.items()}
-    phrases = _phrases(folder / PHRASES_FILE, english.phrases, lang)
+    phrases = language_phrases(folder, english.phrases, lang.code)
     for exercise in exercises.values():
-        for step in exercise.steps:
-            for name, text in step_texts(step).items():
-                check_breaths(text, english.pacing, f"{lang.code}/{exercise.id}.toml", step.id, name,
-                              lang.breath_cue)
+        _check_breaths(exercise, english.pacing, lang)
     return replace(english, exercises=exercises, phrases=phrases, shared=shared, language=lang.code,
                    translations={})
+
+
+def translate_exercise(folder: Path, english: Exercise, code: str, shared: dict[str, Setting],
+                       pacing: dict[str, Any]) -> Exercise:
+    """One exercise of ``folder`` (``<content>/<code>``) over its ``english`` structure, with every check
+    ``load_translation`` makes of one file (``shared``: the language's shared settings, ``language_settings``;
+    ``pacing``: the English paces its breaths are checked at). For the studio, which shows each file on its
+    own. ContentError names the file, step and field."""
+    lang = LANGUAGES[code]
+    exercise = _exercise(folder / f"{english.id}.toml", english, lang, shared)
+    _check_breaths(exercise, pacing, lang)
+    return exercise
+
+
+def language_settings(folder: Path, english: dict[str, Setting], code: str) -> dict[str, Setting]:
+    """The shared length settings of ``folder``'s language (``common/settings.toml``: their words) over the
+    English ones. ContentError names the file and field."""
+    return _shared_settings(folder / SETTINGS_FILE, english, LANGUAGES[code])
+
+
+def language_phrases(folder: Path, english: Phrases, code: str) -> Phrases:
+    """The common phrases of ``folder``'s language, checked against the ``english`` ones. ContentError names
+    the file and field."""
+    return _phrases(folder / PHRASES_FILE, english, LANGUAGES[code])
+
+
+def _check_breaths(exercise: Exercise, pacing: dict[str, Any], lang: Language) -> None:
+    from .checks import check_breaths, step_texts  # the checks build on the content types
+
+    for step in exercise.steps:
+        for name, text in step_texts(step).items():
+            check_breaths(text, pacing, f"{lang.code}/{exercise.id}.toml", step.id, name, lang.breath_cue)
 
 
 def _toml(path: Path, file: str) -> dict[str, Any]:

@@ -5,6 +5,11 @@ every ``*.toml`` at the top of the content folder, never takes it for an exercis
 
 The hash is of the file's data, not its bytes: comments and layout may change without voiding a sign-off;
 any change to a word, a pause, a step or an answer does. Pure Python, standard library only.
+
+Each language's version is signed off on its own (docs/studio.md, "Languages"): an entry with ``lang = "fr"``
+under ``[[grounding]]`` approves the French file ``fr/grounding.toml`` (under ``[[shared-phrases]]``, French's
+shared phrases). An entry without ``lang`` is English's, so files written before languages read as they did.
+In memory a language's history is keyed ``"<lang>/<id>"`` (``key``); English's stays ``"<id>"``.
 """
 from __future__ import annotations
 
@@ -25,6 +30,20 @@ PHRASES_ID = "shared-phrases"  # the shared phrases' entry; never an exercise id
 COMMENT = re.compile(r"[^\x00-\x09\x0b-\x1f\x7f]{0,2000}")
 REVIEWER = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 HASH = re.compile(r"sha256:[0-9a-f]{64}")
+ENGLISH = "en"
+LANG = re.compile(r"[a-z]{2}")  # a language folder's code (skill.core.languages names the ones spoken)
+
+
+def key(rid: str, lang: str = ENGLISH) -> str:
+    """The record key of ``rid`` (an exercise id or PHRASES_ID) in ``lang``: ``rid`` for English, "fr/<rid>"
+    for French."""
+    return rid if lang == ENGLISH else f"{lang}/{rid}"
+
+
+def split_key(record_key: str) -> tuple[str, str]:
+    """(rid, lang) of a record key: "fr/grounding" -> ("grounding", "fr"); "grounding" -> ("grounding", "en")."""
+    lang, _, rid = record_key.rpartition("/")
+    return rid, lang or ENGLISH
 
 
 class ApprovalError(ValueError):
@@ -73,12 +92,14 @@ class Approval:
     hash: str
     phrases: str = ""  # an exercise's: the shared phrases' hash it was reviewed with ("" before it was kept)
     comment: str = ""
+    lang: str = ENGLISH  # the language of the version approved (written only when not English)
 
 
 def histories(content_dir: Path) -> dict[str, list[Approval]]:
-    """Every approval recorded in ``content_dir``, by exercise id (or PHRASES_ID), oldest first. Entries of
-    the wrong shape are left out; a missing or unreadable file means none. A single table (the earlier
-    format, last approval only) reads as a history of one."""
+    """Every approval recorded in ``content_dir``, by record key (``key``: "grounding", "fr/grounding",
+    PHRASES_ID, "fr/" + PHRASES_ID), oldest first. Entries of the wrong shape are left out; a missing or
+    unreadable file means none. A single table (the earlier format, last approval only) reads as a history of
+    one."""
     try:
         raw = tomllib.loads((content_dir / APPROVALS).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -88,12 +109,16 @@ def histories(content_dir: Path) -> dict[str, list[Approval]]:
         for entry in entries if isinstance(entries, list) else [entries]:
             if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("reviewer", "date", "hash")):
                 extra = {k: entry[k] for k in ("phrases", "comment") if isinstance(entry.get(k), str)}
-                out.setdefault(rid, []).append(Approval(entry["reviewer"], entry["date"], entry["hash"], **extra))
+                lang = entry.get("lang", ENGLISH)
+                if not (isinstance(lang, str) and LANG.fullmatch(lang)):
+                    continue
+                out.setdefault(key(rid, lang), []).append(
+                    Approval(entry["reviewer"], entry["date"], entry["hash"], **extra, lang=lang))
     return out
 
 
 def read(content_dir: Path) -> dict[str, Approval]:
-    """The last approval of each exercise (and of PHRASES_ID) recorded in ``content_dir``."""
+    """The last approval of each exercise (and of PHRASES_ID) recorded in ``content_dir``, by record key."""
     return {rid: entries[-1] for rid, entries in histories(content_dir).items()}
 
 
@@ -105,25 +130,31 @@ def _toml_string(text: str) -> str:
 def _entry(rid: str, a: Approval) -> str:
     fields = [("reviewer", a.reviewer), ("date", a.date), ("hash", a.hash)]
     fields += [(k, v) for k, v in (("phrases", a.phrases), ("comment", a.comment)) if v]
+    fields += [("lang", a.lang)] if a.lang != ENGLISH else []
     # Ids are bare TOML keys (record checks new ones; others are left out when the file is written).
     return f"\n[[{rid}]]\n" + "".join(f"{k} = {_toml_string(v)}\n" for k, v in fields)
 
 
 def record(content_dir: Path, exercise: str, reviewer: str, approved_hash: str, today: date,
-           phrases_hash: str = "", comment: str = "") -> Approval:
-    """Record that ``reviewer`` approved ``exercise`` (or PHRASES_ID) at ``approved_hash`` on ``today``, having
-    reviewed it with the shared phrases at ``phrases_hash``, with an optional ``comment``; appended to its
-    history. Raises ApprovalError for a bad reviewer name, hash or comment, or an unknown exercise id shape."""
+           phrases_hash: str = "", comment: str = "", lang: str = ENGLISH) -> Approval:
+    """Record that ``reviewer`` approved ``exercise`` (or PHRASES_ID) in ``lang`` at ``approved_hash`` on
+    ``today``, having reviewed it with the shared phrases (of that language) at ``phrases_hash``, with an
+    optional ``comment``; appended to its history. Raises ApprovalError for a bad reviewer name, hash or
+    comment, an unknown exercise id shape or a language code that is not two letters."""
     reviewer, comment = clean_reviewer(reviewer), clean_comment(comment)
+    if not LANG.fullmatch(lang):
+        raise ApprovalError("Unknown language.")
     if not HASH.fullmatch(approved_hash) or (phrases_hash and not HASH.fullmatch(phrases_hash)):
         raise ApprovalError("The content hash is not one the studio gave.")
     if not (re.fullmatch(r"[a-z][a-z0-9_]{0,59}", exercise) or exercise == PHRASES_ID):
         raise ApprovalError("Unknown exercise.")
-    approval = Approval(reviewer, today.isoformat(), approved_hash, phrases_hash, comment)
+    approval = Approval(reviewer, today.isoformat(), approved_hash, phrases_hash, comment, lang)
     all_of = histories(content_dir)
-    all_of.setdefault(exercise, []).append(approval)
-    body = "".join(_entry(rid, a) for rid, entries in sorted(all_of.items()) for a in entries
-                   if re.fullmatch(r"[A-Za-z0-9_-]+", rid))
+    all_of.setdefault(key(exercise, lang), []).append(approval)
+    # One id's entries together, English's first, then each language's (a diff shows one language's line).
+    order = sorted(all_of, key=lambda k: (split_key(k)[0], split_key(k)[1] != ENGLISH, split_key(k)[1]))
+    body = "".join(_entry(split_key(k)[0], a) for k in order for a in all_of[k]
+                   if re.fullmatch(r"[A-Za-z0-9_-]+", split_key(k)[0]))
     path = content_dir / APPROVALS
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(HEADER + body, encoding="utf-8")
@@ -139,21 +170,33 @@ def status(approval: Approval | None, current_hash: str) -> str:
     return "approved" if approval.hash == current_hash else "changed"
 
 
-def warnings(content_dir: Path, phrases_hash: str | None = None) -> list[str]:
+def language_codes(content_dir: Path) -> list[str]:
+    """English, then the code of each language folder present in ``content_dir`` ("de", "es", "fr"), sorted."""
+    folders = sorted(p.name for p in Path(content_dir).iterdir() if p.is_dir() and LANG.fullmatch(p.name)) \
+        if Path(content_dir).is_dir() else []
+    return [ENGLISH, *[c for c in folders if c != ENGLISH]]
+
+
+def warnings(content_dir: Path, phrases_hash: str | None = None,
+             language_phrases: dict[str, str] | None = None) -> list[str]:
     """One line per exercise file whose content changed after its approval, naming the file and the
-    reviewer, and one when the shared phrases (hash ``phrases_hash``) changed after theirs. Anything never
-    approved is not warned about (``unapproved`` lists it)."""
+    reviewer, and one when the shared phrases (hash ``phrases_hash``) changed after theirs; the same for each
+    language's files (``fr/grounding.toml``) against that language's own approval, and for its shared phrases
+    (``language_phrases``: code -> hash). Anything never approved is not warned about (``unapproved``)."""
     approvals = read(content_dir)
     out = []
-    shared = approvals.get(PHRASES_ID)
-    if shared and phrases_hash and status(shared, phrases_hash) == "changed":
-        out.append(f"the shared phrases (common/): changed since {shared.reviewer} approved them on {shared.date}; "
-                   "review them again in the studio (python -m skill studio)")
-    for path in sorted(content_dir.glob("*.toml")):
-        approval = approvals.get(path.stem)
-        if approval and status(approval, content_hash(path)) == "changed":
-            out.append(f"{path.name}: changed since {approval.reviewer} approved it on {approval.date}; "
-                       "review it again in the studio (python -m skill studio)")
+    for lang in language_codes(content_dir):
+        folder, prefix = (content_dir, "") if lang == ENGLISH else (content_dir / lang, f"{lang}/")
+        now = phrases_hash if lang == ENGLISH else (language_phrases or {}).get(lang)
+        shared = approvals.get(key(PHRASES_ID, lang))
+        if shared and now and status(shared, now) == "changed":
+            out.append(f"the shared phrases ({prefix}common/): changed since {shared.reviewer} approved them on "
+                       f"{shared.date}; review them again in the studio (python -m skill studio)")
+        for path in sorted(folder.glob("*.toml")):
+            approval = approvals.get(key(path.stem, lang))
+            if approval and status(approval, content_hash(path)) == "changed":
+                out.append(f"{prefix}{path.name}: changed since {approval.reviewer} approved it on {approval.date}; "
+                           "review it again in the studio (python -m skill studio)")
     return out
 
 

@@ -1,5 +1,6 @@
 """The studio's client pages (issue 24, items 4 and 5): a client's own version made, checked, signed off and
-exported as one file (``/client``), and a print view of each exercise a client can take home (``/print/<id>``).
+exported as one file (``/client``), and a print view of each exercise a client can take home (``/print/<id>``,
+in the client's language with ``?lang=fr``).
 
 The checks are the skill's own (``skill.core.client`` through ``sources``): the page shows the same errors that
 would stop the skill starting. The client's name, if the therapist types it on the page, stays in the page: it
@@ -20,9 +21,9 @@ FILE_NAME = "client-version.toml"  # what the deployer drops in; it names no one
 DRAFT = "client version"  # how errors name the version being made (ContentError's file)
 # What the page may send of a version: anything else (a client's name, say) is dropped before the checks.
 FORM_FIELDS = ("exercises", "holds", "less_talking", "note")
-# How a take-home sheet says what the device fills in as it speaks (never a guess that could be untrue on paper).
-PRINT_FILLS = {"today": "(the day and the time of day)", "crisis_line": "(the crisis line for your country)",
-               "wake": "Alexa"}
+# The take-home sheet's words in each language (its labels, what can be said at any step, and how it shows what
+# the device fills in as it speaks: never a guess that could be untrue on paper). Data, not code.
+PRINT_WORDS = Path(__file__).resolve().parent / "templates" / "print_words.toml"
 
 
 class Catalogs:
@@ -124,37 +125,65 @@ def _said(markup: str, fills: dict[str, str]) -> str:
     return re.sub(r"(… )+…", "…", text)
 
 
-def _hold(step: Any) -> str | None:
-    """How long a step's timed hold lasts, in words, with the content's own sentence for its range (nothing about
-    sound or a chime: that depends on the device)."""
+def print_words(lang: str, partnered: bool) -> dict[str, Any] | None:
+    """The take-home sheet's words in ``lang`` (``PRINT_WORDS``), with those for two people where the exercise
+    is ``partnered``; None for a language the table does not have."""
+    try:
+        table = tomllib.loads(PRINT_WORDS.read_text(encoding="utf-8")).get(lang)
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    if not isinstance(table, dict):
+        return None
+    words = {k: v for k, v in table.items() if k != "partnered"}
+    return {**words, **table.get("partnered", {})} if partnered else words
+
+
+def _hold(step: Any, words: dict[str, Any], lang: str) -> str | None:
+    """How long a step's timed hold lasts, in words (``lang``'s), with the content's own sentence for its range
+    (nothing about sound or a chime: that depends on the device)."""
     hold = step.hold
     if hold is None:
         return None
     if hold.spec:
         s = hold.spec
-        return f"This lasts about {sources.spoken_minutes(s.default * 60)}. {said_range(s)} " \
-               "Say shorter or longer to change it."
-    return f"This lasts about {sources.spoken_minutes(hold.seconds)}."
+        lasts = words["hold_lasts"].replace("{minutes}", sources.spoken_minutes(s.default * 60, lang))
+        return f"{lasts} {said_range(s)} {words['hold_change']}"
+    return words["hold_lasts"].replace("{minutes}", sources.spoken_minutes(hold.seconds, lang))
 
 
-def take_home(snap: Any, eid: str) -> dict[str, Any] | None:
-    """One exercise as a client's take-home sheet: {title, kind, steps: [{title, said, hold}]}: each step's
-    title (or its id as words) and its normal wording as it is said. No file name, hash, approval or review
-    notes. None when the exercise is not there or the common phrases did not load."""
-    exercise = snap.exercises.get(eid)
-    if exercise is None or snap.phrases is None:
+def take_home(snap: Any, eid: str, lang: str = "en") -> dict[str, Any] | None:
+    """One exercise as a client's take-home sheet in ``lang``: {id, lang, title, kind, words, steps: [{title,
+    said, hold}], languages}: each step's title (or its id as words) and its normal wording as it is said, and
+    the sheet's own labels in that language (``print_words``). No file name, hash, approval or review notes.
+    None when the exercise is not there in that language (absent, or its file has errors) or its common phrases
+    did not load."""
+    english = snap.exercises.get(eid)
+    if english is None:
         return None
-    titles = library.titles(snap)
+    if lang == library.ENGLISH:
+        exercise, phrases, offered = english, snap.phrases, library.titles(snap)
+    else:
+        version = snap.languages.get(lang)
+        exercise = version.exercises.get(eid) if version else None
+        phrases = version.phrases if version else None
+        offered = version and sources.any_of([e.title for e in version.exercises.values() if not e.gate], lang)
+    words = print_words(lang, english.partnered)
+    if exercise is None or phrases is None or words is None:
+        return None
     steps = []
     for step in exercise.steps:
-        fills = {**PRINT_FILLS, "exercises": titles}
+        fills = {"today": words["today"], "crisis_line": words["crisis_line"], "wake": "Alexa",
+                 "exercises": offered or ""}
+        # A sentence that changes from one session to the next (``alternates``): each of its forms, in turn.
+        fills.update({name: " / ".join(forms) for name, forms in exercise.alternates.items()})
         seconds = lines.hold_default_seconds(step)
         if seconds is not None:
-            fills["minutes"] = sources.spoken_minutes(seconds)
-        said = lines.spoken_markup(step, snap.phrases)["say"]
+            fills["minutes"] = sources.spoken_minutes(seconds, lang)
+        said = lines.spoken_markup(step, phrases)["say"]
         steps.append({"id": step.id, "title": step.title or readable(step.id), "said": _said(said, fills),
-                      "hold": _hold(step)})
-    return {"id": eid, "title": exercise.title, "kind": exercise.kind, "steps": steps}
+                      "hold": _hold(step, words, lang)})
+    return {"id": eid, "lang": lang, "title": exercise.title, "kind": exercise.kind, "words": words,
+            "steps": steps, "languages": library.languages(snap)}
 
 
 # ---- what the routes answer (server.py maps them onto URLs) -------------------------------------------
@@ -202,6 +231,6 @@ class ClientPages:
         sources.client.parse(tomllib.loads(text), catalog, FILE_NAME)
         return {"file": text, "name": FILE_NAME, "version": summary(version, catalog)}
 
-    def sheet(self, eid: str) -> dict[str, Any] | None:
-        """GET /print/<eid>: the take-home sheet (``take_home``), or None."""
-        return take_home(self.lib.current(), eid)
+    def sheet(self, eid: str, lang: str = "en") -> dict[str, Any] | None:
+        """GET /print/<eid>?lang=<code>: the take-home sheet in that language (``take_home``), or None."""
+        return take_home(self.lib.current(), eid, lang)

@@ -6,6 +6,7 @@ A segment is {"text": str}, {"example": str, "name": placeholder} or {"pause": s
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from . import sources
@@ -13,6 +14,8 @@ from .durations import BASE_WPM
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 EXAMPLE_WEEKDAY, EXAMPLE_HOUR, EXAMPLE_LOCALE = "Tuesday", 15, "en-US"
+EXAMPLE_DAY = date(2026, 12, 1)  # a Tuesday: the example weekday named in another language
+ENGLISH = "en"
 
 # (field, label for people). The order is the order the page shows them in.
 VARIANTS = (
@@ -29,12 +32,15 @@ VARIANTS = (
 )
 
 
-def examples(phrases: Any, hold_seconds: int | None = None) -> dict[str, str]:
-    """Example values for each placeholder the content may use."""
-    today = phrases.today[sources.part_of_day(EXAMPLE_HOUR)].replace("{weekday}", EXAMPLE_WEEKDAY)
-    out = {"today": today, "crisis_line": phrases.crisis_line(EXAMPLE_LOCALE), "wake": "Alexa"}
+def examples(phrases: Any, hold_seconds: int | None = None, language: str = ENGLISH,
+             locale: str = EXAMPLE_LOCALE) -> dict[str, str]:
+    """Example values for each placeholder the content may use, in ``language`` (the phrases' own): a Tuesday
+    afternoon, the crisis line of ``locale``'s country, the hold's length in that language's words."""
+    day = EXAMPLE_WEEKDAY if language == ENGLISH else sources.weekday(EXAMPLE_DAY, language)
+    today = phrases.today[sources.part_of_day(EXAMPLE_HOUR)].replace("{weekday}", day)
+    out = {"today": today, "crisis_line": phrases.crisis_line(locale), "wake": "Alexa"}
     if hold_seconds is not None:
-        out["minutes"] = sources.spoken_minutes(hold_seconds)
+        out["minutes"] = sources.spoken_minutes(hold_seconds, language)
     return out
 
 
@@ -103,11 +109,13 @@ def spoken_markup(step: Any, phrases: Any) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def step_lines(step: Any, phrases: Any, pacing: dict[str, Any], exercise_titles: str) -> list[dict[str, Any]]:
+def step_lines(step: Any, phrases: Any, pacing: dict[str, Any], exercise_titles: str, language: str = ENGLISH,
+               locale: str = EXAMPLE_LOCALE) -> list[dict[str, Any]]:
     """The wordings of ``step`` for the page: [{variant, label, gentle, rate, segments, seconds, plain}].
     Gentle wordings are timed and paused at the gentle pace, the others at the normal one; ``rate`` is the
-    pace's speed in percent; ``seconds`` is how long it takes to say; ``plain`` has the examples filled in."""
-    fills = examples(phrases, hold_default_seconds(step))
+    pace's speed in percent; ``seconds`` is how long it takes to say; ``plain`` has the examples filled in.
+    ``phrases`` and ``language`` are those of the step's words (examples for ``locale``); labels are English."""
+    fills = examples(phrases, hold_default_seconds(step), language, locale)
     fills["exercises"] = exercise_titles
     out = []
     for variant, label in VARIANTS:

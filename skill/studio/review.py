@@ -4,7 +4,8 @@
 Everything is plain text in the content folder, for git to diff and for people to read:
 ``common/approved/<id>.toml`` is the text as it was last approved (one table per step or phrase table),
 ``common/comments/<id>.jsonl`` holds comments, one JSON object a line, oldest first. ``<id>`` is an exercise
-id or ``shared-phrases``. Pure Python, standard library only.
+id or ``shared-phrases``. A language's version keeps its own beside English's, in a folder named by its code:
+``common/approved/fr/<id>.toml``, ``common/comments/fr/<id>.jsonl``. Pure Python, standard library only.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .approvals import PHRASES_ID, canonical_hash, clean_comment, clean_reviewer
+from .approvals import ENGLISH, LANG, PHRASES_ID, canonical_hash, clean_comment, clean_reviewer
 from .approvals import ApprovalError as ReviewError  # noqa: F401  (one kind of refusal, for the reviewer)
 
 # The shared files whose words are spoken (or shown), in the order the page lists them.
@@ -80,9 +81,23 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def shared_texts(content_dir: Path) -> dict[tuple[str, str], str]:
-    """The shared files' words as {(section, field): text}. Sections are table paths ("phrases", "crisis_lines",
-    "settings.quiet_minutes"); OpenVoiceOS's own phrases are section "openvoiceos". Numbers become text."""
+def folder(content_dir: Path, lang: str = ENGLISH) -> Path:
+    """Where ``lang``'s content is: the content folder for English, ``<content>/<lang>`` for another language.
+    Raises ReviewError for a code that is not two letters."""
+    if not LANG.fullmatch(lang):
+        raise ReviewError("Unknown language.")
+    return Path(content_dir) if lang == ENGLISH else Path(content_dir) / lang
+
+
+def _record_path(content_dir: Path, where: Path, rid: str, lang: str, suffix: str) -> Path:
+    folder(content_dir, lang)  # checks the code
+    return Path(content_dir) / where / ("" if lang == ENGLISH else lang) / f"{rid}{suffix}"
+
+
+def shared_texts(content_dir: Path, lang: str = ENGLISH) -> dict[tuple[str, str], str]:
+    """The shared files' words in ``lang`` as {(section, field): text}. Sections are table paths ("phrases",
+    "crisis_lines", "settings.quiet_minutes"); OpenVoiceOS's own phrases are section "openvoiceos". Numbers
+    become text."""
     out: dict[tuple[str, str], str] = {}
 
     def walk(table: dict[str, Any], section: str) -> None:
@@ -93,24 +108,29 @@ def shared_texts(content_dir: Path) -> dict[tuple[str, str], str]:
                 out[(section, key)] = _text(value)
 
     for name in SHARED_FILES:
-        data = _toml(Path(content_dir) / "common" / name)
+        data = _toml(folder(content_dir, lang) / "common" / name)
         if name == "platform_openvoiceos.toml":
             data = {"openvoiceos": data.get("phrases", {})}
         walk(data, "")
     return out
 
 
-def shared_hash(content_dir: Path) -> str:
-    """The content hash of the shared phrases (every file of SHARED_FILES, as data: comments may change)."""
-    return canonical_hash({name: _toml(Path(content_dir) / "common" / name) for name in SHARED_FILES})
+def shared_hash(content_dir: Path, lang: str = ENGLISH) -> str:
+    """The content hash of the shared phrases in ``lang`` (every file of SHARED_FILES in that language's
+    ``common/``, as data: comments may change)."""
+    return canonical_hash({name: _toml(folder(content_dir, lang) / "common" / name) for name in SHARED_FILES})
 
 
 def exercise_texts(path: Path) -> dict[tuple[str, str], str]:
     """An exercise file's words as {(step id, field): text}, its own fields under EXERCISE. Read as plain TOML,
-    so a file the loader refuses still compares. Non-text fields (answers, holds) become JSON text."""
+    so a file the loader refuses still compares. Non-text fields (answers, holds) become JSON text. A
+    language's file keys its steps by id (``[steps.arrive]``) where English lists them (``[[steps]]``)."""
     data = _toml(path)
     out = {(EXERCISE, k): _text(v) for k, v in data.items() if k not in ("steps", "id")}
-    for step in data.get("steps", []) if isinstance(data.get("steps"), list) else []:
+    steps = data.get("steps")
+    if isinstance(steps, dict):
+        steps = [{**step, "id": sid} for sid, step in steps.items() if isinstance(step, dict)]
+    for step in steps if isinstance(steps, list) else []:
         if isinstance(step, dict) and isinstance(step.get("id"), str):
             out.update({(step["id"], k): _text(v) for k, v in step.items() if k != "id"})
     return out
@@ -144,9 +164,10 @@ def _toml_value(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
-def write_approved(content_dir: Path, rid: str, texts: dict[tuple[str, str], str], heading: str) -> Path:
-    """Keep ``texts`` as the approved text of ``rid`` (exercise id or PHRASES_ID), replacing the last one:
-    one TOML table per section, in the order given. ``heading`` becomes the first comment line."""
+def write_approved(content_dir: Path, rid: str, texts: dict[tuple[str, str], str], heading: str,
+                   lang: str = ENGLISH) -> Path:
+    """Keep ``texts`` as the approved text of ``rid`` (exercise id or PHRASES_ID) in ``lang``, replacing the
+    last one: one TOML table per section, in the order given. ``heading`` becomes the first comment line."""
     if not ID.fullmatch(rid):
         raise ReviewError("Unknown exercise.")
     sections: dict[str, list[tuple[str, str]]] = {}
@@ -159,7 +180,7 @@ def write_approved(content_dir: Path, rid: str, texts: dict[tuple[str, str], str
         body.append(f"[{json.dumps(section, ensure_ascii=False)}]")
         body += [f"{json.dumps(f, ensure_ascii=False)} = {_toml_value(t)}" for f, t in fields]
         body.append("")
-    path = Path(content_dir) / APPROVED_DIR / f"{rid}.toml"
+    path = _record_path(content_dir, APPROVED_DIR, rid, lang, ".toml")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n".join(body), encoding="utf-8")
@@ -167,11 +188,11 @@ def write_approved(content_dir: Path, rid: str, texts: dict[tuple[str, str], str
     return path
 
 
-def read_approved(content_dir: Path, rid: str) -> dict[tuple[str, str], str] | None:
-    """The approved text of ``rid`` as {(section, field): text}; None when none is kept."""
-    if not ID.fullmatch(rid):
+def read_approved(content_dir: Path, rid: str, lang: str = ENGLISH) -> dict[tuple[str, str], str] | None:
+    """The approved text of ``rid`` in ``lang`` as {(section, field): text}; None when none is kept."""
+    if not (ID.fullmatch(rid) and LANG.fullmatch(lang)):
         return None
-    path = Path(content_dir) / APPROVED_DIR / f"{rid}.toml"
+    path = _record_path(content_dir, APPROVED_DIR, rid, lang, ".toml")
     if not path.exists():
         return None
     data = _toml(path)
@@ -215,13 +236,14 @@ def changes(approved: dict[tuple[str, str], str] | None,
 
 # ---- comments ------------------------------------------------------------------------------------------------
 
-def comments(content_dir: Path, rid: str) -> list[dict[str, str]]:
-    """The comments on ``rid``, oldest first: [{step, reviewer, date, text}]. Lines of the wrong shape are
-    left out; no file means no comments."""
-    if not ID.fullmatch(rid):
+def comments(content_dir: Path, rid: str, lang: str = ENGLISH) -> list[dict[str, str]]:
+    """The comments on ``rid``'s version in ``lang``, oldest first: [{step, reviewer, date, text}]. Lines of
+    the wrong shape are left out; no file means no comments."""
+    if not (ID.fullmatch(rid) and LANG.fullmatch(lang)):
         return []
     try:
-        lines = (Path(content_dir) / COMMENTS_DIR / f"{rid}.jsonl").read_text(encoding="utf-8").splitlines()
+        path = _record_path(content_dir, COMMENTS_DIR, rid, lang, ".jsonl")
+        lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
     out = []
@@ -235,16 +257,18 @@ def comments(content_dir: Path, rid: str) -> list[dict[str, str]]:
     return out
 
 
-def add_comment(content_dir: Path, rid: str, step: str, reviewer: str, text: str, today: date) -> dict[str, str]:
-    """Append a comment by ``reviewer`` on ``step`` of ``rid`` (a step id, or a phrase's "section.field").
-    Raises ReviewError for a bad name, an empty or overlong comment, or an unknown id."""
+def add_comment(content_dir: Path, rid: str, step: str, reviewer: str, text: str, today: date,
+                lang: str = ENGLISH) -> dict[str, str]:
+    """Append a comment by ``reviewer`` on ``step`` of ``rid``'s version in ``lang`` (a step id, or a phrase's
+    "section.field"). Raises ReviewError for a bad name, an empty or overlong comment, or an unknown id or
+    language."""
     if not ID.fullmatch(rid):
         raise ReviewError("Unknown exercise.")
     reviewer, text = clean_reviewer(reviewer), clean_comment(text, required=True)
     if not re.fullmatch(r"[A-Za-z0-9_.() -]{1,120}", step):
         raise ReviewError("Unknown step.")
-    path = Path(content_dir) / COMMENTS_DIR / f"{rid}.jsonl"
-    if len(comments(content_dir, rid)) >= MAX_COMMENTS:
+    path = _record_path(content_dir, COMMENTS_DIR, rid, lang, ".jsonl")
+    if len(comments(content_dir, rid, lang)) >= MAX_COMMENTS:
         raise ReviewError("This exercise has too many comments to add more; tidy its comments file first.")
     entry = {"step": step, "reviewer": reviewer, "date": today.isoformat(), "text": text}
     path.parent.mkdir(parents=True, exist_ok=True)

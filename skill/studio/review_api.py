@@ -1,6 +1,7 @@
 """The studio's review routes: signing off an exercise or the shared phrases (with a comment, keeping the
 approved text for later word-level differences), comments on a step or a phrase, the shared phrases by
-situation, and the hold audio as the skill serves it. Registered on the studio's app by ``server.create_app``.
+situation, and the hold audio as the skill serves it. Sign-off and comments take a ``lang`` ("fr"; English
+when absent): each language's version has its own. Registered on the studio's app by ``server.create_app``.
 """
 from __future__ import annotations
 
@@ -27,9 +28,16 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
             abort(404, "no such exercise (or its file has errors)")
         return rid
 
+    def language(body: dict) -> str:
+        """The body's ``lang`` ("en" when absent) when that language's folder is present; 404 otherwise."""
+        lang = body.get("lang", approvals.ENGLISH)
+        if lang != approvals.ENGLISH and (not isinstance(lang, str) or lang not in lib.current().languages):
+            abort(404, "no such language")
+        return lang
+
     @app.get("/api/phrases")
     def api_phrases():
-        return jsonify(library.phrases(lib.current(), content_dir))
+        return jsonify(library.phrases(lib.current(), content_dir, request.args.get("langs")))
 
     @app.post("/api/approve")
     def api_approve():
@@ -38,22 +46,26 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
         comment = body.get("comment", "")
         if not all(isinstance(v, str) for v in (rid, reviewer, approved, comment)):
             abort(400, "exercise, reviewer and hash are needed")
-        rid = known(rid)
+        rid, lang = known(rid), language(body)
         snap = lib.current()
-        phrases_now = review.shared_hash(content_dir)
+        phrases_now = review.shared_hash(content_dir, lang)
         if rid == approvals.PHRASES_ID:
-            now, texts, phrases_hash = phrases_now, review.shared_texts(content_dir), ""
-        else:
+            now, texts, phrases_hash = phrases_now, review.shared_texts(content_dir, lang), ""
+        elif lang == approvals.ENGLISH:
             now, phrases_hash = snap.hashes.get(rid), phrases_now
             texts = review.exercise_texts(content_dir / snap.files[rid])
+        else:
+            now, phrases_hash = snap.languages[lang].hashes.get(rid), phrases_now
+            texts = review.exercise_texts(content_dir / lang / f"{rid}.toml")
         if approved != now:
             what = "shared phrases" if rid == approvals.PHRASES_ID else "exercise"
             return jsonify(error=f"The {what} changed since this page was loaded; reload and review it again."), 409
         try:
             with writing:
-                approval = approvals.record(content_dir, rid, reviewer, approved, _today(), phrases_hash, comment)
-                review.write_approved(content_dir, rid, texts, f"{rid}: approved by {approval.reviewer} on "
-                                      f"{approval.date}, {approval.hash}")
+                approval = approvals.record(content_dir, rid, reviewer, approved, _today(), phrases_hash, comment,
+                                            lang)
+                review.write_approved(content_dir, rid, texts, f"{approvals.key(rid, lang)}: approved by "
+                                      f"{approval.reviewer} on {approval.date}, {approval.hash}", lang)
         except approvals.ApprovalError as exc:
             abort(400, str(exc))
         return jsonify(approval=approval.__dict__, status="approved")
@@ -64,14 +76,15 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
         rid, step, reviewer, text = (body.get(k) for k in ("exercise", "step", "reviewer", "text"))
         if not all(isinstance(v, str) for v in (rid, step, reviewer, text)):
             abort(400, "exercise, step, reviewer and text are needed")
-        rid = known(rid)
-        steps = ({f"{s}.{f}" for s, f in review.shared_texts(content_dir)} if rid == approvals.PHRASES_ID
+        rid, lang = known(rid), language(body)
+        steps = ({f"{s}.{f}" for s, f in review.shared_texts(content_dir, lang)}
+                 | {f"{s}.{f}" for s, f in review.shared_texts(content_dir)} if rid == approvals.PHRASES_ID
                  else {s.id for s in lib.current().exercises[rid].steps})
         if step not in steps:
             abort(404, "no such step")
         try:
             with writing:
-                comment = review.add_comment(content_dir, rid, step, reviewer, text, _today())
+                comment = review.add_comment(content_dir, rid, step, reviewer, text, _today(), lang)
         except review.ReviewError as exc:
             abort(400, str(exc))
         return jsonify(comment=comment)

@@ -79,7 +79,7 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
 
     @app.get("/api/exercise/<eid>")
     def api_exercise(eid: str):
-        data = library.detail(lib.current(), content_dir, eid)
+        data = library.detail(lib.current(), content_dir, eid, request.args.get("langs"))
         if data is None:
             abort(404, "no such exercise (or its file has errors)")
         return jsonify(data)
@@ -122,9 +122,9 @@ def _client_routes(app: Flask, pages: clients.ClientPages) -> None:
 
     @app.get("/print/<eid>")
     def print_page(eid: str):
-        sheet = pages.sheet(eid)
+        sheet = pages.sheet(eid, request.args.get("lang", "en"))
         if sheet is None:
-            abort(404, "no such exercise (or its file has errors)")
+            abort(404, "no such exercise in that language (or its file has errors)")
         return render_template("print.html", sheet=sheet)
 
 

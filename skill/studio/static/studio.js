@@ -44,11 +44,48 @@ function durationCells(d) {
   ];
 }
 
-function statusBadge(ex, them = "it") {
+function statusBadge(ex, them = "it", lang = "en") {
   const text = { approved: `approved by ${ex.approval?.reviewer} on ${ex.approval?.date}`,
                  changed: `changed since ${ex.approval?.reviewer} approved ${them} on ${ex.approval?.date}`,
                  unapproved: "not approved" }[ex.status];
-  return el("span", { class: `badge ${ex.status}`, "data-status": ex.status }, text);
+  // English's badge keeps its class; each other language's is a "lang-badge" of its own, named by its code.
+  return el("span", { class: `${lang === "en" ? "badge" : "lang-badge"} ${ex.status}`, "data-status": ex.status,
+                      "data-lang": lang }, text);
+}
+
+// ---- languages shown side by side ------------------------------------------------------------
+// The choice lives in the URL (#/ex/<id>?langs=fr,de, #/phrases?langs=fr, /sheet/<id>?langs=fr) so a view
+// can be shared or bookmarked. English is always shown: the structure comes from it.
+
+function langParam() {
+  const query = location.pathname.startsWith("/sheet/") ? location.search.slice(1) : (location.hash.split("?")[1] || "");
+  return new URLSearchParams(query).get("langs") || "";
+}
+const langQuery = () => (langParam() ? `?langs=${encodeURIComponent(langParam())}` : "");
+const langName = (code) => index?.languages?.find((l) => l.code === code)?.name ?? code;
+
+function setLangs(codes) {
+  const query = codes.length ? `?langs=${codes.join(",")}` : "";
+  if (location.pathname.startsWith("/sheet/")) {
+    history.replaceState(null, "", location.pathname + query);
+    route().catch(report);
+  } else {
+    location.hash = location.hash.split("?")[0] + query;  // hashchange shows it again
+  }
+}
+
+function languageChooser() {
+  const chosen = new Set(langParam().split(",").filter(Boolean));
+  const others = (index?.languages || []).filter((l) => l.code !== "en");
+  const boxes = others.map((l) => {
+    const box = el("input", { type: "checkbox", id: `lang-${l.code}`, value: l.code, class: "lang-choice" });
+    box.checked = chosen.has(l.code);
+    box.addEventListener("change", () => setLangs(
+      [...document.querySelectorAll("input.lang-choice")].filter((b) => b.checked).map((b) => b.value)));
+    return el("label", { for: `lang-${l.code}`, class: "lang-option" }, box, " ", el("span", { lang: l.code }, l.name));
+  });
+  return el("fieldset", { class: "languages no-print" }, el("legend", {}, "Languages shown side by side"),
+    el("span", { class: "lang-option" }, "English (always)"), ...boxes);
 }
 
 function renderErrors() {
@@ -66,10 +103,17 @@ function renderIndex() {
     el("td", { class: "kind" }, ex.kind),
     el("td", { class: "steps" }, String(ex.steps)),
     ...durationCells(ex.durations),
-    el("td", {}, statusBadge(ex), " ", el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"),
+    el("td", {}, el("div", { class: "signoffs" },  // one line per language, English first
+         el("span", {}, el("span", { class: "lang-code" }, "en:"), " ", statusBadge(ex)),
+         ...Object.entries(ex.signoffs || {}).map(([code, so]) =>
+           el("span", { class: "lang-status" }, el("span", { class: "lang-code" }, `${code}:`), " ",
+              statusBadge(so, "it", code)))),
+       el("a", { href: `/sheet/${ex.id}`, class: "sheet-link" }, "review sheet"),
        " ", el("a", { href: `/print/${ex.id}`, class: "print-link" }, "print for a client"))));
   $("#index tbody").replaceChildren(...rows);
-  $("#phrases-status").replaceChildren(statusBadge(index.phrases, "them"));
+  $("#phrases-status").replaceChildren(statusBadge(index.phrases, "them"),
+    ...Object.entries(index.phrases_signoffs || {}).map(([code, so]) => el("span", { class: "lang-status" }, " ",
+      el("span", { class: "lang-code" }, `${code}:`), " ", statusBadge(so, "them", code))));
   const s = index.speech;
   if (!s) { $("#speech-note").textContent = "Durations need the pacing in common/phrases.toml."; return; }
   $("#speech-note").textContent = `Durations: speech at ${s.wpm} words a minute (${s.base_wpm} at the voice's ` +
@@ -91,7 +135,8 @@ async function renderDiagram(target, dot, clickable) {
   target.replaceChildren(svg);
   for (const node of svg.querySelectorAll("g.node.step")) {  // where the words changed since approval
     const step = current?.steps?.find((s) => `step-${s.id}` === node.id);
-    node.classList.toggle("changed", !!step?.changes?.length);
+    const inAnyLanguage = (current?.versions || []).some((v) => v.steps[step?.id]?.changes?.length);
+    node.classList.toggle("changed", !!step?.changes?.length || inAnyLanguage);
   }
   if (clickable) {
     for (const node of svg.querySelectorAll("g.node.step")) {
@@ -144,6 +189,7 @@ function listen(line, button) {
     if (seg.pause !== undefined) { run.timer = setTimeout(step, seg.pause * 1000); return; }
     const u = new SpeechSynthesisUtterance(seg.text ?? seg.example);
     u.rate = line.rate / 100;
+    if (line.lang) u.lang = line.lang;
     u.onend = step;
     u.onerror = step;
     window.speechSynthesis.speak(u);
@@ -202,7 +248,7 @@ function nameInput(cls) {
   return input;
 }
 
-function commentsBlock(rid, key, comments, after) {
+function commentsBlock(rid, key, comments, after, lang = "en") {
   const list = el("ul", { class: "comments" }, ...comments.map((c) =>
     el("li", { class: "comment" }, el("b", {}, c.reviewer), ` (${c.date}): `, el("span", { class: "comment-text" }, c.text))));
   const who = nameInput("comment-name");
@@ -212,7 +258,7 @@ function commentsBlock(rid, key, comments, after) {
   const send = el("button", { type: "button", class: "comment-send" }, "Comment");
   send.addEventListener("click", async () => {
     try {
-      await api("/api/comment", { exercise: rid, step: key, reviewer: who.value, text: text.value });
+      await api("/api/comment", { exercise: rid, step: key, reviewer: who.value, text: text.value, lang });
       await after();
     } catch (e) { message.textContent = e.message; }
   });
@@ -234,23 +280,25 @@ function historyTable(history) {
       el("td", { class: "comment-text" }, a.comment || "")))));
 }
 
-function approveBox(rid, hash, after) {
+function approveBox(rid, hash, after, lang = "en") {
+  const own = lang === "en" ? "" : `-${lang}`;  // English's ids stay as they were; each language has its own
   const who = nameInput("reviewer");
-  who.id = "reviewer";
-  const comment = el("textarea", { id: "approve-comment", rows: "2", maxlength: "2000",
+  who.id = `reviewer${own}`;
+  const comment = el("textarea", { id: `approve-comment${own}`, class: "approve-comment", rows: "2", maxlength: "2000",
                                    "aria-label": "a comment for the approval history",
                                    placeholder: "a comment for the history (optional)" });
   const message = el("p", { class: "approve-message", role: "status" });
-  const approve = el("button", { type: "button", id: "approve" }, "Approve this version");
+  const label = lang === "en" ? "Approve this version" : `Approve the ${langName(lang)} version`;
+  const approve = el("button", { type: "button", id: `approve${own}`, "data-lang": lang }, label);
   approve.addEventListener("click", async () => {
     try {
-      const r = await api("/api/approve", { exercise: rid, reviewer: who.value, hash, comment: comment.value });
+      const r = await api("/api/approve", { exercise: rid, reviewer: who.value, hash, comment: comment.value, lang });
       message.textContent = `Approved by ${r.approval.reviewer} on ${r.approval.date}.`;
       await after();
     } catch (e) { message.textContent = e.message; }
   });
-  return el("div", { class: "approve no-print" }, el("label", { for: "reviewer" }, "Reviewer "), who, " ", approve,
-    el("div", {}, comment), message);
+  return el("div", { class: "approve no-print", "data-lang": lang }, el("label", { for: `reviewer${own}` }, "Reviewer "),
+    who, " ", approve, el("div", {}, comment), message);
 }
 
 // A hold as the device plays it: the 60 s bed as many times as it takes (the first one part-way in, so the
@@ -291,21 +339,59 @@ function holdBlock(hold) {
     play, " ", skip, " ", status, audio);
 }
 
-function stepFacts(step) {
+function stepFacts(step, version) {
   const facts = [];
   if (step.hold) facts.push(step.hold);
   if (step.checkin) facts.push("check-in");
   if (step.rating) facts.push(`asks an optional 0–10 rating (${step.rating})`);
   if (step.end) facts.push("ends the exercise");
   const n = current?.steps?.findIndex((s) => s.id === step.id) ?? -1;
-  const target = (t) => t === "next" ? (current?.steps?.[n + 1]?.title ?? "the end") :
-    t === "back" ? "the step before" : t === "end" ? "the end" : titleOf(t);
+  const named = (id) => (version && version.code !== "en" ? version.steps[id]?.title || id : titleOf(id));
+  const target = (t) => t === "next" ? (current?.steps?.[n + 1] ? named(current.steps[n + 1].id) : "the end") :
+    t === "back" ? "the step before" : t === "end" ? "the end" : named(t);
   const answers = Object.entries(step.on).filter(([a]) => a !== "repeat").map(([a, t]) => `${a} → ${target(t)}`);
   if (answers.length) facts.push(`answers: ${answers.join(", ")}`);
   return facts.join(" · ");
 }
 
+// One step in every language shown, in columns: a row each for the title, what is missing, the answers, the
+// changes since that language's approval, each wording (said, gentle, ..., the hold's sentences, help) and the
+// comments, so the same wording sits side by side in each language.
+function stepColumns(step, versions, after) {
+  const cols = versions.map((v) => ({ v, s: v.steps[step.id] || { title: "", lines: [], missing: [], changes: [],
+                                                                   comments: [] } }));
+  const cell = (v, row, ...children) => el("div", { class: `cell row-${row}`, "data-lang": v.code, "data-row": row,
+                                                     lang: v.code }, ...children);
+  const labels = {};
+  const variants = [];
+  for (const { s } of cols) for (const line of s.lines) {
+    if (!variants.includes(line.variant)) variants.push(line.variant);
+    labels[line.variant] = line.label;
+  }
+  const cells = [];
+  const row = (name, make) => { for (const c of cols) cells.push(cell(c.v, name, make(c))); };
+  row("title", ({ v, s }) => [el("p", { class: "lang-name", lang: "en" }, v.name),
+    s.title ? el("p", { class: "step-title" }, s.title) : el("p", { class: "missing", lang: "en" }, "title missing")]);
+  row("missing", ({ v, s }) => s.missing.length ? el("p", { class: "missing", lang: "en" },
+    `Missing in ${v.name}: ${s.missing.map((f) => FIELDS[f] || f).join(", ")}`) :
+    v.error && v.code !== "en" ? el("p", { class: "missing", lang: "en" }, `${v.file}: ${v.error.problem}`) : null);
+  row("facts", ({ v }) => el("p", { class: "facts", lang: "en" }, stepFacts(step, v)));
+  row("changes", ({ s }) => changesBlock(s.changes));
+  for (const variant of variants) {
+    row(`line-${variant}`, ({ v, s }) => {
+      const line = s.lines.find((l) => l.variant === variant);
+      return line ? lineBlock({ ...line, lang: v.code }) :
+        el("p", { class: "missing-line", lang: "en" }, `${labels[variant]}: not in ${v.name}`);
+    });
+  }
+  row("comments", ({ v, s }) => commentsBlock(current.id, step.id, s.comments, after, v.code));
+  return el("section", { class: "step-lines multi", "data-step": step.id },
+    el("h3", {}, step.title), step.hold_audio ? holdBlock(step.hold_audio) : null,
+    el("div", { class: `columns cols-${versions.length}` }, ...cells));
+}
+
 function stepSection(step, after) {
+  if ((current?.versions || []).length > 1) return stepColumns(step, current.versions, after);
   return el("section", { class: "step-lines", "data-step": step.id },
     el("h3", {}, step.title), el("p", { class: "facts" }, stepFacts(step)),
     changesBlock(step.changes), ...step.lines.map(lineBlock),
@@ -341,23 +427,48 @@ function durationText(d) {
 }
 
 async function showExercise(id, keepStep) {
-  const data = await api(`/api/exercise/${encodeURIComponent(id)}`);
+  const data = await api(`/api/exercise/${encodeURIComponent(id)}${langQuery()}`);
   const other = !current || current.id !== data.id;
   current = data;
   show("exercise");
   $("#exercise .title").textContent = `${data.title} (${data.kind}, ${data.steps.length} steps)`;
   const changed = data.steps.filter((s) => s.changes.length).length;
-  $("#exercise .facts").replaceChildren(durationText(data.durations), " · ", statusBadge(data),
+  $("#exercise .facts").replaceChildren(el("span", {}, durationText(data.durations), " · ", statusBadge(data),
     changed ? el("span", { class: "changed-count" }, ` · ${changed} step${changed === 1 ? "" : "s"} with changed ` +
-      "words (orange border)") : null, " · ", el("a", { href: `/sheet/${data.id}` }, "review sheet"));
+      "words (orange border)") : null,
+    ...data.versions.slice(1).map((v) => el("span", { class: "lang-status" }, ` · ${v.name}: `, statusBadge(v, "it", v.code))),
+    " · ", el("a", { href: `/sheet/${data.id}${langQuery()}` }, "review sheet")));  // el() leaves out a null
+  $("#exercise-langs").replaceChildren(languageChooser());
+  $("#exercise .layout").classList.toggle("side-by-side", data.versions.length > 1);
   if (other || !keepStep) selected = null;
   await renderDiagram($("#diagram"), data.dot, true);
   if (selected) selectStep(selected);
   else $("#step").replaceChildren(el("p", { class: "note" }, "Click a step in the diagram to see and hear its lines."));
 }
 
+// A language's own sign-off on the sheet: its file, hash, status, approval box, history and other changes.
+function languageSignoff(v, rid, again, them = "it") {
+  return el("section", { class: "lang-signoff", "data-lang": v.code },
+    el("h2", {}, `Sign-off: ${v.name}`),
+    el("dl", { class: "sheet-facts" },
+      el("dt", {}, "file"), el("dd", {}, v.file || v.files),
+      v.title !== undefined ? el("dt", {}, "title") : null,
+      v.title !== undefined ? el("dd", { lang: v.code }, v.title || "missing") : null,
+      el("dt", {}, "content hash"), el("dd", { class: "hash content-hash" }, v.hash || "(no file)"),
+      v.phrases_hash ? el("dt", {}, "shared phrases now") : null,
+      v.phrases_hash ? el("dd", { class: "hash phrases-hash" }, v.phrases_hash) : null,
+      el("dt", {}, "sign-off"), el("dd", {}, statusBadge(v, them, v.code))),
+    v.error ? el("p", { class: "missing" }, `${v.error.file}: ${v.error.step ? `step ${v.error.step}, ` : ""}` +
+      `${v.error.field}: ${v.error.problem}`) : null,
+    approveBox(rid, v.hash, again, v.code),
+    el("h3", {}, `Approval history (${v.name})`), historyTable(v.history),
+    ...Object.entries(v.changes || {}).map(([section, changes]) =>
+      el("div", { class: "step-lines", "data-step": section }, el("h3", {}, section === "(exercise)" ?
+        `The exercise (${v.name})` : `${section} (a step no longer there)`), changesBlock(changes))));
+}
+
 async function showSheet(id) {
-  const data = await api(`/api/exercise/${encodeURIComponent(id)}`);
+  const data = await api(`/api/exercise/${encodeURIComponent(id)}${location.search}`);
   current = data;
   show("sheet");
   const diagram = el("div", { class: "sheet-diagram" });
@@ -366,9 +477,9 @@ async function showSheet(id) {
     data.approval.phrases === data.phrases_hash ? "the shared phrases as they are now" :
     "the shared phrases have changed since (see Shared phrases)";
   $("#sheet").replaceChildren(
-    el("p", { class: "no-print" }, el("a", { href: `/#/ex/${data.id}` }, "← back to the exercise"), " ",
+    el("p", { class: "no-print" }, el("a", { href: `/#/ex/${data.id}${langQuery()}` }, "← back to the exercise"), " ",
        el("button", { type: "button", onclick: () => window.print() }, "Print")),
-    el("h1", {}, `Review sheet: ${data.title}`),
+    el("h1", {}, `Review sheet: ${data.title}`), languageChooser(),
     el("dl", { class: "sheet-facts" },
       el("dt", {}, "file"), el("dd", {}, data.file),
       el("dt", {}, "kind"), el("dd", {}, `${data.kind}, ${data.steps.length} steps`),
@@ -379,6 +490,7 @@ async function showSheet(id) {
         phrasesNote ? el("small", { class: "reviewed-with" }, ` · reviewed with ${phrasesNote}`) : null)),
     approveBox(data.id, data.hash, again),
     el("h2", {}, "Approval history"), historyTable(data.history),
+    ...data.versions.slice(1).map((v) => languageSignoff(v, data.id, again)),
     Object.keys(data.changes).length ? el("h2", {}, "Other changes since approval") : null,
     ...Object.entries(data.changes).map(([section, changes]) =>
       el("div", { class: "step-lines", "data-step": section }, el("h3", {}, section === "(exercise)" ?
@@ -399,8 +511,27 @@ function phraseName(item) {
   return `${words(item.section.replace(/\./g, " · "))} · ${words(item.field)}`;
 }
 
+// One phrase in every language shown, in columns (as a step's wordings are).
+function phraseColumns(item, versions, again) {
+  const cells = [];
+  const row = (name, make) => {
+    for (const v of versions) {
+      cells.push(el("div", { class: `cell row-${name}`, "data-lang": v.code, "data-row": name, lang: v.code },
+                    make(v, item.columns[v.code])));
+    }
+  };
+  row("title", (v) => el("p", { class: "lang-name", lang: "en" }, v.name));
+  row("changes", (v, c) => changesBlock(c.changes));
+  row("text", (v, c) => c.missing ? el("p", { class: "missing", lang: "en" }, `Missing in ${v.name}`) :
+    c.absent ? el("p", { class: "absent note", lang: "en" }, /_lines$|_line_sources$/.test(item.section) ?
+      `No line for this country in ${v.name}` : v.code === "en" ? "Not in English" : "Kept in English only") :
+    c.lines.length ? c.lines.map((line) => lineBlock({ ...line, lang: v.code })) : el("p", { class: "heard" }, c.text));
+  row("comments", (v, c) => c.absent ? null : commentsBlock("shared-phrases", item.key, c.comments, again, v.code));
+  return el("div", { class: `columns cols-${versions.length}` }, ...cells);
+}
+
 async function showPhrases() {
-  const data = await api("/api/phrases");
+  const data = await api(`/api/phrases${langQuery()}`);
   current = null;
   show("phrases");
   const again = () => showPhrases();
@@ -408,7 +539,7 @@ async function showPhrases() {
   $("#phrases").replaceChildren(
     el("p", { class: "no-print" }, el("a", { href: "/#/" }, "← all exercises"), " ",
        el("button", { type: "button", onclick: () => window.print() }, "Print")),
-    el("h1", {}, "Shared phrases"),
+    el("h1", {}, "Shared phrases"), languageChooser(),
     el("p", { class: "note" }, "Said around every exercise, at the most delicate moments: grouped by when they are " +
        "said, with examples filled in. Signing off here approves all of them, at this content hash; each " +
        "exercise's approval names the version of these phrases it was reviewed with."),
@@ -419,6 +550,7 @@ async function showPhrases() {
         changed ? el("small", {}, ` · ${changed} phrase${changed === 1 ? "" : "s"} changed`) : null)),
     approveBox("shared-phrases", data.hash, again),
     el("h2", {}, "Approval history"), historyTable(data.history),
+    ...data.versions.slice(1).map((v) => languageSignoff(v, "shared-phrases", again, "them")),
     el("nav", { class: "groups no-print" }, ...data.groups.map((g, n) =>
       el("a", { href: `#/phrases`, onclick: (e) => { e.preventDefault(); $(`#group-${n}`).scrollIntoView(); } },
          `${g.title} (${g.items.length})`))),
@@ -427,18 +559,18 @@ async function showPhrases() {
       ...g.items.map((item) => el("section", { class: "step-lines phrase", "data-key": item.key },
         el("h3", {}, phraseName(item), el("small", { class: "key" }, ` ${item.key}`),
            item.spoken ? null : el("small", {}, " · shown or cited, never said")),
-        changesBlock(item.changes),
-        ...(item.lines.length ? item.lines.map(lineBlock) : [el("p", { class: "heard" }, item.text)]),
-        commentsBlock("shared-phrases", item.key, item.comments, again))))));
+        ...(data.versions.length > 1 ? [phraseColumns(item, data.versions, again)] : [changesBlock(item.changes),
+          ...(item.lines.length ? item.lines.map(lineBlock) : [el("p", { class: "heard" }, item.text)]),
+          commentsBlock("shared-phrases", item.key, item.comments, again)]))))));
 }
 
 async function route() {
   stopSpeaking();
   const sheet = location.pathname.match(/^\/sheet\/([a-z0-9_]+)$/);
   if (sheet) return showSheet(sheet[1]);
-  if (location.hash === "#/phrases") return showPhrases();
-  const ex = location.hash.match(/^#\/ex\/([a-z0-9_]+)$/);
-  if (ex) return showExercise(ex[1], false);
+  if (/^#\/phrases(\?.*)?$/.test(location.hash)) return showPhrases();
+  const ex = location.hash.match(/^#\/ex\/([a-z0-9_]+)(\?.*)?$/);
+  if (ex) return showExercise(ex[1], current?.id === ex[1] && document.body.dataset.view === "exercise");
   current = null;
   show("index");
 }
@@ -476,7 +608,7 @@ async function trySay(text) {
   $("#try-where").dataset.exercise = where ? where.exercise : "";
   $("#try-where").dataset.step = where ? where.step : "";
   if (where && (!current || current.id !== where.exercise || document.body.dataset.view !== "exercise")) {
-    location.hash = `#/ex/${where.exercise}`;
+    location.hash = `#/ex/${where.exercise}${langQuery()}`;
     if (location.pathname !== "/") location.pathname = "/";
   } else {
     markDiagram();
