@@ -22,7 +22,7 @@ from skill.core.spoken import (any_of, cardinal, spoken_days, spoken_minutes, sp
 from skill.core.languages import language_of
 from tests.support.alexa import Speaker
 from tests.support.alexa_nlu import matcher_for
-from tests.support.languages import DISTRESS, MARK, REAL, pseudo_content, told, told_for
+from tests.support.languages import DISTRESS, MARK, REAL, opens, pseudo_content, told, told_for, words_of
 from tests.support.settings_api import SettingsAPI
 from tests.support.states import seed, state_at
 
@@ -239,17 +239,6 @@ def person(real, locale: str, name: str, zone: str | None = None) -> Speaker:
     api.zone = zone
     return server.speaker(locale=locale, user_id=f"amzn1.ask.account.REAL-{locale}-{name}",
                           device_id=f"amzn1.ask.device.REAL-{locale}-{name}", api_endpoint=api.endpoint)
-
-
-def words_of(text: str) -> str:
-    """Plain lower-case words, markup and punctuation dropped, for finding content text in speech."""
-    text = re.sub(r"\[(?:pause|breath) [\d.]+\]|\{\w+\}|[^\w' ]", " ", text.replace("\u2019", "'"))
-    return " ".join(text.lower().split())
-
-
-def opens(step) -> list[str]:
-    """The first words of each wording of a step (up to a placeholder): one of them opens what is said there."""
-    return [" ".join(words_of(text.split("{")[0]).split()[:4]) for text in step.variants().values()]
 
 
 def say_told(alexa: Speaker, turn, intent: str, value: str | None = None, also=()):

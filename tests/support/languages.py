@@ -112,6 +112,17 @@ def told(text: str, code: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def words_of(text: str) -> str:
+    """Plain lower-case words, markup, placeholders and punctuation dropped, for finding content text in speech."""
+    text = re.sub(r"\[(?:pause|breath) [\d.]+\]|\{\w+\}|[^\w' ]", " ", text.replace("\u2019", "'"))
+    return " ".join(text.lower().split())
+
+
+def opens(step) -> list[str]:
+    """The first words of each wording of a step (up to a placeholder): one of them opens what is said there."""
+    return [" ".join(words_of(text.split("{")[0]).split()[:4]) for text in step.variants().values()]
+
+
 _HEARD: dict[tuple[int, str], tuple] = {}
 
 
