@@ -2,8 +2,10 @@
 errors naming file, step and field; spoken in the request's locale through POST /alexa, numbers and days in words,
 and each country's lines (Austria and Switzerland by the device's time zone).
 
-Until the writers' files land, the languages are the stand-ins of tests/support/languages.py; the tests marked
-``real`` run on every language folder present in skill/audio_scripts/.
+The loader's checks run on the stand-ins of tests/support/languages.py (a marker word before every English text,
+so a file can be broken on purpose); the walks and the safety tests through POST /alexa run on the real language
+files present in skill/audio_scripts/, with every request built from words: the committed model of the locale
+hears what the reply just said to say (docs/testing.md, "Requests from words, in every language").
 """
 from __future__ import annotations
 
