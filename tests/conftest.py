@@ -62,7 +62,7 @@ SLOW = (  # measured with --durations on a 2-core machine, two workers (docs/tes
     "test_hostile_input.py::test_fuzz_session_attributes_of_any_shape",
     "test_intent_catalogue.py::test_the_console_understands_every_sample_with_every_slot_value",
     "test_interaction_model.py::test_check_reports_a_hand_edit_and_a_missing_file",
-    "test_languages.py::test_red_stop_and_distress_at_every_step_name_the_countrys_line",
+    "test_languages.py::test_red_stop_and_distress_in_the_locales_words_at_every_step_name_the_countrys_line",
     "test_interaction_model.py::test_cli_check_exit_codes",
     "test_interaction_model.py::test_committed_locale_files_equal_a_fresh_build",
     "test_openvoiceos.py::test_model_check_fails_when_an_ovos_file_is_stale",

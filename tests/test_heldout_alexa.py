@@ -13,8 +13,7 @@ import pytest
 
 from skill.core import load_catalog
 from tests.support.alexa import while_playing
-from tests.support.alexa_nlu import Matcher
-from skill.alexa.interaction_model import load_model
+from tests.support.alexa_nlu import words_request
 from tests.support.corpus import HELD_OUT, SAME, STRENGTH, Line, honoured, locale_of, read
 from tests.test_utterance_corpus import RESUME_QUESTION, plain_words, put_in_state
 
@@ -30,22 +29,11 @@ BUILTIN = {"yes": "AMAZON.YesIntent", "no": "AMAZON.NoIntent", "pause": "AMAZON.
            "repeat": "AMAZON.RepeatIntent", "help": "AMAZON.HelpIntent", "ground": "GroundMeIntent",
            "not_sure": "NotSureIntent", "go_on": "KeepGoingIntent", "which_one": "WhichOneIntent"}
 LINES = [line for path in HELD_OUT for line in read(path)]
-_matcher: list[Matcher] = []
 
 
 def alexa_request(alexa, text: str, playing: str | None) -> dict:
-    """What Alexa sends for ``text`` with the committed model: the sample's intent and slots, or the capture
-    intent with the words (entity resolution: no match)."""
-    if not _matcher:
-        _matcher.append(Matcher(load_model(LOCALE)))
-    intent, slots = _matcher[0].match_intent(text)
-    envelope = alexa.envelope(intent, {name: (s.raw, s.value_id) for name, s in slots.items() if not s.builtin},
-                              new_session=alexa.session_id is None)
-    for name, s in slots.items():
-        if s.builtin:
-            envelope["request"]["intent"]["slots"][name] = {"name": name, "value": s.value_id or s.raw,
-                                                            "confirmationStatus": "NONE"}
-    return while_playing(envelope, playing)  # words spoken during a hold: "Alexa, tell Safe Harbor ..."
+    """What Alexa sends for ``text`` with the committed model (tests/support/alexa_nlu.py, words_request)."""
+    return words_request(alexa, text, playing)
 
 
 def label_request(alexa, label: str, playing: str | None) -> dict:

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from skill.core import load_catalog
-from skill.alexa.interaction_model import load_model
-from tests.support.alexa_nlu import Matcher
+from tests.support.alexa_nlu import matcher_for
 from tests.test_exercise_paths import CATALOG, open_exercise, reach, ready_speaker
 from tests.support.alexa import while_playing
 
@@ -52,13 +51,7 @@ def read_corpus() -> list[Line]:
 
 
 LINES = read_corpus()
-_matchers: dict[str, Matcher] = {}
-
-
-def matcher(locale: str) -> Matcher:
-    if locale not in _matchers:
-        _matchers[locale] = Matcher(load_model(locale), locale)
-    return _matchers[locale]
+matcher = matcher_for  # the committed model's Matcher per locale (tests/support/alexa_nlu.py)
 
 
 def plain_words(text: str) -> str:

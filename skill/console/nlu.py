@@ -15,16 +15,13 @@ from typing import Literal
 
 from ..alexa.interaction_model import ALEXA_INTENTS
 from ..core.events import Ev
-from ..intents.catalogue import normalize
+from ..intents.catalogue import LAUNCH_VERBS, normalize
 from ..understanding import reader_for
 
 SESSION_END_WORDS = frozenset({"quit", "exit", "bye"})  # console words, not Alexa's
-# How a speaker is asked, per language: the words that open a skill, those that hand it a request ("ask X to ..."),
-# and the connecting words between the invocation name and the request (Alexa's launch phrases per locale).
-LAUNCH_VERBS = {"en": ("open", "launch", "start", "begin", "talk to", "ask", "tell"),
-                "es": ("abre", "abrir", "inicia", "empieza", "pon", "habla con", "pide a", "pregunta a", "dile a"),
-                "de": ("öffne", "starte", "beginne", "sprich mit", "frag", "frage", "sag", "bitte"),
-                "fr": ("ouvre", "ouvrir", "lance", "démarre", "parle à", "demande à", "dis à")}
+# How a speaker is asked, per language: the words that open a skill (LAUNCH_VERBS, skill/intents/catalogue.py: the
+# OVOS launch samples are made of them too), those that hand it a request ("ask X to ..."), and the connecting
+# words between the invocation name and the request (Alexa's launch phrases per locale).
 ONE_SHOT_VERBS = {"en": ("ask", "tell"), "es": ("pide a", "pregunta a", "dile a"),
                   "de": ("frag", "frage", "sag", "bitte"), "fr": ("demande à", "dis à")}
 CONNECTORS = {"en": ("to", "for", "about", "if", "whether", "that", "and"), "es": ("que", "para", "por", "si", "y"),

@@ -28,6 +28,14 @@ from typing import Iterable, Iterator, Mapping
 
 from ..core.content import ContentError, load_catalog, load_exercise
 
+# The words that open a skill by its invocation name, per language ("open safe harbor", "abre refugio seguro"), as
+# Alexa's launch phrases say them: the console's routing (skill/console/nlu.py) and the OVOS launch samples
+# (skill/openvoiceos/resources.py) are made of them.
+LAUNCH_VERBS = {"en": ("open", "launch", "start", "begin", "talk to", "ask", "tell"),
+                "es": ("abre", "abrir", "inicia", "empieza", "pon", "habla con", "pide a", "pregunta a", "dile a"),
+                "de": ("öffne", "starte", "beginne", "sprich mit", "frag", "frage", "sag", "bitte"),
+                "fr": ("ouvre", "ouvrir", "lance", "démarre", "parle à", "demande à", "dis à")}
+
 HERE = Path(__file__).resolve().parent
 LOCALES_DIR = HERE / "locales"
 SCRIPTS_DIR = HERE.parent / "audio_scripts"

@@ -7,8 +7,9 @@ colour that could be red, distress); otherwise the first one understood counts.
 from __future__ import annotations
 
 from ..core import Ev, Event
+from ..intents.catalogue import normalize
 from ..understanding import SAFETY_KINDS, reader_for
-from .resources import LAUNCH
+from .resources import LAUNCH, launch_samples
 
 
 def heard(utterances: list[str], locale: str, safety_only: bool = False) -> Event | None:
@@ -31,3 +32,13 @@ def named(intent: str, data: dict, locale: str) -> Event:
     reader = reader_for(locale)
     spec = reader.catalogue.intents.get(intent)
     return reader.intent(intent, {slot: (None, data.get(slot)) for slot in (spec.slots if spec else {})})
+
+
+def opens_skill(utterances: list[str], locale: str) -> bool:
+    """Whether an utterance is the skill's own name with the language's opening words ("abre refugio seguro", "ouvre
+    havre de paix"): the device pipeline's launch intent takes those, as Alexa's own routing does, not the skill's
+    reading of words (which would hear the Spanish name's "seguro" as "sure")."""
+    reader = reader_for(locale)
+    language = reader.catalogue.locale.split("-")[0]
+    opening = {normalize(s, language) for s in launch_samples(reader.catalogue.invocation, language)}
+    return any(normalize(u, language) in opening for u in utterances if u)

@@ -28,7 +28,6 @@ LAUNCH = "launch"
 # Registered with the device's pipeline, so they work from nowhere: opening the skill, starting an exercise, and
 # the words of someone who needs help now (grounding, distress, at risk).
 ANYWHERE = ("launch", "start_exercise", "ground", "distress", "at_risk")
-LAUNCH_SAMPLES = ("open {name}", "start {name}", "launch {name}", "talk to {name}", "{name}")
 
 
 class ResourceError(ValueError):
@@ -54,9 +53,14 @@ def _only_slots(sample: str) -> bool:
     return all(w in ("please", "the", "a", "exercise") for w in words)
 
 
-def launch_samples(invocation: str) -> list[str]:
-    """What opens the skill on a device with no invocation name: "open safe harbor", "safe harbor", ..."""
-    return [s.format(name=_clean(invocation)) for s in LAUNCH_SAMPLES]
+def launch_samples(invocation: str, language: str = "en") -> list[str]:
+    """What opens the skill on a device with no invocation name, in ``language`` (its opening words,
+    ``catalogue.LAUNCH_VERBS``; English's for a language without them): "open safe harbor", "abre refugio seguro",
+    and the name alone."""
+    from ..intents.catalogue import LAUNCH_VERBS
+
+    name = _clean(invocation)
+    return [f"{verb} {name}" for verb in LAUNCH_VERBS.get(language, LAUNCH_VERBS["en"])] + [name]
 
 
 def load_source(catalogue_dir: Path | None = None, scripts_dir: Path | None = None) -> dict:
@@ -86,7 +90,7 @@ def load_source(catalogue_dir: Path | None = None, scripts_dir: Path | None = No
                 if not slot_type.builtin:
                     names = {_clean(n) for v in slot_type.values for n in v.names}
                     entities.setdefault(locale, {})[slot] = sorted(names)
-        intents.setdefault(LAUNCH, {})[locale] = launch_samples(catalogue.invocation)
+        intents.setdefault(LAUNCH, {})[locale] = launch_samples(catalogue.invocation, locale.split("-")[0])
     return {"locales": locales, "intents": intents, "entities": entities}
 
 

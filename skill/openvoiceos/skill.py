@@ -27,7 +27,9 @@ How a conversation maps onto OVOS
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ovos_bus_client.message import Message
 from ovos_bus_client.session import SessionManager
@@ -43,7 +45,7 @@ from ..core import Ev, Event, HoldPlay
 from ..core.holds import hold_segments, position_at
 from ..core.reminders import Schedule
 from .content import wake_word_name
-from .hearing import heard, named
+from .hearing import heard, named, opens_skill
 from .reminders import event_name, next_time
 from .resources import ANYWHERE
 from .turns import Said, device_turns
@@ -61,7 +63,7 @@ class SafeHarborSkill(ConversationalSkill):
                                    requires_network=False, no_internet_fallback=True, no_network_fallback=True)
 
     def initialize(self) -> None:
-        self.turns = device_turns(Path(self.file_system.path), wake_word_name(self.config_core), now_local,
+        self.turns = device_turns(Path(self.file_system.path), wake_word_name(self.config_core), self._local_time,
                                   alarms=self)
         self.store, self.secret = self.turns.runner.store, self.turns.secret
         self.chime_ms = round(describe(FILES_DIR / CHIME_FILE).duration_s * 1000)
@@ -83,6 +85,8 @@ class SafeHarborSkill(ConversationalSkill):
         return handler
 
     def can_converse(self, message: Message) -> bool:
+        if opens_skill(message.data.get("utterances") or [], _locale(message)):
+            return False  # "open safe harbor" is the pipeline's launch intent, in a conversation or not
         if self._open(message):
             return True
         if not self.turns.engaged():
@@ -208,6 +212,15 @@ class SafeHarborSkill(ConversationalSkill):
             self.log.warning("reminders: the next time could not be armed")
 
     # ---- small helpers ----------------------------------------------------------------------------
+
+    def _local_time(self) -> datetime:
+        """Now in the device's time zone (its location, as OVOS configures it or a satellite's session brings it),
+        as a zone with its name: the name chooses Austria's or Switzerland's lines for a German or French device
+        (OVOS's ``now_local`` gives a zone without one)."""
+        try:
+            return datetime.now(ZoneInfo(self.location_timezone or ""))
+        except (ZoneInfoNotFoundError, ValueError):
+            return now_local()
 
     def _open(self, message: Message) -> bool:
         return self.turns.is_open(SessionManager.get(message).session_id)

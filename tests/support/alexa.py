@@ -136,6 +136,13 @@ class Speaker(Conversation):
             return self.intent("StartExerciseIntent", {"exercise": (exercise, exercise)}, new_session=new_session)
         raise ValueError(f"no shorthand for {what!r}")
 
+    def words(self, text: str, playing: str | None = None) -> Turn:
+        """The person says ``text`` in the session: the request Alexa builds from the committed model of this
+        speaker's locale (tests/support/alexa_nlu.py, ``words_request``)."""
+        from tests.support.alexa_nlu import words_request
+
+        return self.post(words_request(self, text, playing))
+
     def session_ended(self, reason: str = "USER_INITIATED") -> Turn:
         return self.post(Conversation.session_ended(self, reason))
 

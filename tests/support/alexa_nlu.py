@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from skill.alexa.interaction_model import load_model
 from skill.console.nlu import CAPTURE_INTENT as CAPTURE, CAPTURE_SLOT, Router
 from skill.intents.catalogue import normalize as _normalize_words
 
@@ -181,3 +182,30 @@ class Matcher:
             return Match(routed.kind)
         intent, slots = self.match_intent(routed.slots[CAPTURE_SLOT])
         return Match("intent", intent, slots, one_shot=routed.one_shot)
+
+
+_MATCHERS: dict[str, Matcher] = {}
+
+
+def matcher_for(locale: str) -> Matcher:
+    """The Matcher of ``locale``'s committed interaction model (interaction_models/<locale>.json), made once."""
+    if locale not in _MATCHERS:
+        _MATCHERS[locale] = Matcher(load_model(locale), locale)
+    return _MATCHERS[locale]
+
+
+def words_request(alexa, text: str, playing: str | None = None) -> dict:
+    """The IntentRequest Alexa sends when the person at ``alexa`` (a tests.support.alexa.Speaker) says ``text``
+    inside the skill, built from the committed model of the speaker's locale: an exact sample's intent and slots,
+    else the capture intent with the words (entity resolution: no match); said while the hold ``playing`` plays
+    (its token; "Alexa, tell Safe Harbor ...") when given."""
+    from tests.support.alexa import while_playing
+
+    intent, slots = matcher_for(alexa.locale).match_intent(text)
+    envelope = alexa.envelope(intent, {name: (s.raw, s.value_id) for name, s in slots.items() if not s.builtin},
+                              new_session=alexa.session_id is None)
+    for name, s in slots.items():
+        if s.builtin:  # AMAZON.NUMBER: the value itself, no resolutions
+            envelope["request"]["intent"]["slots"][name] = {"name": name, "value": s.value_id or s.raw,
+                                                            "confirmationStatus": "NONE"}
+    return while_playing(envelope, playing)

@@ -8,6 +8,7 @@ says so in the language, and lines that name their country ("Línea ES."). It fo
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -77,6 +78,65 @@ def write_language(content: Path, code: str) -> None:
            {f"settings.{n}": {"said": said(s.said), "range": said(s.range)} for n, s in english.shared.items()})
     ovos = tomllib.loads((content / "common" / "platform_openvoiceos.toml").read_text(encoding="utf-8"))["phrases"]
     _write(folder / "common" / "platform_openvoiceos.toml", {"phrases": {k: said(v) for k, v in ovos.items()}})
+
+
+# ---- the real languages: what their content tells a person to say --------------------------------------------
+
+# A language's verb of saying, as its content tells the person what to say: "di: siguiente", "puedes decir: para",
+# "sagt einfach: weiter", "immer stopp sagen", "dites suivant", "vous pouvez dire : j'ai besoin d'aide".
+SAYING = {"es": r"\b(?:di|dile|decir|digan|diga|dime)\b", "de": r"\b(?:sag|sagt|sagen|sage)\b",
+          "fr": r"\b(?:dites|dire|dis)\b"}
+# What a person in distress says in their own words (no content tells them; the understanding must hear it).
+DISTRESS = {"es": "no estoy bien", "de": "mir geht es nicht gut", "fr": "je ne vais pas bien"}
+
+
+def told(text: str, code: str) -> list[str]:
+    """The words ``text`` (speech as plain words, or content markup) tells the person to say, in language ``code``,
+    likeliest first: in each sentence with the language's verb of saying, each clause after the verb, then each
+    before it (German: "stopp sagen"), and each clause of a question (its answers: "¿verde, amarillo o rojo?");
+    each clause whole, then its shorter runs of words. The wake word is
+    dropped ("di: Alexa, siguiente" tells "siguiente")."""
+    text = re.sub(r"\[(?:pause|breath) [\d.]+\]|\{wake\}|\bAlexa\b", " ", text)
+    out: list[str] = []
+    for sentence in re.findall(r"[^.?!¿¡\n]+\??", text):
+        verb = re.search(SAYING[code], sentence, re.IGNORECASE)
+        if sentence.endswith("?") and not verb:  # a question offers its answers: "¿verde, amarillo o rojo?"
+            verb = re.match("", sentence)
+        if not verb:
+            continue
+        clauses = re.split(r"[,;:?]", sentence[verb.end():]) + re.split(r"[,;:]", sentence[:verb.start()])[::-1]
+        for clause in clauses:
+            words = clause.split()[:8]
+            for n in range(len(words), 0, -1):
+                out.extend(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+    return list(dict.fromkeys(out))
+
+
+def words_of(text: str) -> str:
+    """Plain lower-case words, markup, placeholders and punctuation dropped, for finding content text in speech."""
+    text = re.sub(r"\[(?:pause|breath) [\d.]+\]|\{\w+\}|[^\w' ]", " ", text.replace("\u2019", "'"))
+    return " ".join(text.lower().split())
+
+
+def opens(step) -> list[str]:
+    """The first words of each wording of a step (up to a placeholder): one of them opens what is said there."""
+    return [" ".join(words_of(text.split("{")[0]).split()[:4]) for text in step.variants().values()]
+
+
+_HEARD: dict[tuple[int, str], tuple] = {}
+
+
+def told_for(texts, code: str, matcher, intent: str, value: str | None = None) -> str | None:
+    """The first of the words ``texts`` tell the person to say (``told``) that ``matcher`` (the committed model's,
+    tests/support/alexa_nlu.py) hears as ``intent`` with a slot resolved to ``value`` (when given); None if none."""
+    for words in (w for text in texts for w in told(text, code)):
+        key = (id(matcher), words)
+        if key not in _HEARD:  # the same words come back at every step: match them once
+            _HEARD[key] = matcher.match_intent(words)
+        heard, slots = _HEARD[key]
+        if heard == intent and (value is None or any(s.value_id == value for s in slots.values())):
+            return words
+    return None
 
 
 def pseudo_content(tmp: Path, codes: tuple[str, ...] = tuple(MARK)) -> Path:

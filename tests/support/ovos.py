@@ -52,9 +52,13 @@ class Turn:
 
 
 class Device:
-    """One OVOS device running the skill. Data lives under `data_home` (XDG_DATA_HOME), as on a device."""
+    """One OVOS device running the skill. Data lives under `data_home` (XDG_DATA_HOME), as on a device. ``lang``:
+    the device's configured language (OVOS's ``lang``: the skill registers its intent files of that language;
+    default OVOS's own, en-US); ``zone``: its configured time zone (``location.timezone.code``; default OVOS's)."""
 
-    def __init__(self, data_home: Path):
+    def __init__(self, data_home: Path, lang: str | None = None, zone: str | None = None):
+        from ovos_bus_client.session import SessionManager
+        from ovos_config import Configuration
         from ovos_utils.log import LOG
         from ovoscope import get_minicroft
 
@@ -65,7 +69,13 @@ class Device:
         os.environ["XDG_DATA_HOME"] = str(data_home / "data")
         os.environ["XDG_CONFIG_HOME"] = str(data_home / "config")
         os.environ["XDG_CACHE_HOME"] = str(data_home / "cache")
-        self.croft = get_minicroft([SKILL_ID], enable_event_scheduler=True)
+        self.lang = lang or "en-US"
+        self.croft = get_minicroft([SKILL_ID], enable_event_scheduler=True, lang=lang)
+        # The configured location, and the default session's copy of it (the one a skill reads for its messages).
+        self._zones = [(z, z.get("code")) for z in (Configuration()["location"]["timezone"],
+                                                      SessionManager.default_session.location_preferences["timezone"])]
+        for timezone, _saved in self._zones if zone else ():
+            timezone["code"] = zone
         self.skill = self.croft.plugin_skills[SKILL_ID].instance
         self._lock = threading.Lock()
         self._seen: list[Message] = []
@@ -96,9 +106,9 @@ class Device:
         with self._lock:
             return Turn(list(self._seen))
 
-    def say(self, utterance: str, lang: str = "en-US") -> Turn:
-        """What a person says, as the speech recogniser hands it to OVOS core."""
-        message = Message("recognizer_loop:utterance", {"utterances": [utterance], "lang": lang})
+    def say(self, utterance: str, lang: str | None = None) -> Turn:
+        """What a person says, as the speech recogniser hands it to OVOS core (``lang``: default the device's)."""
+        message = Message("recognizer_loop:utterance", {"utterances": [utterance], "lang": lang or self.lang})
         # The stop pipeline's turn ends with the skill's stop response, not with "handled".
         return self._collect(lambda: self.croft.bus.emit(message),
                              ("ovos.utterance.handled", f"{SKILL_ID}.stop.response"))
@@ -115,6 +125,8 @@ class Device:
     def shutdown(self) -> None:
         """The service stops: OVOS unloads the skill (which calls its stop())."""
         self.croft.stop()
+        for timezone, saved in self._zones:
+            timezone["code"] = saved
         for key, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
