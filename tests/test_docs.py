@@ -173,3 +173,14 @@ def test_code_and_tests_point_to_the_documents_in_the_repository():
     for path in re.findall(r"docs/[\w-]+\.md", "\n".join(
             p.read_text(encoding="utf-8") for p in (REPO / "skill").rglob("*.py"))):
         assert (REPO / path).is_file(), path
+
+
+def test_the_quick_start_is_two_commands_that_dev_py_knows():
+    """README's quick start: one command sets up and runs the skill, one sets up and runs the whole suite."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
+    assert commands == ["python3 dev.py run", "python3 dev.py test"]
+    dev = (REPO / "dev.py").read_text(encoding="utf-8")
+    assert all(f'"{c.split()[-1]}"' in dev for c in commands)
