@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from .events import Context, Event, HoldPosition, Reply
 from .identity import identity_for, request_digest
+from .pairing import Pairing
 from .reminders import Reminders
 from .turn import SORRY, TurnRequest, TurnResult, TurnRunner
 from ..store.base import StoreError
@@ -59,6 +60,8 @@ class Device:
     screen: bool = False
     # Its IANA time zone name, asked only to choose Austria's or Switzerland's lines (Context.time_zone).
     time_zone: Callable[[], str | None] = field(default=_unknown_zone)
+    # A client's own version is named by account here, so the device may give pairing codes (Context.pairing).
+    pairing: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class Shell:
 
     def __init__(self, runner: TurnRunner):
         self.runner = runner
+        self.pairing = Pairing(runner.store, runner.secret)  # codes in the turns' own store, with their key
 
     def turn(self, heard: Heard) -> Turned:
         """One request: the turn if it needs one, one log line (logger ``skill.turn``, INFO). Never raises."""
@@ -154,7 +158,8 @@ class Shell:
                           audio_player=device.audio_player, playing=device.playing,
                           wake_word=device.wake_word, record_days=self.runner.record_days,
                           reminders=device.reminders, screen=device.screen,
-                          time_zone=device.time_zone, account=identity.account)
+                          time_zone=device.time_zone, account=identity.account,
+                          pairing=self.pairing if device.pairing else None)
         return TurnRequest(identity=identity, event=event,
                            context=context, session=heard.session if heard.session_id is not None else None,
                            session_id=heard.session_id, hold=heard.hold, request_id=heard.request_id)
