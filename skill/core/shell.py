@@ -48,8 +48,9 @@ def _unknown_zone() -> str | None:
 class Device:
     """What the device is and can do, as its platform reports it: ``locale`` (e.g. "en-US"), whether it can play
     long-form audio, its local time (a callable, asked only when a step names the day; it may cost a network
-    call), where this skill's hold audio is playing on it, if it is, the name it answers to (``{wake}``), and
-    whether it has a screen that shows what a turn puts there (``Reply.screen``)."""
+    call), where this skill's hold audio is playing on it, if it is, the name it answers to (``{wake}``),
+    whether it has a screen that shows what a turn puts there (``Reply.screen``), and whether it gives pairing
+    codes (``pairing``: a client's own version is named by account on this platform, skill/core/pairing.py)."""
 
     locale: str = "en-US"
     audio_player: bool = False
