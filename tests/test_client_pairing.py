@@ -153,6 +153,19 @@ def test_during_an_exercise_it_waits_and_the_exercise_goes_on(tmp_path):
     assert spoken_code(alexa.intent(ASK, new_session=True))  # once it is over, it is given
 
 
+def test_while_a_quiet_stretch_plays_it_waits_and_the_sound_goes_on(tmp_path):
+    from tests.test_holds import stream_of, walk_to_hold, while_playing
+
+    alexa = SkillServer(tmp_path / "state.sqlite3").speaker(user_id=CLIENT_USER)
+    alexa.launch()
+    token = stream_of(walk_to_hold(alexa, "lying_together"))["token"]
+    asked = while_playing(alexa, ASK, token)  # "Alexa, ask Safe Harbor for a pairing code" over the sound
+    assert asked.status == 200 and not CODE.search(asked.ssml or "")
+    assert "stay with the exercise" in asked.speech
+    assert not any(d["type"] == "AudioPlayer.Stop" for d in asked.directives)  # the quiet goes on
+    assert asked.ends_session
+
+
 ASKED = (  # a locale, what people say there, what the device says back
     ("en-GB", "can i get a pairing code", "Your pairing code is"),
     ("es-ES", "dame un código de vinculación", "Tu código de vinculación es"),
