@@ -279,8 +279,8 @@ PAIRING_ASKED = {
 }
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_pairing_code_is_asked_for_in_every_locale_in_its_own_words(locale):
+@pytest.mark.parametrize("locale", ["en-US", "es-ES", "de-DE", "fr-FR"])  # the intent's samples are the language's
+def test_pairing_code_is_asked_for_in_each_language_in_its_own_words(locale):
     model = load_model(locale)  # the committed model
     samples = intents_by_name(model)["PairingCodeIntent"]["samples"]
     assert len(samples) >= 15 and not intents_by_name(model)["PairingCodeIntent"].get("slots")
