@@ -166,6 +166,17 @@ def test_while_a_quiet_stretch_plays_it_waits_and_the_sound_goes_on(tmp_path):
     assert asked.ends_session
 
 
+def test_disabling_the_skill_deletes_a_code_asked_for(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "state.sqlite3"
+    alexa = SkillServer(db).speaker(user_id=CLIENT_USER)
+    code = spoken_code(alexa.intent(ASK, new_session=True))
+    assert len(sqlite_rows(db)) == 2
+    assert alexa.skill_disabled().status == 200
+    assert sqlite_rows(db) == []
+    status, out, err = pair_here(code, {"SKILL_STORE": f"sqlite:///{db}"}, monkeypatch, capsys)
+    assert status == 1 and out == "" and "not valid" in err
+
+
 ASKED = (  # a locale, what people say there, what the device says back
     ("en-GB", "can i get a pairing code", "Your pairing code is"),
     ("es-ES", "dame un código de vinculación", "Tu código de vinculación es"),

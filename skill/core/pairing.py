@@ -114,3 +114,16 @@ def redeem(store: Store, secret: bytes, typed: str) -> str:
     if held is not None and held.data.get("code") == key:
         store.delete(pointer, deadline=deadline)
     return account
+
+
+def forget(store: Store, secret: bytes, account: str) -> None:
+    """Delete the account's live code, if any, and the record naming it (the skill was disabled). Raises the
+    store's StoreError when it cannot be reached."""
+    deadline = time.monotonic() + BUDGET_S
+    pointer = account_pointer(secret, account)
+    held = store.load(pointer, deadline=deadline)
+    code = held.data.get("code") if held else None
+    if isinstance(code, str):
+        store.delete(code, deadline=deadline)
+    if held is not None:
+        store.delete(pointer, deadline=deadline)

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .events import Context, Event, HoldPosition, Reply
 from .identity import identity_for, request_digest
-from .pairing import Pairing
+from .pairing import Pairing, forget
 from .reminders import Reminders
 from .turn import SORRY, TurnRequest, TurnResult, TurnRunner
 from ..store.base import StoreError
@@ -141,11 +141,14 @@ class Shell:
         return Turned(reply, session, line, result)
 
     def forget_account(self, user_id: str | None) -> int | None:
-        """Delete everything kept for the account ``user_id`` (raw id, hashed here) and its voice profiles:
-        the number of records deleted, or None when the store could not be reached (logged)."""
+        """Delete everything kept for the account ``user_id`` (raw id, hashed here), its voice profiles and any
+        pairing code it asked for: the number of people's records deleted, or None when the store could not be
+        reached (logged)."""
         account = identity_for(self.runner.secret, user_id).account
         try:
             deleted = self.runner.forget_account(account) if account else 0
+            if account:
+                forget(self.runner.store, self.runner.secret, account)  # a pairing code asked for, if any
         except StoreError:
             log.error(LogLine({"event": "forget_account", "error": "store unavailable"}))
             return None
