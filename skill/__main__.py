@@ -210,12 +210,15 @@ def cmd_store(args) -> int:
 
 def cmd_client(args) -> int:
     """``client check FILE``: load a client version file against the content as start-up does (exit 1 naming the
-    field); ``client account-key``: the keyed hash of the account id read from stdin, for SKILL_CLIENT_ACCOUNT."""
+    field); ``client account-key``: the keyed hash of the account id read from stdin, for SKILL_CLIENT_ACCOUNT;
+    ``client pair``: the same key from a pairing code read from stdin, looked up (and used up) in SKILL_STORE."""
     from pathlib import Path
 
     from .core import ContentError, client, load_catalog
     from .core.content import SCRIPTS_DIR
 
+    if args.action == "pair":
+        return _pair(args.dev)
     if args.action == "account-key":
         from .core.identity import person_key
 
@@ -235,6 +238,41 @@ def cmd_client(args) -> int:
     holds = ", ".join(f"{name} {minutes} min" for name, minutes in version.holds.items()) or "as the content has them"
     print(f"{args.file}: signed off; exercises: {', '.join(version.exercises)}; holds: {holds}; "
           f"less talking: {'yes' if version.less_talking else 'no'}; note: {'yes' if version.note else 'no'}")
+    return 0
+
+
+def _pair(dev: bool) -> int:
+    """``client pair``: the pairing code on stdin (never an argument, never printed back) -> the account's keyed
+    hash on stdout; one line on stderr and exit 1 for a wrong, used or expired code, or a store out of reach."""
+    import os
+
+    from .config import ConfigError, hash_secret
+    from .core.pairing import PairingError, redeem
+    from .store.base import StoreError
+    from .store.factory import open_store
+
+    try:
+        secret = hash_secret(os.environ, dev)
+        store = open_store()
+    except (ConfigError, ValueError) as exc:
+        print(f"safe-harbor: {exc}", file=sys.stderr)
+        return 1
+    if sys.stdin.isatty():
+        print("Pairing code (the digits the client's device said): ", end="", file=sys.stderr, flush=True)
+    try:
+        account = redeem(store, secret, sys.stdin.readline())
+    except PairingError as exc:
+        print(f"safe-harbor: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"safe-harbor: the store could not be reached ({type(exc).__name__}); the code is still valid "
+              "until it expires: try again", file=sys.stderr)
+        return 1
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
+    print(account)
     return 0
 
 
@@ -319,15 +357,19 @@ def main(argv: list[str] | None = None) -> int:
     content.add_argument("action", choices=["check"])
     content.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
     content.set_defaults(run=cmd_content)
-    client = sub.add_parser("client", help="a client's own version: check FILE | account-key "
+    client = sub.add_parser("client", help="a client's own version: check FILE | account-key | pair "
                             "(docs/deploy-webservice.md)")
-    client_sub = client.add_subparsers(dest="action", required=True, metavar="{check,account-key}")
+    client_sub = client.add_subparsers(dest="action", required=True, metavar="{check,account-key,pair}")
     check = client_sub.add_parser("check", help="check a client version file against the content, as start-up does")
     check.add_argument("file")
     check.add_argument("--content", default=None, help="the content folder (default: the skill's own)")
     key = client_sub.add_parser("account-key", help="print the keyed hash of the account id read from stdin "
                                 "(SKILL_HASH_SECRET as the service has it), for SKILL_CLIENT_ACCOUNT")
     key.add_argument("--dev", action="store_true", help="with the development key, as `serve --dev` uses")
+    pair = client_sub.add_parser("pair", help="print the keyed hash of the account whose pairing code is read "
+                                 "from stdin (the service's SKILL_HASH_SECRET and SKILL_STORE), for "
+                                 "SKILL_CLIENT_ACCOUNT; the code is used up")
+    pair.add_argument("--dev", action="store_true", help="with the development key, as `serve --dev` uses")
     client.set_defaults(run=cmd_client)
     audio = sub.add_parser("audio", help="hold audio: build | publish")
     audio_sub = audio.add_subparsers(dest="action", required=True, metavar="{build,publish}")

@@ -34,16 +34,7 @@ class Settings:
             if not dev:
                 raise ConfigError("SKILL_ID is not set: give the Alexa skill id this service answers for.")
             ids = frozenset({DEV_SKILL_ID})
-        secret = env.get("SKILL_HASH_SECRET", "").encode()
-        if not secret and env.get("SKILL_HASH_SECRET_PARAMETER"):
-            secret = read_ssm_secret(env["SKILL_HASH_SECRET_PARAMETER"])
-        if not secret:
-            if not dev:
-                raise ConfigError("SKILL_HASH_SECRET is not set: production refuses to start without the key "
-                                  "that hashes Alexa ids (or set SKILL_HASH_SECRET_PARAMETER to an SSM parameter).")
-            secret = DEV_HASH_SECRET
-        elif len(secret) < 16:
-            raise ConfigError("SKILL_HASH_SECRET is too short: use at least 16 characters (32 random bytes is good).")
+        secret = hash_secret(env, dev)
         try:
             days = int(env.get("SKILL_RECORD_DAYS", DEFAULT_RECORD_DAYS))
         except ValueError:
@@ -57,6 +48,22 @@ class Settings:
         return cls(skill_ids=ids, hash_secret=secret, store_url=env.get("SKILL_STORE") or None,
                    audio_base_url=audio.rstrip("/") if audio else None, record_days=days, dev=dev,
                    client_version=version, client_account=account)
+
+
+def hash_secret(env: dict[str, str] | os._Environ, dev: bool = False) -> bytes:
+    """The key of the keyed hashes: ``SKILL_HASH_SECRET``, else the SSM parameter ``SKILL_HASH_SECRET_PARAMETER``
+    names; in ``dev`` mode without either, the development key. ConfigError when missing or too short."""
+    secret = env.get("SKILL_HASH_SECRET", "").encode()
+    if not secret and env.get("SKILL_HASH_SECRET_PARAMETER"):
+        secret = read_ssm_secret(env["SKILL_HASH_SECRET_PARAMETER"])
+    if not secret:
+        if not dev:
+            raise ConfigError("SKILL_HASH_SECRET is not set: production refuses to start without the key "
+                              "that hashes Alexa ids (or set SKILL_HASH_SECRET_PARAMETER to an SSM parameter).")
+        return DEV_HASH_SECRET
+    if len(secret) < 16:
+        raise ConfigError("SKILL_HASH_SECRET is too short: use at least 16 characters (32 random bytes is good).")
+    return secret
 
 
 ACCOUNT_KEY = re.compile(r"[0-9a-f]{64}")

@@ -50,6 +50,9 @@ class SkillServer:
 # an OVOS device (tests/support/ovos.py: the `device` fixture, or Device(...) in its body).
 BROWSER = ("test_studio_browser.py", "test_studio_client_browser.py", "test_studio_languages_browser.py")
 SLOW = (  # measured with --durations on a 2-core machine, two workers (docs/testing.md)
+    "test_client_pairing.py::test_on_dynamodb_the_records_expire_by_ttl_and_a_code_works_once",
+    "test_client_pairing.py::test_a_spoken_code_gives_the_deployer_the_key_and_the_version_then_follows_that_account",
+    "test_client_pairing.py::test_asked_in_each_language_in_its_own_words",
     "test_audio.py::test_bed_is_exactly_a_minute_quiet_and_seeded",  # these three share a 4 s decode of the bed
     "test_audio.py::test_bed_joins_without_a_click",
     "test_audio.py::test_bed_swells_slowly",

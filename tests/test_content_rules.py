@@ -10,6 +10,7 @@ import re
 import pytest
 
 from skill.core import load_catalog
+from skill.core.speech import digits
 from skill.alexa.ssml import ssml_problems, to_ssml
 
 CATALOG = load_catalog()
@@ -204,6 +205,7 @@ FILL = {
     "{weekdays}": "Monday, Tuesday, Wednesday, Thursday, Friday and Saturday", "{time}": "11:45 in the evening",
     "{reminder_text}": PHRASES["reminder_text"], "{week}": "12 sessions", "{month}": "31 sessions",
     "{stages}": "; ".join(f"{t}, 12 times" for t in CATALOG.titles()),
+    "{code}": digits("123456"),  # a pairing code, as the engine writes it (skill/core/pairing.py)
 }
 
 

@@ -174,8 +174,57 @@ def test_environment_wires_store_secret_and_audio(cfn: dict[str, Any]) -> None:
         "SKILL_AUDIO_BASE_URL": {"Fn::Sub": f"https://${{{dist_name}.DomainName}}/audio"},
         "SKILL_LOG_LEVEL": {"Ref": "LogLevel"},
         "SKILL_RECORD_DAYS": {"Ref": "RecordDays"},
+        # A client's own version: only when its parameters are set (AWS::NoValue drops the variable).
+        "SKILL_CLIENT_VERSION": {"Fn::If": ["HasClientVersion", {"Fn::Sub": "/var/task/${ClientVersionFile}"},
+                                            {"Ref": "AWS::NoValue"}]},
+        "SKILL_CLIENT_ACCOUNT": {"Fn::If": ["HasClientVersion", {"Ref": "ClientAccount"}, {"Ref": "AWS::NoValue"}]},
     }
     assert cfn["Parameters"]["RecordDays"]["Default"] == 90
+
+
+def _evaluate(node: Any, params: dict[str, str]) -> Any:
+    """A rule or condition's value for ``params``: the few intrinsic functions the template's use."""
+    if not isinstance(node, dict):
+        return node
+    (name, args), = node.items()
+    if name == "Ref":
+        return params[args]
+    values = [_evaluate(a, params) for a in args]
+    return {"Fn::Equals": lambda: values[0] == values[1], "Fn::Not": lambda: not values[0],
+            "Fn::And": lambda: all(values), "Fn::Or": lambda: any(values)}[name]()
+
+
+ACCOUNT_KEY = "ab" * 32
+
+
+@pytest.mark.parametrize("version, account, deploys, passed", [
+    ("", "", True, False),
+    ("clients/client-version.toml", ACCOUNT_KEY, True, True),
+    ("clients/client-version.toml", "", False, None),
+    ("", ACCOUNT_KEY, False, None),
+])
+def test_client_version_parameters_go_together(cfn: dict[str, Any], version: str, account: str,
+                                               deploys: bool, passed: bool | None) -> None:
+    params = {"ClientVersionFile": version, "ClientAccount": account}
+    for name, value in params.items():
+        assert re.fullmatch(cfn["Parameters"][name]["AllowedPattern"], value), (name, value)
+        assert cfn["Parameters"][name]["Default"] == ""
+    (assertion,) = cfn["Rules"]["ClientVersionTogether"]["Assertions"]
+    assert _evaluate(assertion["Assert"], params) is deploys
+    if deploys:
+        assert _evaluate(cfn["Conditions"]["HasClientVersion"], params) is passed
+
+
+def test_client_version_parameters_refuse_paths_outside_the_package_and_raw_ids(sam: dict[str, Any]) -> None:
+    path = re.compile(sam["Parameters"]["ClientVersionFile"]["AllowedPattern"])
+    for good in ("client-version.toml", "clients/a_b/client-version.toml"):
+        assert path.fullmatch(good), good
+    for bad in ("/etc/client-version.toml", "../client-version.toml", "clients/../x.toml", "clients/version.txt",
+                "a b.toml"):
+        assert not path.fullmatch(bad), bad
+    account = re.compile(sam["Parameters"]["ClientAccount"]["AllowedPattern"])
+    for bad in ("amzn1.ask.account.AEXAMPLE", ACCOUNT_KEY.upper(), ACCOUNT_KEY[:-1], ACCOUNT_KEY + "0"):
+        assert not account.fullmatch(bad), bad
 
 
 def test_log_group_is_the_functions_and_short_lived(cfn: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ CONTRACT_INTENTS = {
     "GoFirstIntent", "DeleteDataIntent", "WhatDoYouKeepIntent", "CaptureIntent",
     "AtRiskIntent", "DistressIntent", "SlowDownIntent", "BreakIntent", "KeepGoingIntent", "NotSureIntent",
     "WhichOneIntent", "SetReminderIntent", "ListRemindersIntent", "DeleteRemindersIntent", "HowAreWeDoingIntent",
+    "PairingCodeIntent",
 }
 GROUNDING_TOML = ('id = "grounding"\ntitle = "grounding"\nsynonyms = ["ground", "five senses"]\nrole = "grounding"\n'
                   '[[steps]]\nid = "only"\ntitle = "T"\nend = true\nsay = "This is the end."\n')
@@ -267,6 +268,26 @@ def test_example_phrases_are_understood():
             m = matcher.match(phrase)
             assert m.kind in ("launch", "intent") and m.intent != "AMAZON.FallbackIntent", phrase
             assert all(s.value_id for s in m.slots.values()), phrase
+
+
+# "Alexa, ask Safe Harbor for a pairing code", as people say it in each language (skill/core/pairing.py).
+PAIRING_ASKED = {
+    "en": ("ask safe harbor for a pairing code", "tell safe harbor I need a pairing code"),
+    "es": ("pide a refugio seguro un código de vinculación", "pide a refugio seguro que me dé un código de vinculación"),
+    "de": ("frag sicherer hafen nach einem kopplungscode", "sag sicherer hafen ich brauche einen kopplungscode"),
+    "fr": ("demande à havre de paix un code d'association", "dis à havre de paix que je voudrais un code d'association"),
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-ES", "de-DE", "fr-FR"])  # the intent's samples are the language's
+def test_pairing_code_is_asked_for_in_each_language_in_its_own_words(locale):
+    model = load_model(locale)  # the committed model
+    samples = intents_by_name(model)["PairingCodeIntent"]["samples"]
+    assert len(samples) >= 15 and not intents_by_name(model)["PairingCodeIntent"].get("slots")
+    matcher = Matcher(model, locale)
+    for phrase in PAIRING_ASKED[locale.split("-")[0]]:
+        m = matcher.match("Alexa, " + phrase)
+        assert (m.kind, m.intent) == ("intent", "PairingCodeIntent"), (phrase, m)
 
 
 def test_ask_resources_file():

@@ -291,6 +291,18 @@ def test_what_do_you_keep_and_only_my_voice_say_what_is_true_here(device):
     assert words(PHRASES["voice_unknown"]) in voice.speech  # no voice profiles on this device
 
 
+def test_a_pairing_code_is_not_needed_here_and_the_device_says_where_the_version_goes(device):
+    device.say("open safe harbor")
+    asked = device.say("can i get a pairing code")
+    assert words(PHRASES["pairing_not_here"]) in asked.speech, asked.speech
+    assert "client-version.toml" in asked.speech and not re.search(r"\d", asked.speech.replace(".toml", ""))
+    # Nothing was made or stored: the device's one record holds no pairing, and during an exercise it is the same.
+    assert "account" not in stored(device) and "code" not in stored(device)
+    reach(device, "grounding", "orient")
+    during = device.say("give me a pairing code")
+    assert words(PHRASES["pairing_not_here"]) in during.speech and during.listens
+
+
 def test_a_rating_said_in_words_and_a_stretch_length_reach_the_engine(device):
     reach(device, "grounding", "rate_before")
     device.say("seven")

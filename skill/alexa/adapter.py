@@ -240,7 +240,7 @@ class AlexaSkill:
             new_session=bool(session and session.get("new")),
             device=Device(locale=locale, local_time=local_time, playing=playing, time_zone=time_zone,
                           audio_player=bool((interfaces.get("AudioPlayer") is not None or media) and self.audio_base),
-                          reminders=reminders, screen=screen),
+                          reminders=reminders, screen=screen, pairing=True),
             hold=parts.hold if parts else None, request_id=request.get("requestId"),
             # A name the model lacks comes from the request: it could be any text.
             intent=name if name is None or name in NEUTRAL_INTENTS else "unknown",

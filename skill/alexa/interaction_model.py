@@ -50,6 +50,7 @@ ALEXA_INTENTS: dict[str, str] = {
     "list_reminders": "ListRemindersIntent",
     "delete_reminders": "DeleteRemindersIntent",
     "progress": "HowAreWeDoingIntent",
+    "pairing": "PairingCodeIntent",
     "yes": "AMAZON.YesIntent",
     "no": "AMAZON.NoIntent",
     "next": "AMAZON.NextIntent",

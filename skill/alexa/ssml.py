@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from ..core.speech import Pace, Pause, plan
+from ..core.speech import DIGITS, Pace, Pause, plan
 
 MAX_BREAK_MS = 10_000
 MAX_SPEECH_CHARS = 8_000
@@ -31,9 +31,16 @@ def _break(ms: int) -> str:
     return f'<break time="{min(ms, MAX_BREAK_MS)}ms"/>'
 
 
+# A number said digit by digit (speech.DIGITS: a pairing code), slower than the speech around it.
+SAY_DIGITS = '<prosody rate="slow"><say-as interpret-as="digits">{}</say-as></prosody>'
+
+
 def to_ssml(text: str, pace: Pace) -> str:
-    """Render markup (plain sentences with [pause N]) as one <speak> document at ``pace``."""
-    parts = [_break(p.ms) if isinstance(p, Pause) else escape(p.text) for p in plan(text, pace)]
+    """Render markup (plain sentences with [pause N], and the engine's [digits N]) as one <speak> document at
+    ``pace``."""
+    parts = [_break(p.ms) if isinstance(p, Pause) else DIGITS.sub(lambda m: SAY_DIGITS.format(m.group(1)),
+                                                                  escape(p.text))
+             for p in plan(text, pace)]
     return f'<speak><prosody rate="{rate_text(pace)}">{"".join(parts)}</prosody></speak>'
 
 

@@ -479,7 +479,9 @@ PHRASE_KEYS = (
     "reminder_text reminder_weekly reminder_daily reminder_confirm reminder_set reminder_not_set reminder_how "
     "reminder_permission_no reminder_permission_unanswered reminder_declined_recently reminder_unavailable "
     "reminders_not_here reminders_none reminders_listed reminders_deleted progress_not_yours progress_none "
-    "progress_sessions progress_stages progress_next_stage progress_next_same"
+    "progress_sessions progress_stages progress_next_stage progress_next_same "
+    # pairing codes for a client's own version (skill/core/pairing.py)
+    "pairing_code pairing_not_now pairing_not_here pairing_unavailable"
 ).split()
 # Words on a screen (Echo Show): shown, never spoken; plain, and naming no exercise.
 PHRASE_KEYS += "screen_home screen_help screen_stopped screen_paused screen_quiet_left button_stop button_pause " \

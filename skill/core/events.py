@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
+    from .pairing import Pairing
     from .reminders import Reminders
 
 
@@ -56,6 +57,7 @@ class Ev(StrEnum):
     # about: the schedule that was being set (its value form)
     PERMISSION = "permission"
     PROGRESS = "progress"  # "how are we doing?"
+    PAIRING = "pairing"  # "ask Safe Harbor for a pairing code" (skill/core/pairing.py)
 
 # Events that come from the audio player, not from a person's voice: they can never speak.
 AUDIO_EVENTS = frozenset({Ev.HOLD_STOPPED, Ev.HOLD_FINISHED, Ev.HOLD_FAILED})
@@ -120,6 +122,9 @@ class Context:
     time_zone: Callable[[], str | None] = field(default=_unknown_zone)
     # The account's keyed hash (identity.Identity.account, never the raw id): picks a client's own version.
     account: str | None = None
+    # Pairing codes (skill/core/pairing.py), where a client's version is named by account; None: this device
+    # needs none (OpenVoiceOS reads the version from its own data folder).
+    pairing: Pairing | None = None
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "reminder_text": _p("what a reminder says when it goes off", "the phrase reminder_text", "phrase"),
     "week": _p("sessions finished in the past seven days (\"2 sessions\")", "State.practised", "phrase"),
     "month": _p("sessions finished in the past month", "State.practised", "phrase"),
+    "code": _p("a one-time pairing code, said digit by digit", "skill/core/pairing.py, made for the turn",
+               "phrase"),
     "stages": _p("each exercise finished and how often (\"sensate focus, twice\")", "State.completed", "phrase"),
 }
 

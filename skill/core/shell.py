@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from .events import Context, Event, HoldPosition, Reply
 from .identity import identity_for, request_digest
+from .pairing import Pairing, forget
 from .reminders import Reminders
 from .turn import SORRY, TurnRequest, TurnResult, TurnRunner
 from ..store.base import StoreError
@@ -47,8 +48,9 @@ def _unknown_zone() -> str | None:
 class Device:
     """What the device is and can do, as its platform reports it: ``locale`` (e.g. "en-US"), whether it can play
     long-form audio, its local time (a callable, asked only when a step names the day; it may cost a network
-    call), where this skill's hold audio is playing on it, if it is, the name it answers to (``{wake}``), and
-    whether it has a screen that shows what a turn puts there (``Reply.screen``)."""
+    call), where this skill's hold audio is playing on it, if it is, the name it answers to (``{wake}``),
+    whether it has a screen that shows what a turn puts there (``Reply.screen``), and whether it gives pairing
+    codes (``pairing``: a client's own version is named by account on this platform, skill/core/pairing.py)."""
 
     locale: str = "en-US"
     audio_player: bool = False
@@ -59,6 +61,8 @@ class Device:
     screen: bool = False
     # Its IANA time zone name, asked only to choose Austria's or Switzerland's lines (Context.time_zone).
     time_zone: Callable[[], str | None] = field(default=_unknown_zone)
+    # A client's own version is named by account here, so the device may give pairing codes (Context.pairing).
+    pairing: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class Shell:
 
     def __init__(self, runner: TurnRunner):
         self.runner = runner
+        self.pairing = Pairing(runner.store, runner.secret)  # codes in the turns' own store, with their key
 
     def turn(self, heard: Heard) -> Turned:
         """One request: the turn if it needs one, one log line (logger ``skill.turn``, INFO). Never raises."""
@@ -136,11 +141,14 @@ class Shell:
         return Turned(reply, session, line, result)
 
     def forget_account(self, user_id: str | None) -> int | None:
-        """Delete everything kept for the account ``user_id`` (raw id, hashed here) and its voice profiles:
-        the number of records deleted, or None when the store could not be reached (logged)."""
+        """Delete everything kept for the account ``user_id`` (raw id, hashed here), its voice profiles and any
+        pairing code it asked for: the number of people's records deleted, or None when the store could not be
+        reached (logged)."""
         account = identity_for(self.runner.secret, user_id).account
         try:
             deleted = self.runner.forget_account(account) if account else 0
+            if account:
+                forget(self.runner.store, self.runner.secret, account)  # a pairing code asked for, if any
         except StoreError:
             log.error(LogLine({"event": "forget_account", "error": "store unavailable"}))
             return None
@@ -154,7 +162,8 @@ class Shell:
                           audio_player=device.audio_player, playing=device.playing,
                           wake_word=device.wake_word, record_days=self.runner.record_days,
                           reminders=device.reminders, screen=device.screen,
-                          time_zone=device.time_zone, account=identity.account)
+                          time_zone=device.time_zone, account=identity.account,
+                          pairing=self.pairing if device.pairing else None)
         return TurnRequest(identity=identity, event=event,
                            context=context, session=heard.session if heard.session_id is not None else None,
                            session_id=heard.session_id, hold=heard.hold, request_id=heard.request_id)

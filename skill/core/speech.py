@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass
 
 PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
+# A number said digit by digit (a pairing code). Only the engine writes it, into a filled phrase (``digits``):
+# content cannot (the loader allows no other [markup]). Alexa says it as SSML say-as digits, slowly; a plain
+# voice gets the digits spaced out (``spelled``).
+DIGITS = re.compile(r"\[digits (\d{1,12})\]")
 SILENCE = re.compile(r"\[(pause|breath) (\d+(?:\.\d+)?)\]")  # either, with its kind
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
@@ -64,6 +68,18 @@ def plan(markup: str, pace: Pace) -> list[Words | Pause]:
                 out.append(Pause(pace.sentence_gap_ms))
             out.append(Words(sentence))
     return out
+
+
+def digits(number: str) -> str:
+    """``number`` (1 to 12 digits) as markup said digit by digit: "[digits 481592]"."""
+    if not DIGITS.fullmatch(f"[digits {number}]"):
+        raise ValueError("digits takes 1 to 12 digits")
+    return f"[digits {number}]"
+
+
+def spelled(text: str) -> str:
+    """``text`` with each [digits N] as its digits spaced out ("4 8 1 5 9 2"), for a voice that takes plain text."""
+    return DIGITS.sub(lambda m: " ".join(m.group(1)), text)
 
 
 def spoken_seconds(markup: str, pace: Pace, words_per_minute: float) -> float:

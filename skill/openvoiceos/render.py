@@ -7,7 +7,7 @@ sentence gap. Pure Python.
 """
 from __future__ import annotations
 
-from ..core.speech import Pace, Pause, Words, plan
+from ..core.speech import Pace, Pause, Words, plan, spelled
 
 PLAIN = Pace(rate=1.0, pause_factor=1.0, sentence_gap_ms=0)  # only written pauses split; the voice sets its pace
 
@@ -21,7 +21,7 @@ def speech_chunks(markup: str | None, pace: Pace = PLAIN) -> list[str]:
     chunks: list[list[str]] = [[]]
     for item in plan(markup, pace):
         if isinstance(item, Words) and item.text.strip():
-            chunks[-1].append(item.text.strip())
+            chunks[-1].append(spelled(item.text.strip()))
         elif isinstance(item, Pause) and item.ms > pace.sentence_gap_ms and chunks[-1]:
             chunks.append([])
     return [" ".join(c) for c in chunks if c]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from ..declared import Role
 from ..events import Ev, Event, Reply
+from ..pairing import VALID_S
+from ..speech import digits
+from ..spoken import spoken_minutes
 from ..questions import Ask, Question
 from .answers import answer, go_on, unasked
-from .here import Here, Outcome, ask, menu
+from .here import Here, Outcome, ask, end, menu
 from .navigation import MISSES, aside, missed, move, repeat_key, reprompt, resume, rose, start
 from .text import join
 
@@ -40,6 +43,27 @@ def help_at_menu(h: Here, event: Event) -> Outcome:
 
 def which_one_at_menu(h: Here, event: Event) -> Outcome:
     return ask(h, h.words.render("menu"), h.words.render("welcome_reprompt"))
+
+
+def pairing_code(h: Here, event: Event) -> Outcome:
+    """"Ask Safe Harbor for a pairing code", outside an exercise: a new one-time code (skill/core/pairing.py),
+    said twice and slowly, with what it is for; the session closes, so it can be written down. Where the device
+    needs none (``Context.pairing`` is None), how a version reaches it instead; a store that cannot be reached, a
+    calm "not now"."""
+    port = h.ctx.pairing
+    if port is None:
+        return aside(h, h.words.render("pairing_not_here"))
+    code = port.issue(h.ctx.account) if h.ctx.account else None
+    if code is None:
+        return aside(h, h.words.render("pairing_unavailable"))
+    return end(h, h.words.render("pairing_code", code=digits(code),
+                                 minutes=spoken_minutes(VALID_S, h.words.language)))
+
+
+def pairing_not_now(h: Here, event: Event) -> Outcome:
+    """A pairing code asked for during an exercise: not taken (safety and the exercise come first); it can be
+    asked for once the exercise is over. The exercise goes on where it was."""
+    return aside(h, h.words.render("pairing_not_now" if h.ctx.pairing is not None else "pairing_not_here"))
 
 
 def start_by_name(h: Here, event: Event) -> Outcome:

@@ -21,7 +21,7 @@ from .screen import screen_for
 
 # Turns that leave playing hold audio alone: a short answer, then the quiet goes on (asides).
 KEEP_AUDIO = frozenset({Ev.HELP, Ev.FALLBACK, Ev.LOOP, Ev.SHUFFLE, Ev.SESSION_END, Ev.SETTING, Ev.SET_LENGTH,
-                        Ev.WHAT_WE_KEEP, Ev.LIST_REMINDERS, Ev.PROGRESS})
+                        Ev.WHAT_WE_KEEP, Ev.LIST_REMINDERS, Ev.PROGRESS, Ev.PAIRING})
 # Turns that come before any notice of failed audio: stopping always comes first.
 NO_NOTICE = frozenset({Ev.CHECKIN, Ev.DISTRESS, Ev.UNSURE, Ev.STOP, Ev.CANCEL, Ev.GROUND, Ev.PAUSE, Ev.SESSION_END,
                        Ev.DELETE_DATA, Ev.WHAT_WE_KEEP})

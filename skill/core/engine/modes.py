@@ -70,6 +70,7 @@ TABLE: dict[tuple[str | None, Ev], Handler] = {
     ("step", Ev.STOP): safety.stop,
     ("step", Ev.CANCEL): safety.cancel,
     ("step", Ev.PAUSE): safety.pause,
+    ("step", Ev.PAIRING): on.pairing_not_now,
     ("rating", Ev.RATING): on.rating,
     ("rating", Ev.NOT_SURE): on.not_sure_rating,
     # defaults: at the menu, or anywhere
@@ -107,6 +108,7 @@ TABLE: dict[tuple[str | None, Ev], Handler] = {
     (None, Ev.DELETE_REMINDERS): reminders.delete_reminders,
     (None, Ev.PERMISSION): reminders.permission,
     (None, Ev.PROGRESS): reminders.progress,
+    (None, Ev.PAIRING): on.pairing_code,
 }
 
 
