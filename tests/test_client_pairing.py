@@ -177,6 +177,16 @@ def test_disabling_the_skill_deletes_a_code_asked_for(tmp_path, monkeypatch, cap
     assert status == 1 and out == "" and "not valid" in err
 
 
+
+def test_delete_my_data_by_voice_deletes_a_code_asked_for_too(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "state.sqlite3"
+    alexa = SkillServer(db).speaker(user_id=CLIENT_USER)
+    code = spoken_code(alexa.intent(ASK, new_session=True))
+    assert "Do you want me to delete it?" in alexa.intent("DeleteDataIntent", new_session=True).speech
+    assert "deleted" in alexa.say("yes").speech
+    status, out, err = pair_here(code, {"SKILL_STORE": f"sqlite:///{db}"}, monkeypatch, capsys)
+    assert status == 1 and out == "" and "not valid" in err
+
 ASKED = (  # a locale, what people say there, what the device says back
     ("en-GB", "can i get a pairing code", "Your pairing code is"),
     ("es-ES", "dame un código de vinculación", "Tu código de vinculación es"),

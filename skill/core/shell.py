@@ -124,8 +124,11 @@ class Shell:
                 reply, session = Reply(), None
             else:
                 kind = event.kind.value
-                result = self.runner.run(self._request(heard, event))
+                request = self._request(heard, event)
+                result = self.runner.run(request)
                 reply, session = result.reply, result.session
+                if reply.forget and request.context.pairing is not None and request.context.account:
+                    self._forget_code(request.context.account, result)  # "delete my data" takes a code too
         except Exception as exc:  # noqa: BLE001 - a calm answer, never a stack trace to the caller
             error, result = type(exc).__name__, None  # the type only: messages can carry request data
             reply, session = (SORRY_REPLY if heard.spoken else Reply()), heard.session
@@ -154,6 +157,14 @@ class Shell:
             return None
         log.info(LogLine({"event": "forget_account", "records_deleted": deleted}))
         return deleted
+
+    def _forget_code(self, account: str, result: TurnResult) -> None:
+        """Delete a pairing code the account asked for, after a delete by voice; the store down is counted as the
+        turn's store failure, and the code expires on its own within 30 minutes."""
+        try:
+            forget(self.runner.store, self.runner.secret, account)
+        except StoreError:
+            result.store_failed = True
 
     def _request(self, heard: Heard, event: Event) -> TurnRequest:
         device = heard.device
