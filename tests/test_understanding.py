@@ -130,6 +130,9 @@ def test_the_screen_goes_first_and_the_most_serious_kind_wins():
     "stop the reminders", "stop my reminders", "cancel the reminders", "turn off the reminders",
     "no more reminders", "no more reminders please", "please stop all the reminders", "end the reminders", "stop the practice reminders",
     "I want to stop the reminders", "cancel my reminder for now", "stop reminding me",
+    # One reminder, or reminders named by kind or time, are still a delete ("practice reminders" alone sets one).
+    "end the practice reminders", "remove my practice reminder", "get rid of the evening reminder",
+    "delete the tuesday reminder", "turn the morning reminder off",
 ])
 def test_a_stop_of_the_reminders_is_no_stop_of_the_exercise(text):
     got = understand(text)
