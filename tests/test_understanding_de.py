@@ -1,7 +1,10 @@
 """German understanding (skill/understanding/lang/de.toml): the safety screen on people's own words, in Germany,
 Austria and Switzerland, written with umlauts or ae/oe/ue as recognisers and keyboards do. The corpus figures live
-in tests/understanding/dev_de.tsv; these are the kinds of line each rule is there for."""
+in tests/understanding/dev_de.tsv and dev2_de.tsv (scored by the last test here); these are the kinds of line each
+rule is there for."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +196,16 @@ def test_stop_by_concept(text):
 ])
 def test_everyday_german_near_the_new_concepts_raises_no_alarm(text):
     assert kind(text) is None
+
+
+@pytest.mark.parametrize("name", ["dev_de.tsv", "dev2_de.tsv"])
+def test_the_development_corpora_are_understood(name):
+    """Every line of a German development corpus through the whole layer (screen, colours, classifier) in de-DE:
+    every safety line honoured, 95% of the others, as the held-out bar (tests/support/corpus.py)."""
+    from tests.support.corpus import read, score
+
+    if not (Path(__file__).resolve().parents[1] / "skill" / "understanding" / "models" / "de.json").exists():
+        pytest.skip("no German model built yet (python -m skill model build)")
+    result, missed = score(read(Path(__file__).resolve().parent / "understanding" / name), "de-DE")
+    assert result.safety_ok == result.safety, [str(m) for m, _ in missed if m.safety]
+    assert result.others_ok >= 0.95 * result.others, (str(result), [f"{m} -> {r}" for m, r in missed])
