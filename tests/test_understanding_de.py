@@ -132,6 +132,9 @@ def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent,
     ("ich laufe auf Eierschalen bei ihm", "unsafe"), ("er macht mich fertig, jeden Tag", "unsafe"),
     ("ich werde zu Hause geschlagen", "unsafe"), ("zuhause bin ich nicht sicher", "unsafe"),
     ("mei Oida haut mi", "unsafe"), ("mi Maa schlaht mi", "unsafe"), ("er het mi gschlage", "unsafe"),
+    ("ich hab Angst, nach Hause zu gehen", "unsafe"), ("ich hab Angst vor seinen Wutausbrüchen", "unsafe"),
+    ("er kommt gleich heim und ich hab Angst", "unsafe"), ("der tut mir was, wenn ich rede", "unsafe"),
+    ("er spuckt mich an", "unsafe"), ("er hat meine Sachen aus dem Fenster geworfen", "unsafe"),
 ])
 def test_unsafe_with_a_partner_by_concept(text, expected):
     assert kind(text) == expected
@@ -150,6 +153,7 @@ def test_unsafe_with_a_partner_by_concept(text, expected):
     "meine Frau redet davon, sich das Leben zu nehmen", "er liegt am Boden und rührt sich nicht",
     "er blutet ganz stark", "es hört nicht auf zu bluten", "ich glaube, ich kippe gleich um",
     "sie hat was genommen und wacht nicht auf", "ruf einen Krankenwagen", "ruf die 112", "wir brauchen einen Notarzt",
+    "sie liegt auf dem Boden und atmet komisch", "er ist ganz blass und kalt und reagiert nicht", "ich hab Gift genommen",
 ])
 def test_risk_to_life_by_concept(text):
     assert kind(text) == "at_risk"
@@ -166,7 +170,7 @@ def test_risk_to_life_by_concept(text):
     "ich verliere die Kontrolle", "ich hab mich nicht mehr im Griff", "ich krieg mich nicht mehr ein",
     "alles bricht über mir zusammen", "ich bin fix und alle", "ich bin voll im Eimer", "mir wächst alles über den Kopf",
     "ich halte den Schmerz nicht aus", "es tut so weh, was er gemacht hat", "ich hab das Gefühl zu ersticken",
-    "kann mir bitte jemand helfen", "ich will nur noch weg hier", "mir is ned guad",
+    "kann mir bitte jemand helfen", "ich will nur noch weg hier", "mir is ned guad", "alles in mir schreit",
 ])
 def test_distress_by_concept(text):
     assert kind(text) == "distress"
@@ -192,7 +196,9 @@ def test_stop_by_concept(text):
     "mehr Ruhe bitte", "er wirft den Ball nach dem Hund", "das ist unser letzter Abend im Urlaub",
     "es droht zu regnen", "er hat das Licht ausgemacht", "ich bin nicht allein", "wir sehen die Bilder vom Urlaub",
     "ich muss an die Einkäufe denken", "er ruft mich jeden Abend an", "ich gehe zuerst", "servus",
-    "er hat die Tür abgeschlossen, bevor wir ins Bett sind",
+    "er hat die Tür abgeschlossen, bevor wir ins Bett sind", "er reagiert nicht auf meine Nachrichten",
+    "er tut mir was Gutes", "der Nachbar nervt, ich dreh gleich durch haha",
+    "mein Chef bringt mich noch um mit seinen Mails",
 ])
 def test_everyday_german_near_the_new_concepts_raises_no_alarm(text):
     assert kind(text) is None
@@ -209,3 +215,26 @@ def test_the_development_corpora_are_understood(name):
     result, missed = score(read(Path(__file__).resolve().parent / "understanding" / name), "de-DE")
     assert result.safety_ok == result.safety, [str(m) for m, _ in missed if m.safety]
     assert result.others_ok >= 0.95 * result.others, (str(result), [f"{m} -> {r}" for m, r in missed])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("du laberst echt zu viel", "setting:less_talking"), ("bitte weniger erklären", "setting:less_talking"),
+    ("kannst du bitte weniger reden", "setting:less_talking"), ("quatsch nicht so viel", "setting:less_talking"),
+    ("das ist mir zu lang", "setting:shorter"), ("kannst du es kürzer machen", "setting:shorter"),
+    ("mach die Abschnitte bitte länger", "setting:longer"), ("das ist viel zu kurz", "setting:longer"),
+    ("erklär bitte mehr", "setting:more_talking"), ("die Übung mit den fünf Sinnen", "start:grounding"),
+    ("die Streichelübung bitte", "start:sensate_focus"), ("lass uns die Umarmung machen", "start:closeness"),
+    ("wir wollen uns zusammen hinlegen", "start:lying_together"), ("überspring den Teil", "next"),
+    ("das können wir auslassen", "next"), ("die Pause ist vorbei, weiter", "resume"), ("wir sind wieder da", "resume"),
+    ("was soll ich jetzt machen", "help"), ("Moment, halt mal an, es klingelt", "pause"),
+    ("geh noch mal einen Schritt zurück", "back"), ("grün, alles gut", "green"), ("gelb, würde ich sagen", "yellow"),
+    ("rot, echt", "red"),
+])
+def test_settings_exercises_and_navigation_in_everyday_words(text, expected):
+    """Through the whole layer in de-DE: the catalogue's samples and named values, read in people's own words."""
+    from skill.understanding import reader_for
+    from tests.support.corpus import reading
+
+    if not (Path(__file__).resolve().parents[1] / "skill" / "understanding" / "models" / "de.json").exists():
+        pytest.skip("no German model built yet (python -m skill model build)")
+    assert reading(reader_for("de-DE").understand(text).event) == expected
