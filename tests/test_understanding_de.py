@@ -135,6 +135,12 @@ def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent,
     ("ich hab Angst, nach Hause zu gehen", "unsafe"), ("ich hab Angst vor seinen Wutausbrüchen", "unsafe"),
     ("er kommt gleich heim und ich hab Angst", "unsafe"), ("der tut mir was, wenn ich rede", "unsafe"),
     ("er spuckt mich an", "unsafe"), ("er hat meine Sachen aus dem Fenster geworfen", "unsafe"),
+    ("mei Mo hot mi gschlogn", "unsafe"), ("er hat mi ogschrien und gschubst", "unsafe"), ("mi Frau tuet mer weh", "unsafe"),
+    ("er hat mir eine runtergehauen", "unsafe"), ("er hat mich in den Schwitzkasten genommen", "unsafe"),
+    ("meine Partnerin schlägt zu, wenn sie betrunken ist", "unsafe"), ("ich trau mich nicht, ihm zu widersprechen", "unsafe"),
+    ("ich muss ihm jeden Beleg zeigen", "unsafe"), ("er will meine Passwörter", "unsafe"),
+    ("ich darf mich mit niemandem treffen", "unsafe"), ("er sagt, ich soll den Kontakt zu meiner Familie abbrechen", "unsafe"),
+    ("er hat gesagt, wenn ich gehe, sehe ich die Kinder nie wieder", "unsafe"),
 ])
 def test_unsafe_with_a_partner_by_concept(text, expected):
     assert kind(text) == expected
@@ -153,7 +159,8 @@ def test_unsafe_with_a_partner_by_concept(text, expected):
     "meine Frau redet davon, sich das Leben zu nehmen", "er liegt am Boden und rührt sich nicht",
     "er blutet ganz stark", "es hört nicht auf zu bluten", "ich glaube, ich kippe gleich um",
     "sie hat was genommen und wacht nicht auf", "ruf einen Krankenwagen", "ruf die 112", "wir brauchen einen Notarzt",
-    "sie liegt auf dem Boden und atmet komisch", "er ist ganz blass und kalt und reagiert nicht", "ich hab Gift genommen",
+    "ich halt das Leben nicht mehr aus", "ich denk dran, mir das Leben zu nehmen", "ich hab mich gestern wieder verletzt",
+    "ich setze dem heute ein Ende", "sie liegt auf dem Boden und atmet komisch", "er ist ganz blass und kalt und reagiert nicht", "ich hab Gift genommen",
 ])
 def test_risk_to_life_by_concept(text):
     assert kind(text) == "at_risk"
@@ -171,6 +178,7 @@ def test_risk_to_life_by_concept(text):
     "alles bricht über mir zusammen", "ich bin fix und alle", "ich bin voll im Eimer", "mir wächst alles über den Kopf",
     "ich halte den Schmerz nicht aus", "es tut so weh, was er gemacht hat", "ich hab das Gefühl zu ersticken",
     "kann mir bitte jemand helfen", "ich will nur noch weg hier", "mir is ned guad", "alles in mir schreit",
+    "es ist alles so schlimm",
 ])
 def test_distress_by_concept(text):
     assert kind(text) == "distress"
@@ -182,7 +190,7 @@ def test_distress_by_concept(text):
     "ich gehe jetzt", "ich geh ins Bett", "wir gehen jetzt schlafen", "gute Nacht", "sei still", "halt die Klappe",
     "Ruhe", "psst", "ich will allein sein", "ich will meine Ruhe", "lass mich", "lass los",
     "hör auf mich anzufassen", "schalt ab", "ausschalten", "wir sind fertig", "erledigt", "ich kann das heute nicht",
-    "lass es", "verschwinde", "weg da",
+    "lass es", "verschwinde", "weg da", "aufhörn",
 ])
 def test_stop_by_concept(text):
     assert kind(text) == "stop"
@@ -197,7 +205,8 @@ def test_stop_by_concept(text):
     "es droht zu regnen", "er hat das Licht ausgemacht", "ich bin nicht allein", "wir sehen die Bilder vom Urlaub",
     "ich muss an die Einkäufe denken", "er ruft mich jeden Abend an", "ich gehe zuerst", "servus",
     "er hat die Tür abgeschlossen, bevor wir ins Bett sind", "er reagiert nicht auf meine Nachrichten",
-    "er tut mir was Gutes", "der Nachbar nervt, ich dreh gleich durch haha",
+    "er tut mir was Gutes",
+    "er hat die Autotür zugeschlagen", "der Nachbar nervt, ich dreh gleich durch haha",
     "mein Chef bringt mich noch um mit seinen Mails",
 ])
 def test_everyday_german_near_the_new_concepts_raises_no_alarm(text):
