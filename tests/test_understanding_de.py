@@ -178,7 +178,7 @@ def test_risk_to_life_by_concept(text):
     "alles bricht über mir zusammen", "ich bin fix und alle", "ich bin voll im Eimer", "mir wächst alles über den Kopf",
     "ich halte den Schmerz nicht aus", "es tut so weh, was er gemacht hat", "ich hab das Gefühl zu ersticken",
     "kann mir bitte jemand helfen", "ich will nur noch weg hier", "mir is ned guad", "alles in mir schreit",
-    "es ist alles so schlimm",
+    "es ist alles so schlimm", "ich stehe völlig neben mir", "ich bin total neben mir",
 ])
 def test_distress_by_concept(text):
     assert kind(text) == "distress"
@@ -205,7 +205,7 @@ def test_stop_by_concept(text):
     "es droht zu regnen", "er hat das Licht ausgemacht", "ich bin nicht allein", "wir sehen die Bilder vom Urlaub",
     "ich muss an die Einkäufe denken", "er ruft mich jeden Abend an", "ich gehe zuerst", "servus",
     "er hat die Tür abgeschlossen, bevor wir ins Bett sind", "er reagiert nicht auf meine Nachrichten",
-    "er tut mir was Gutes",
+    "er tut mir was Gutes", "er sitzt neben mir auf dem Sofa", "sie sitzt neben mir und wir halten Händchen",
     "er hat die Autotür zugeschlagen", "der Nachbar nervt, ich dreh gleich durch haha",
     "mein Chef bringt mich noch um mit seinen Mails",
 ])
@@ -247,3 +247,11 @@ def test_settings_exercises_and_navigation_in_everyday_words(text, expected):
     if not (Path(__file__).resolve().parents[1] / "skill" / "understanding" / "models" / "de.json").exists():
         pytest.skip("no German model built yet (python -m skill model build)")
     assert reading(reader_for("de-DE").understand(text).event) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("stopp die Erinnerungen", None), ("beende meine Erinnerungen bitte", None), ("hör auf mit den Erinnerungen", None),
+    ("stopp die Erinnerungen und die Übung", "stop"), ("stopp die Erinnerungen, ich hab Angst", "distress"),
+])
+def test_a_stop_of_the_reminders_is_no_stop_of_the_exercise(text, expected):
+    assert kind(text) == expected
