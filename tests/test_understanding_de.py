@@ -160,7 +160,8 @@ def test_unsafe_with_a_partner_by_concept(text, expected):
     "er blutet ganz stark", "es hört nicht auf zu bluten", "ich glaube, ich kippe gleich um",
     "sie hat was genommen und wacht nicht auf", "ruf einen Krankenwagen", "ruf die 112", "wir brauchen einen Notarzt",
     "ich halt das Leben nicht mehr aus", "ich denk dran, mir das Leben zu nehmen", "ich hab mich gestern wieder verletzt",
-    "ich setze dem heute ein Ende", "sie liegt auf dem Boden und atmet komisch", "er ist ganz blass und kalt und reagiert nicht", "ich hab Gift genommen",
+    "ich setze dem heute ein Ende", "ich hätte nichts dagegen, wenn ich morgen nicht aufwache",
+    "ich hab das Messer schon neben mir liegen", "sie liegt auf dem Boden und atmet komisch", "er ist ganz blass und kalt und reagiert nicht", "ich hab Gift genommen",
 ])
 def test_risk_to_life_by_concept(text):
     assert kind(text) == "at_risk"
@@ -178,7 +179,10 @@ def test_risk_to_life_by_concept(text):
     "alles bricht über mir zusammen", "ich bin fix und alle", "ich bin voll im Eimer", "mir wächst alles über den Kopf",
     "ich halte den Schmerz nicht aus", "es tut so weh, was er gemacht hat", "ich hab das Gefühl zu ersticken",
     "kann mir bitte jemand helfen", "ich will nur noch weg hier", "mir is ned guad", "alles in mir schreit",
-    "es ist alles so schlimm", "ich stehe völlig neben mir", "ich bin total neben mir",
+    "es ist alles so schlimm", "mir schnürt es die Kehle zu", "ich bin fertig mit der Welt",
+    "ich fühl mich wie der letzte Dreck", "ich komm nicht mehr klar", "ich hab einen totalen Blackout",
+    "mein Kopf ist leer, ich kann nichts mehr", "das Bild von den beiden geht mir nicht aus dem Kopf",
+    "immer wenn du mich anfasst, denke ich an sie", "ich bin so verletzt", "es zerreißt mich", "ich stehe völlig neben mir", "ich bin total neben mir",
 ])
 def test_distress_by_concept(text):
     assert kind(text) == "distress"
@@ -190,7 +194,8 @@ def test_distress_by_concept(text):
     "ich gehe jetzt", "ich geh ins Bett", "wir gehen jetzt schlafen", "gute Nacht", "sei still", "halt die Klappe",
     "Ruhe", "psst", "ich will allein sein", "ich will meine Ruhe", "lass mich", "lass los",
     "hör auf mich anzufassen", "schalt ab", "ausschalten", "wir sind fertig", "erledigt", "ich kann das heute nicht",
-    "lass es", "verschwinde", "weg da", "aufhörn",
+    "lass es", "verschwinde", "weg da", "aufhörn", "nicht weitermachen bitte", "ich hab jetzt echt genug",
+    "können wir das bitte lassen", "i mog nimma weida", "jetzt nicht mehr, bitte",
 ])
 def test_stop_by_concept(text):
     assert kind(text) == "stop"
@@ -205,7 +210,8 @@ def test_stop_by_concept(text):
     "es droht zu regnen", "er hat das Licht ausgemacht", "ich bin nicht allein", "wir sehen die Bilder vom Urlaub",
     "ich muss an die Einkäufe denken", "er ruft mich jeden Abend an", "ich gehe zuerst", "servus",
     "er hat die Tür abgeschlossen, bevor wir ins Bett sind", "er reagiert nicht auf meine Nachrichten",
-    "er tut mir was Gutes", "er sitzt neben mir auf dem Sofa", "sie sitzt neben mir und wir halten Händchen",
+    "er tut mir was Gutes", "das Lied geht mir nicht aus dem Kopf", "ich komme mit der App nicht klar",
+    "können wir es so lassen", "ich bin am Knie verletzt", "wenn ich morgen nicht aufwache, weck mich", "er sitzt neben mir auf dem Sofa", "sie sitzt neben mir und wir halten Händchen",
     "er hat die Autotür zugeschlagen", "der Nachbar nervt, ich dreh gleich durch haha",
     "mein Chef bringt mich noch um mit seinen Mails",
 ])
