@@ -140,7 +140,11 @@ def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent,
     ("meine Partnerin schlägt zu, wenn sie betrunken ist", "unsafe"), ("ich trau mich nicht, ihm zu widersprechen", "unsafe"),
     ("ich muss ihm jeden Beleg zeigen", "unsafe"), ("er will meine Passwörter", "unsafe"),
     ("ich darf mich mit niemandem treffen", "unsafe"), ("er sagt, ich soll den Kontakt zu meiner Familie abbrechen", "unsafe"),
-    ("er hat gesagt, wenn ich gehe, sehe ich die Kinder nie wieder", "unsafe"),
+    ("er hat gesagt, wenn ich gehe, sehe ich die Kinder nie wieder", "unsafe"), ("er lässt mich nicht zum Arzt", "unsafe"),
+    ("ich darf kein eigenes Konto haben", "unsafe"), ("er hat mich mit dem Auto fast überfahren", "unsafe"),
+    ("er hat mich die ganze Nacht nicht schlafen lassen", "unsafe"), ("er brüllt mich jeden Tag zusammen", "unsafe"),
+    ("er hat meinen Arm verdreht", "unsafe"), ("ich trau mich nicht, ihm zu sagen, dass ich das nicht will", "unsafe"),
+    ("i ha Angscht vor mim Maa", "unsafe"), ("der hot mi gwürgt", "unsafe"),
 ])
 def test_unsafe_with_a_partner_by_concept(text, expected):
     assert kind(text) == expected
@@ -161,7 +165,8 @@ def test_unsafe_with_a_partner_by_concept(text, expected):
     "sie hat was genommen und wacht nicht auf", "ruf einen Krankenwagen", "ruf die 112", "wir brauchen einen Notarzt",
     "ich halt das Leben nicht mehr aus", "ich denk dran, mir das Leben zu nehmen", "ich hab mich gestern wieder verletzt",
     "ich setze dem heute ein Ende", "ich hätte nichts dagegen, wenn ich morgen nicht aufwache",
-    "ich hab das Messer schon neben mir liegen", "sie liegt auf dem Boden und atmet komisch", "er ist ganz blass und kalt und reagiert nicht", "ich hab Gift genommen",
+    "ich hab das Messer schon neben mir liegen", "ich hab schon die Rasierklingen rausgelegt",
+    "ich bin nur noch eine Belastung", "meine Kinder hätten es ohne mich besser", "sie liegt auf dem Boden und atmet komisch", "er ist ganz blass und kalt und reagiert nicht", "ich hab Gift genommen",
 ])
 def test_risk_to_life_by_concept(text):
     assert kind(text) == "at_risk"
@@ -182,7 +187,8 @@ def test_risk_to_life_by_concept(text):
     "es ist alles so schlimm", "mir schnürt es die Kehle zu", "ich bin fertig mit der Welt",
     "ich fühl mich wie der letzte Dreck", "ich komm nicht mehr klar", "ich hab einen totalen Blackout",
     "mein Kopf ist leer, ich kann nichts mehr", "das Bild von den beiden geht mir nicht aus dem Kopf",
-    "immer wenn du mich anfasst, denke ich an sie", "ich bin so verletzt", "es zerreißt mich", "ich stehe völlig neben mir", "ich bin total neben mir",
+    "immer wenn du mich anfasst, denke ich an sie", "ich bin so verletzt", "es zerreißt mich",
+    "mir isch so schlächt", "i hob so Angscht", "ich stehe völlig neben mir", "ich bin total neben mir",
 ])
 def test_distress_by_concept(text):
     assert kind(text) == "distress"
@@ -196,6 +202,7 @@ def test_distress_by_concept(text):
     "hör auf mich anzufassen", "schalt ab", "ausschalten", "wir sind fertig", "erledigt", "ich kann das heute nicht",
     "lass es", "verschwinde", "weg da", "aufhörn", "nicht weitermachen bitte", "ich hab jetzt echt genug",
     "können wir das bitte lassen", "i mog nimma weida", "jetzt nicht mehr, bitte",
+    "mir höred uf", "gemma, aus is",
 ])
 def test_stop_by_concept(text):
     assert kind(text) == "stop"
