@@ -146,7 +146,7 @@ class Reader:
             said_at_an_edge = self.numbers(" ".join({words[0], words[-1]}), rating=True)
             if self.numbers(canonical, rating=True) and (generic or said_at_an_edge):
                 return "rating"
-            if self.catalogue.match_value(EXERCISE_TYPE, None, canonical):
+            if self._named(EXERCISE_TYPE, canonical):
                 return "start_exercise"
         return intent
 
@@ -177,7 +177,13 @@ class Reader:
                 in_range = [n for n in numbers if n <= RATING_MAX]
                 return Event(Ev(intent.event), str(max(in_range or numbers)))
             return Event(Ev(intent.event), str(numbers[0]))
-        return Event(Ev(intent.event), self.catalogue.match_value(slot_type.name, None, canonical))
+        return Event(Ev(intent.event), self._named(slot_type.name, canonical))
+
+    def _named(self, type_name: str, canonical: str) -> str | None:
+        """The value of a named slot type said in a canonical text, as written or with the language's fillers
+        left out ("sprich bitte weniger" names "sprich weniger"); None when neither names one."""
+        return (self.catalogue.match_value(type_name, None, canonical)
+                or self.catalogue.match_value(type_name, None, " ".join(self.lang.words(canonical))))
 
 
 @lru_cache(maxsize=None)
