@@ -49,6 +49,79 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     assert kind(text) == expected
 
 
+# Concept parity with English (issue 23): each concept in several registers of Spain, Mexico and the United States,
+# written for these tests (not corpus lines), so that a rule is widened by concept and not by a sentence.
+@pytest.mark.parametrize("text, expected", [
+    # blows with the subject dropped, in everyday words
+    ("me levantó la mano", "unsafe"), ("me cruzó la cara delante de los niños", "unsafe"),
+    ("me agarró a patadas", "unsafe"), ("me jaló de las greñas", "unsafe"), ("me soltó un guantazo", "unsafe"),
+    ("me metió un trancazo", "unsafe"), ("ayer después de cenar me golpeó", "unsafe"),
+    ("me está zarandeando", "unsafe"), ("tenía las manos alrededor de mi cuello", "unsafe"),
+    # money, papers and passwords
+    ("se queda con toda mi quincena", "unsafe"), ("me retiene el pasaporte", "unsafe"),
+    ("no me deja usar mi tarjeta", "unsafe"), ("me exige todas mis contraseñas", "unsafe"),
+    # tracking, being watched or overheard, told what to answer
+    ("me rastrea por el celular", "unsafe"), ("me pone mensajes cada diez minutos para controlarme", "unsafe"),
+    ("mi novio me espera a la salida del trabajo", "unsafe"), ("está espiando desde el pasillo", "unsafe"),
+    ("no puedo decir la verdad porque él está oyendo", "unsafe"), ("me dicta lo que tengo que contestar", "unsafe"),
+    # threats, coercion, fear of the partner and of what comes next
+    ("si lo denuncio me va a quitar a los niños", "unsafe"), ("juró que me iba a arrepentir", "unsafe"),
+    ("anda amenazándonos", "unsafe"), ("si me niego se pone como loco", "unsafe"),
+    ("me chantajea para tener relaciones", "unsafe"), ("no acepta un no", "unsafe"),
+    ("le tengo terror", "unsafe"), ("me aterra cómo va a reaccionar", "unsafe"),
+    ("cuando llega borracho me escondo", "unsafe"), ("no me atrevo a decirle que no", "unsafe"),
+    ("no sé lo que me pueda hacer", "unsafe"), ("se pone violento si lo contradigo", "unsafe"),
+    ("a mi prima su esposo la golpea", "unsafe"), ("me tapó la boca para que no gritara", "unsafe"),
+    ("me dejó los brazos llenos de moretones", "unsafe"), ("vivo violencia en casa", "unsafe"),
+    # risk to life: better off dead, a burden, farewells, means, someone else's emergency
+    ("sería más fácil estar muerta", "at_risk"), ("me siento un estorbo para mi familia", "at_risk"),
+    ("no hay salida", "at_risk"), ("ojalá todo se acabara", "at_risk"), ("estoy regalando mis cosas", "at_risk"),
+    ("ya escribí cartas de despedida", "at_risk"), ("pronto ya no voy a molestar a nadie", "at_risk"),
+    ("no creo que llegue a mañana, no voy a aguantar hasta mañana", "at_risk"),
+    ("tengo escondidas pastillas", "at_risk"), ("me tomé el frasco entero", "at_risk"),
+    ("estoy al borde del acantilado", "at_risk"), ("me hago cortaditas", "at_risk"),
+    ("tengo miedo de hacerme daño", "at_risk"), ("mi hijo se quiere suicidar", "at_risk"),
+    ("se le cayó la cara de un lado", "at_risk"), ("se desmayó y no abre los ojos", "at_risk"),
+    ("está sangrando de la cabeza", "at_risk"), ("marca al nueve uno uno", "at_risk"),
+    ("le duele el pecho y el brazo izquierdo", "at_risk"), ("no confío en mí mismo", "at_risk"),
+    # distress: the body, leaving oneself, intrusions, tears, shame, overwhelm, asking for a person
+    ("el corazón me late fuertísimo", "distress"), ("me estoy desmayando", "distress"),
+    ("no siento las piernas", "distress"), ("estoy como en piloto automático", "distress"),
+    ("siento que no estoy en mi cuerpo", "distress"), ("lo estoy reviviendo", "distress"),
+    ("se repite una y otra vez en mi cabeza", "distress"), ("no me lo puedo sacar de la mente", "distress"),
+    ("los estoy imaginando juntos otra vez", "distress"), ("se me caen las lágrimas", "distress"),
+    ("estoy berreando", "distress"), ("me muero de vergüenza", "distress"), ("me siento una porquería", "distress"),
+    ("la ansiedad me está ganando", "distress"), ("estoy que reviento", "distress"),
+    ("que alguien me ayude por favor", "distress"), ("necesito hablar con una persona real", "distress"),
+    ("se me cerró el pecho", "distress"), ("ay dios mío, ay dios mío", "distress"),
+    # stop: short commands, vosotros and voseo, fed up, don't touch me
+    ("apaga", "stop"), ("ciérralo ya", "stop"), ("ya acabé por hoy", "stop"), ("dejadme, parad", "stop"),
+    ("soltame", "stop"), ("no me toqués", "stop"), ("no sigas hablando", "stop"), ("ya me harté", "stop"),
+    ("ya no tengo ganas de seguir", "stop"), ("no quiero que me bese", "stop"), ("hazte para atrás", "stop"),
+    ("salir del ejercicio", "stop"), ("I'm done", "stop"), ("good night", "stop"),
+    ("red", "red"), ("estoy red", "red"), ("color rojo", "red"), ("muy rojo", "red"), ("la verdad rojo", "red"),
+])
+def test_each_concept_is_read_in_its_many_wordings(text, expected):
+    assert kind(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the same words used harmlessly, next to the concepts widened above
+    "el perro me sigue a todos lados", "mi hija me llama cada domingo", "estoy en la azotea tendiendo la ropa",
+    "me quemé con la plancha", "la carne está sangrando todavía", "me da vergüenza cantar", "estoy congelada de frío",
+    "voy a hacer una locura y comprar helado", "me tomé mis pastillas de la presión",
+    "si me voy temprano me va a dar tiempo de cocinar", "no sé qué le va a hacer el mecánico al coche",
+    "la ambulancia pasó con la sirena", "no sigas la receta al pie de la letra", "salir a caminar nos hace bien",
+    "su novio le pegó la gripa", "los veo juntos en la boda el sábado", "no me da dinero el cajero",
+    "mi mamá administra el dinero de la casa", "mi hija me asfixia a besos", "la red no funciona",
+    "veo una lámpara, la cortina roja y la tele", "el rojo me queda bien", "hay que cortar las flores del jardín",
+    "tuve suficiente comida", "mi jefe me tiene hasta la madre pero eso es otro tema", "se me salen las lágrimas de la risa",
+    "no puedo hablar fuerte porque los niños duermen", "me llegaron las imágenes de la boda",
+])
+def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
+    assert kind(text) is None
+
+
 @pytest.mark.parametrize("text", [
     "me muero de risa", "me mata de la risa ese programa", "me muero de hambre", "una copa de vino tinto",
     "la luz roja del cargador parpadea", "mi suéter rojo está en la secadora", "para nada", "esto es para ti",
@@ -94,15 +167,19 @@ def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent,
     assert SCREEN_STRENGTH.get(kind(sample), -1) >= SAMPLE_NEEDS[intent], (intent, sample)
 
 
-def test_the_development_corpus_is_understood_in_each_locale():
-    """Every line of dev_es.tsv through the whole layer (screen, colours, classifier) in es-ES, es-MX and es-US:
+def test_the_development_corpora_are_understood_in_each_locale():
+    """Every line of dev_es.tsv and dev2_es.tsv (a second corpus written blind, read 159/203 safety lines before
+    the rules were widened for it) through the whole layer (screen, colours, classifier) in es-ES, es-MX and es-US:
     every safety line honoured, 95% of the others, as the held-out bar (tests/support/corpus.py)."""
     from tests.support.corpus import read, score
 
     if not (Path(__file__).resolve().parents[1] / "skill" / "understanding" / "models" / "es.json").exists():
         pytest.skip("no Spanish model built yet (python -m skill model build)")
-    lines = read(Path(__file__).resolve().parent / "understanding" / "dev_es.tsv")
-    for locale in ("es-ES", "es-MX", "es-US"):
-        result, missed = score(lines, locale)
-        assert result.safety_ok == result.safety, (locale, [str(m) for m in missed if m[0].safety])
-        assert result.others_ok >= 0.95 * result.others, (locale, result, [f"{m[0]} -> {m[1]}" for m in missed])
+    here = Path(__file__).resolve().parent / "understanding"
+    for name in ("dev_es.tsv", "dev2_es.tsv"):
+        lines = read(here / name)
+        for locale in ("es-ES", "es-MX", "es-US"):
+            result, missed = score(lines, locale)
+            assert result.safety_ok == result.safety, (name, locale, [str(m) for m in missed if m[0].safety])
+            assert result.others_ok >= 0.95 * result.others, (name, locale, result,
+                                                              [f"{m[0]} -> {m[1]}" for m in missed])
