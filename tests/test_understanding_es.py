@@ -100,6 +100,32 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("ya no tengo ganas de seguir", "stop"), ("no quiero que me bese", "stop"), ("hazte para atrás", "stop"),
     ("salir del ejercicio", "stop"), ("I'm done", "stop"), ("good night", "stop"),
     ("red", "red"), ("estoy red", "red"), ("color rojo", "red"), ("muy rojo", "red"), ("la verdad rojo", "red"),
+    # a third round: money counted out, cut off, threats in any tense, things thrown, what comes next
+    ("me tiene racionado el dinero", "unsafe"), ("me alejó de mis hermanas", "unsafe"),
+    ("me bloqueó la tarjeta", "unsafe"), ("decía que si lo dejaba me buscaba", "unsafe"),
+    ("me avienta la chancla", "unsafe"), ("me pegaba con la correa", "unsafe"), ("me empujó a propósito", "unsafe"),
+    ("ya sé lo que me espera cuando llegue", "unsafe"), ("temo que me descubra", "unsafe"),
+    ("hago todo lo que él diga", "unsafe"), ("vivo aterrada", "unsafe"), ("me escondí en el clóset para que no me oiga", "unsafe"),
+    ("aporreando la puerta y gritando mi nombre", "unsafe"), ("en la cama no para aunque le pido", "unsafe"),
+    ("mejor muerto", "at_risk"), ("nadie me echaría de menos", "at_risk"), ("conseguí raticida", "at_risk"),
+    ("me acabo de tomar unas pastillas", "at_risk"), ("ya lo tengo planeado cuándo", "at_risk"),
+    ("esta noche acabo con todo", "at_risk"), ("tiene convulsiones", "at_risk"), ("quiero desaparecer y no volver", "at_risk"),
+    ("me siento una fracasada", "distress"), ("ando por los suelos", "distress"), ("estoy tristísima", "distress"),
+    ("me dan ganas de huir", "distress"), ("nada se siente real, como una película", "distress"),
+    ("detén todo", "stop"), ("ahí le paramos", "stop"), ("bueno, ya me voy", "stop"), ("no quiero que continúes", "stop"),
+    # a fourth round: usted, vos, Spain's and the US's words
+    ("me lee los chats", "unsafe"), ("no me deja juntarme con nadie", "unsafe"), ("ella me tiene atemorizado", "unsafe"),
+    ("me trata como un trapo", "unsafe"), ("usted no sabe de lo que es capaz", "unsafe"), ("me jalonea", "unsafe"),
+    ("tengo que pedir su permiso para ver a mi mamá", "unsafe"), ("me encontró después de que me mudé", "unsafe"),
+    ("juró que me iba a rajar la cara, que me iba a desfigurar", "unsafe"), ("my boyfriend hits me", "unsafe"),
+    ("me quiero quitar de en medio", "at_risk"), ("quiero que se termine mi vida", "at_risk"),
+    ("ya nada tiene sentido", "at_risk"), ("tengo la cuerda para hacerlo", "at_risk"), ("le sale espuma por la boca", "at_risk"),
+    ("I want to die", "at_risk"), ("he's not breathing", "at_risk"),
+    ("me estoy rayando", "distress"), ("me vine abajo", "distress"), ("siento que me salgo de mí", "distress"),
+    ("ya no me reconozco", "distress"), ("la culpa es mía", "distress"), ("ayúdeme", "distress"),
+    ("quiero que alguien me abrace", "distress"), ("estoy freaked out", "distress"),
+    ("corta el rollo", "stop"), ("déjenme en paz", "stop"), ("suélteme", "stop"), ("red red", "red"),
+    ("ahora mismo rojo", "red"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -117,6 +143,14 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "veo una lámpara, la cortina roja y la tele", "el rojo me queda bien", "hay que cortar las flores del jardín",
     "tuve suficiente comida", "mi jefe me tiene hasta la madre pero eso es otro tema", "se me salen las lágrimas de la risa",
     "no puedo hablar fuerte porque los niños duermen", "me llegaron las imágenes de la boda",
+    "me cambió la contraseña del wifi el técnico", "ya sé lo que viene en la serie",
+    "está afuera gritando el vendedor de tamales", "compré veneno para las cucarachas", "el cielo se está poniendo morado",
+    "estoy en la lona del gimnasio", "tengo ganas de gritar de felicidad", "todo parece un sueño, qué bonito día",
+    "estoy bien solo un poco cansado", "ya me voy acostumbrando", "ahí muere el tema de la cena",
+    "no quiero que sigas hablando de la cena", "me voy a tomar unas pastillas para la gripa",
+    "el examen me tiene asustada", "mi hijo me fuerza a jugar con él", "ya nada importa más que descansar",
+    "nada tiene sentido en esta película", "se me fue el aire de tanto reír", "estoy en otro mundo hoy, muy distraída",
+    "fue mi culpa que se quemara el arroz", "no me deja quedar mal nunca mi amiga", "ayúdanos a elegir un ejercicio",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
