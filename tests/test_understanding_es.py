@@ -126,6 +126,19 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("quiero que alguien me abrace", "distress"), ("estoy freaked out", "distress"),
     ("corta el rollo", "stop"), ("déjenme en paz", "stop"), ("suélteme", "stop"), ("red red", "red"),
     ("ahora mismo rojo", "red"),
+    # a fifth round
+    ("me ha escondido el pasaporte", "unsafe"), ("me quitó el teléfono para que no pida ayuda", "unsafe"),
+    ("me acorralaba en el pasillo", "unsafe"), ("me aventó al suelo", "unsafe"), ("amenaza con publicar mis fotos", "unsafe"),
+    ("me filma a escondidas", "unsafe"), ("es celosa y agresiva", "unsafe"), ("quiere derribar la puerta", "unsafe"),
+    ("me aterra que regrese", "unsafe"), ("les pegaba a los niños", "unsafe"), ("me anda siguiendo", "unsafe"),
+    ("ojalá me muriera ya", "at_risk"), ("estoy en la ventana y voy a saltar", "at_risk"),
+    ("me di cabezazos contra la pared", "at_risk"), ("se tomó las pastillas todas juntas", "at_risk"),
+    ("mi novio se está lastimando", "at_risk"), ("se desmayó y no responde", "at_risk"), ("nadie me necesita", "at_risk"),
+    ("sería un descanso para todos si desapareciera", "at_risk"),
+    ("ya no doy para más", "distress"), ("cansada de sufrir", "distress"), ("me duele el alma", "distress"),
+    ("no dejo de imaginarlos", "distress"), ("me vino a la cabeza lo que hizo", "distress"),
+    ("de nuevo esas imágenes", "distress"), ("no me siento segura en casa", "distress"),
+    ("necesito a mi psicóloga", "distress"), ("lo queremos dejar aquí", "stop"), ("aparta tus manos", "stop"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -151,6 +164,11 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "el examen me tiene asustada", "mi hijo me fuerza a jugar con él", "ya nada importa más que descansar",
     "nada tiene sentido en esta película", "se me fue el aire de tanto reír", "estoy en otro mundo hoy, muy distraída",
     "fue mi culpa que se quemara el arroz", "no me deja quedar mal nunca mi amiga", "ayúdanos a elegir un ejercicio",
+    "la leche se está cortando", "mi hijo se corta el pelo mañana", "el perro se cayó del sofá pero está bien",
+    "me está siguiendo en instagram", "hay que tumbar la pared para la remodelación", "me graba los videos de la escuela",
+    "para que no me vaya sin desayunar me hizo huevos", "el gato me arrinconó para pedir comida jaja",
+    "estoy cansada de llorar de risa con esta serie", "otra vez ese recuerdo bonito de la boda",
+    "aparta la mano del fuego", "desde el balcón se ve el mar, quiero saltar de alegría", "me pegué contra la mesa sin querer",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
