@@ -139,6 +139,10 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("no dejo de imaginarlos", "distress"), ("me vino a la cabeza lo que hizo", "distress"),
     ("de nuevo esas imágenes", "distress"), ("no me siento segura en casa", "distress"),
     ("necesito a mi psicóloga", "distress"), ("lo queremos dejar aquí", "stop"), ("aparta tus manos", "stop"),
+    # a sixth round
+    ("me aterra quedarme sola con él", "unsafe"), ("sin ganas de vivir", "at_risk"), ("es que no puedo", "distress"),
+    ("me sobrepasa todo esto", "distress"), ("me siento irreal", "distress"), ("la volví a ver otra vez", "distress"),
+    ("tiemblo toda", "distress"), ("espérate, no, ya no quiero", "stop"), ("me estás lastimando", "stop"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -169,6 +173,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "para que no me vaya sin desayunar me hizo huevos", "el gato me arrinconó para pedir comida jaja",
     "estoy cansada de llorar de risa con esta serie", "otra vez ese recuerdo bonito de la boda",
     "aparta la mano del fuego", "desde el balcón se ve el mar, quiero saltar de alegría", "me pegué contra la mesa sin querer",
+    "casi me desmayo de la risa", "me muero de ternura", "mañana no puedo", "tiemblo de frío",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
