@@ -143,6 +143,13 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("me aterra quedarme sola con él", "unsafe"), ("sin ganas de vivir", "at_risk"), ("es que no puedo", "distress"),
     ("me sobrepasa todo esto", "distress"), ("me siento irreal", "distress"), ("la volví a ver otra vez", "distress"),
     ("tiemblo toda", "distress"), ("espérate, no, ya no quiero", "stop"), ("me estás lastimando", "stop"),
+    # a seventh round: ending said short, inner pain, leaving oneself
+    ("mejor cortemos aquí", "stop"), ("ya no le sigas", "stop"), ("déjame en paz", "stop"), ("no estoy para esto", "stop"),
+    ("nada de caricias", "stop"), ("dame más espacio", "stop"), ("no continúo", "stop"), ("bueno, me rindo", "stop"),
+    ("quiero que todo esto pare", "stop"), ("para, que me duele", "stop"), ("se terminó por hoy", "stop"),
+    ("me siento morir", "distress"), ("es un dolor en el alma", "distress"), ("vivo una pesadilla", "distress"),
+    ("me quiebro", "distress"), ("me pesa la vida", "distress"), ("se me quedó la cabeza en blanco", "distress"),
+    ("me siento como un zombi", "distress"), ("no me entra el aire", "at_risk"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -174,6 +181,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "estoy cansada de llorar de risa con esta serie", "otra vez ese recuerdo bonito de la boda",
     "aparta la mano del fuego", "desde el balcón se ve el mar, quiero saltar de alegría", "me pegué contra la mesa sin querer",
     "casi me desmayo de la risa", "me muero de ternura", "mañana no puedo", "tiemblo de frío",
+    "me rompo la cabeza pensando en el regalo", "sin contacto con el mundo, en el campo", "déjame respirar",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
