@@ -150,6 +150,10 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("me siento morir", "distress"), ("es un dolor en el alma", "distress"), ("vivo una pesadilla", "distress"),
     ("me quiebro", "distress"), ("me pesa la vida", "distress"), ("se me quedó la cabeza en blanco", "distress"),
     ("me siento como un zombi", "distress"), ("no me entra el aire", "at_risk"),
+    # an eighth round
+    ("me rompió la boca", "unsafe"), ("me acercó la navaja", "unsafe"), ("no me deja decidir nada", "unsafe"),
+    ("me tiene aislado", "unsafe"), ("pensando siempre en la muerte", "at_risk"), ("quiero terminar con este dolor", "at_risk"),
+    ("conseguí una soga", "at_risk"), ("mi hija se tomó el cloro", "at_risk"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -182,6 +186,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "aparta la mano del fuego", "desde el balcón se ve el mar, quiero saltar de alegría", "me pegué contra la mesa sin querer",
     "casi me desmayo de la risa", "me muero de ternura", "mañana no puedo", "tiemblo de frío",
     "me rompo la cabeza pensando en el regalo", "sin contacto con el mundo, en el campo", "déjame respirar",
+    "compré una cuerda para tender la ropa", "me partí el labio con la puerta",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
