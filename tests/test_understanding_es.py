@@ -154,6 +154,16 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("me rompió la boca", "unsafe"), ("me acercó la navaja", "unsafe"), ("no me deja decidir nada", "unsafe"),
     ("me tiene aislado", "unsafe"), ("pensando siempre en la muerte", "at_risk"), ("quiero terminar con este dolor", "at_risk"),
     ("conseguí una soga", "at_risk"), ("mi hija se tomó el cloro", "at_risk"),
+    # a ninth round
+    ("me sacudió", "unsafe"), ("me cubrió la nariz", "unsafe"), ("me agarró y no me podía soltar", "unsafe"),
+    ("me corrió de mi casa", "unsafe"), ("se quiere quedar con la custodia", "unsafe"), ("no me deja verlas", "unsafe"),
+    ("tengo que enviarle mi ubicación", "unsafe"), ("no me atrevo a opinar delante de él", "unsafe"),
+    ("no puedo hablar, me está oyendo", "unsafe"), ("está detrás de la puerta escuchando", "unsafe"),
+    ("ya viene en camino y viene borracho", "unsafe"), ("me quería ahorcar", "unsafe"),
+    ("estoy lista para morir", "at_risk"), ("me cansé de la vida", "at_risk"), ("la muerte es la solución", "at_risk"),
+    ("ya dejé escritas las cartas", "at_risk"), ("quiero estrellarme", "at_risk"), ("estamos en las vías", "at_risk"),
+    ("se encerró con las pastillas", "at_risk"), ("se desplomó", "at_risk"), ("le cuesta respirar", "at_risk"),
+    ("se está ahogando", "at_risk"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -187,6 +197,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "casi me desmayo de la risa", "me muero de ternura", "mañana no puedo", "tiemblo de frío",
     "me rompo la cabeza pensando en el regalo", "sin contacto con el mundo, en el campo", "déjame respirar",
     "compré una cuerda para tender la ropa", "me partí el labio con la puerta",
+    "mi jefe me va a matar si llego tarde", "mi suegra me va a matar con tanta comida",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
