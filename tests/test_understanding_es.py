@@ -164,6 +164,14 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("ya dejé escritas las cartas", "at_risk"), ("quiero estrellarme", "at_risk"), ("estamos en las vías", "at_risk"),
     ("se encerró con las pastillas", "at_risk"), ("se desplomó", "at_risk"), ("le cuesta respirar", "at_risk"),
     ("se está ahogando", "at_risk"),
+    # a tenth round
+    ("me pongo muy nerviosa", "distress"), ("estoy súper intranquilo", "distress"), ("tengo un nudo en el estómago", "distress"),
+    ("las manos no me responden", "distress"), ("tu voz se oye muy lejos", "distress"),
+    ("releyendo sus chats otra vez", "distress"), ("me traicionó", "distress"), ("me duele su traición", "distress"),
+    ("estoy desconsolada", "distress"), ("nadie me entiende", "distress"), ("siento mucha culpa", "distress"),
+    ("tengo vergüenza de mí", "distress"), ("quiero esconderme", "distress"), ("por favor alguien", "distress"),
+    ("help", "distress"), ("que me ayuden", "distress"), ("cortá", "stop"), ("dejá de tocarme", "stop"),
+    ("gracias, ya acabé", "stop"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -198,6 +206,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "me rompo la cabeza pensando en el regalo", "sin contacto con el mundo, en el campo", "déjame respirar",
     "compré una cuerda para tender la ropa", "me partí el labio con la puerta",
     "mi jefe me va a matar si llego tarde", "mi suegra me va a matar con tanta comida",
+    "me da vergüenza cantar", "me dio vergüenza ajena el programa", "me voy a caer de sueño",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
