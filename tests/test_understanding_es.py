@@ -166,7 +166,7 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("se está ahogando", "at_risk"),
     # a tenth round
     ("me pongo muy nerviosa", "distress"), ("estoy súper intranquilo", "distress"), ("tengo un nudo en el estómago", "distress"),
-    ("las manos no me responden", "distress"), ("tu voz se oye muy lejos", "distress"),
+    ("las manos no me responden", "distress"), ("todo se oye muy lejos", "distress"),
     ("releyendo sus chats otra vez", "distress"), ("me traicionó", "distress"), ("me duele su traición", "distress"),
     ("estoy desconsolada", "distress"), ("nadie me entiende", "distress"), ("siento mucha culpa", "distress"),
     ("tengo vergüenza de mí", "distress"), ("quiero esconderme", "distress"), ("por favor alguien", "distress"),
@@ -207,6 +207,10 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "compré una cuerda para tender la ropa", "me partí el labio con la puerta",
     "mi jefe me va a matar si llego tarde", "mi suegra me va a matar con tanta comida",
     "me da vergüenza cantar", "me dio vergüenza ajena el programa", "me voy a caer de sueño",
+    "me pongo nerviosa cuando manejo en carretera", "las manos no me responden del frío", "estoy viendo las fotos de la boda",
+    "nadie me entiende la letra", "siento mucha culpa por comerme el pastel", "quiero esconderme del sol", "alguien",
+    "se llevó a los niños al parque", "tengo que enviarle mi ubicación al uber", "me cansé de la vida de ciudad",
+    "le cuesta respirar al perro cuando corre", "no me deja decidir qué película vemos", "me echó de la casa mi mamá jaja",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
