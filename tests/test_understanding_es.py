@@ -172,6 +172,12 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("tengo vergüenza de mí", "distress"), ("quiero esconderme", "distress"), ("por favor alguien", "distress"),
     ("help", "distress"), ("que me ayuden", "distress"), ("cortá", "stop"), ("dejá de tocarme", "stop"),
     ("gracias, ya acabé", "stop"),
+    # an eleventh round
+    ("me soltó un manotazo", "unsafe"), ("me aventó aceite", "unsafe"), ("me quemaba con el encendedor", "unsafe"),
+    ("dice que me va a hacer deportar", "unsafe"), ("jamás vas a volver a ver a los niños", "unsafe"),
+    ("me escondió mis pastillas", "unsafe"), ("me aterra dormir junto a él", "unsafe"),
+    ("no hay futuro", "at_risk"), ("se me antoja desaparecer", "at_risk"),
+    ("me siento insignificante", "distress"), ("no valgo la pena", "distress"), ("estoy estresadísima", "distress"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -211,6 +217,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "nadie me entiende la letra", "siento mucha culpa por comerme el pastel", "quiero esconderme del sol", "alguien",
     "se llevó a los niños al parque", "tengo que enviarle mi ubicación al uber", "me cansé de la vida de ciudad",
     "le cuesta respirar al perro cuando corre", "no me deja decidir qué película vemos", "me echó de la casa mi mamá jaja",
+    "no veo futuro en este trabajo", "me quemé con la vela", "me dio un empujón el perro jugando",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
