@@ -178,6 +178,13 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("me escondió mis pastillas", "unsafe"), ("me aterra dormir junto a él", "unsafe"),
     ("no hay futuro", "at_risk"), ("se me antoja desaparecer", "at_risk"),
     ("me siento insignificante", "distress"), ("no valgo la pena", "distress"), ("estoy estresadísima", "distress"),
+    # a twelfth round
+    ("me estrelló contra la pared", "unsafe"), ("me levanta por el cuello", "unsafe"), ("se mete en mi correo", "unsafe"),
+    ("me vació el dinero", "unsafe"), ("me obligó a bloquear a mis amigas", "unsafe"), ("me cela hasta de mis primos", "unsafe"),
+    ("tengo que pedirle dinero hasta para el camión", "unsafe"), ("cuando toma se pone violento", "unsafe"),
+    ("trato de suicidarme a veces, ya lo intenté una vez", "at_risk"), ("no hay ninguna razón para vivir", "at_risk"),
+    ("hoy es mi último día", "at_risk"), ("tengo el corazón roto", "distress"), ("no puedo ni pensar", "distress"),
+    ("tengo la mente revuelta", "distress"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -218,6 +225,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "se llevó a los niños al parque", "tengo que enviarle mi ubicación al uber", "me cansé de la vida de ciudad",
     "le cuesta respirar al perro cuando corre", "no me deja decidir qué película vemos", "me echó de la casa mi mamá jaja",
     "no veo futuro en este trabajo", "me quemé con la vela", "me dio un empujón el perro jugando",
+    "hoy es mi último día de vacaciones", "me aventó contra el sofá jugando", "quiero volver a intentarlo, el ejercicio",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
