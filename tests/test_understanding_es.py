@@ -185,6 +185,9 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("trato de suicidarme a veces, ya lo intenté una vez", "at_risk"), ("no hay ninguna razón para vivir", "at_risk"),
     ("hoy es mi último día", "at_risk"), ("tengo el corazón roto", "distress"), ("no puedo ni pensar", "distress"),
     ("tengo la mente revuelta", "distress"),
+    # a thirteenth round
+    ("presiento que algo terrible va a pasar", "distress"), ("ya párele", "stop"), ("esto no va conmigo, me salgo", "stop"),
+    ("ponle rojo", "red"), ("es un rojo", "red"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -226,6 +229,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "le cuesta respirar al perro cuando corre", "no me deja decidir qué película vemos", "me echó de la casa mi mamá jaja",
     "no veo futuro en este trabajo", "me quemé con la vela", "me dio un empujón el perro jugando",
     "hoy es mi último día de vacaciones", "me aventó contra el sofá jugando", "quiero volver a intentarlo, el ejercicio",
+    "quiero un rojo de la casa para la cena", "me salgo a caminar un rato",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
