@@ -188,6 +188,10 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     # a thirteenth round
     ("presiento que algo terrible va a pasar", "distress"), ("ya párele", "stop"), ("esto no va conmigo, me salgo", "stop"),
     ("ponle rojo", "red"), ("es un rojo", "red"),
+    # a fourteenth round
+    ("me escondió las pastillas anticonceptivas", "unsafe"), ("se quitó el condón sin decirme", "unsafe"),
+    ("me agarra los brazos bien fuerte", "unsafe"), ("me apretó la mandíbula", "unsafe"),
+    ("me dejaba sin cenar", "unsafe"), ("me encerró como castigo", "unsafe"), ("me bajó sola en la carretera", "unsafe"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
@@ -230,6 +234,7 @@ def test_each_concept_is_read_in_its_many_wordings(text, expected):
     "no veo futuro en este trabajo", "me quemé con la vela", "me dio un empujón el perro jugando",
     "hoy es mi último día de vacaciones", "me aventó contra el sofá jugando", "quiero volver a intentarlo, el ejercicio",
     "quiero un rojo de la casa para la cena", "me salgo a caminar un rato",
+    "me agarró la cara para darme un beso", "el doctor me dejó sin comer antes del análisis",
 ])
 def test_the_widened_concepts_raise_no_alarm_in_everyday_talk(text):
     assert kind(text) is None
