@@ -192,6 +192,8 @@ def test_own_words_for_danger_distress_and_stop(text, expected):
     ("me escondió las pastillas anticonceptivas", "unsafe"), ("se quitó el condón sin decirme", "unsafe"),
     ("me agarra los brazos bien fuerte", "unsafe"), ("me apretó la mandíbula", "unsafe"),
     ("me dejaba sin cenar", "unsafe"), ("me encerró como castigo", "unsafe"), ("me bajó sola en la carretera", "unsafe"),
+    # a disclosure typed with a nervous laugh is still a disclosure (safety wins over the laugh)
+    ("me golpeó otra vez jaja", "unsafe"), ("jajaja me tuvo encerrada todo el fin", "unsafe"),
 ])
 def test_each_concept_is_read_in_its_many_wordings(text, expected):
     assert kind(text) == expected
