@@ -3,12 +3,16 @@ Quebec and Switzerland, written with or without accents as recognisers do. The c
 tests/understanding/dev_fr.tsv; these are the kinds of line each rule is there for."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from skill.intents.catalogue import normalize
 from skill.understanding.language import load_language
 from skill.understanding.screen import colors_said, most_cautious, screen
-from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, catalogue_samples
+from skill.understanding import reader_for
+from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, catalogue_samples, reading
 
 FR = load_language("fr")
 # French needs the accent-aware normalization (branch understand_infra): before it, "ça" reads as "a".
@@ -79,3 +83,14 @@ def test_the_catalogues_own_requests_raise_no_alarm(intent, sample):
 @pytest.mark.parametrize("intent, sample", [p for p in _french_samples() if p[0] in ("at_risk", "distress", "stop")])
 def test_the_catalogues_safety_samples_are_screened_at_least_as_strongly(intent, sample):
     assert SCREEN_STRENGTH.get(kind(sample), -1) >= SAMPLE_NEEDS[intent], (intent, sample)
+
+
+def test_what_the_french_menu_tells_people_to_say_is_in_vous_and_reaches_grounding():
+    """The menu says "Vous pouvez dire : aidez-moi à m'ancrer": the content speaks in vous, so its suggestion does
+    too, and said as suggested it starts grounding."""
+    phrases = (Path(__file__).resolve().parents[1] / "skill" / "audio_scripts" / "fr" / "common"
+               / "phrases.toml").read_text(encoding="utf-8")
+    suggested = set(re.findall(r"Vous pouvez dire : ([^.]+)\.", phrases))
+    assert suggested == {"aidez-moi à m'ancrer"}
+    for said in suggested:
+        assert reading(reader_for("fr-FR").understand(said).event) == "ground", said
