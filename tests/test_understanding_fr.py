@@ -94,3 +94,81 @@ def test_what_the_french_menu_tells_people_to_say_is_in_vous_and_reaches_groundi
     assert suggested == {"aidez-moi à m'ancrer"}
     for said in suggested:
         assert reading(reader_for("fr-FR").understand(said).event) == "ground", said
+
+
+# Concepts widened by stems and forms (issue 23), in people's own words; a few lines for each concept.
+UNSAFE_BY_CONCEPT = {
+    "ways of hurting, any form of the verb": [
+        "il m'a tabassée", "elle me rabaisse devant tout le monde", "il m'a griffé au visage", "il m'a craché dessus",
+        "il m'engueule pour un rien", "il nous cogne", "mon chum m'a pognée par le bras"],
+    "blows said as nouns": ["mon copain m'a mis une claque", "il m'a donné un coup de poing", "il m'a foutu une baffe",
+                            "il lève la main sur moi", "il m'a mis les mains autour du cou"],
+    "thrown at, thrown out": ["il m'a balancé contre le mur", "il a lancé une assiette sur moi",
+                              "il m'a mis dehors en pleine nuit", "il va me mettre à la porte avec les enfants"],
+    "rage at things and doors": ["il est en train de péter les plombs et il casse tout", "il tambourine à la porte",
+                                 "il a défoncé la porte de la chambre"],
+    "said of oneself": ["je suis battue", "je me fais frapper", "je me fais taper dessus",
+                        "je me suis fait agresser par mon conjoint", "je subis des violences"],
+    "control of phone, money, papers": ["il me prend mon téléphone", "il a changé mes mots de passe",
+                                        "il garde ma carte bancaire", "il me donne pas d'argent", "il m'a coupé les vivres",
+                                        "je dois lui demander la permission pour tout", "il décide de tout à ma place"],
+    "tracking and listening": ["il sait toujours où je suis", "il m'a installé une application pour me localiser",
+                               "il écoute derrière la porte", "elle me géolocalise"],
+    "threats": ["il dit qu'il va se venger", "il va me le faire payer", "elle menace de tout dire à mes parents",
+                "il menace de publier des photos de moi", "il a sorti un couteau",
+                "si je le quitte je reverrai plus jamais les petits"],
+    "sex and touch after a no": ["il a continué alors que je disais non", "il s'arrête pas quand je dis non",
+                                 "il me touche alors que je veux pas", "il insiste jusqu'à ce que je cède",
+                                 "je peux pas dire non sinon il se fâche"],
+    "hiding and fear of the partner": ["je me cache de lui", "j'ai peur de rentrer à la maison",
+                                       "j'ai la trouille de ce qu'il va faire", "je sais pas ce qu'il va me faire",
+                                       "j'ai peur quand il boit", "je marche sur des oeufs avec lui",
+                                       "il est saoul et il hurle, j'ai peur"],
+    "cannot speak freely": ["il est juste à côté, je peux pas parler librement", "il me dit quoi répondre",
+                            "c'est lui qui m'a dit de dire vert", "dites-lui rien s'il vous plaît",
+                            "il faut pas qu'il sache que je vous parle"],
+    "held down, put down": ["il s'est couché sur moi et je pouvais plus bouger", "personne voudra de toi qu'il me dit"],
+}
+AT_RISK_BY_CONCEPT = {
+    "wishing to die": ["je préférerais crever", "je mérite de mourir", "je mérite pas de vivre",
+                       "j'ai des pensées de mort", "ce serait plus simple si j'étais pas là"],
+    "no sense, no way out": ["ma vie n'a plus aucun sens", "je vois pas d'issue", "à quoi bon",
+                             "j'ai plus goût à rien"],
+    "a burden": ["je suis un poids pour tout le monde", "je suis un fardeau", "mes enfants seraient mieux sans moi",
+                 "personne remarquerait si je disparaissais"],
+    "farewells and affairs in order": ["j'ai écrit une lettre à mes enfants au cas où", "j'ai donné mes affaires",
+                                       "j'ai tout réglé, les papiers, tout", "je serai plus là demain",
+                                       "c'est la dernière fois qu'on se parle"],
+    "means at hand": ["j'ai les médicaments devant moi", "j'ai stocké des cachets", "j'ai acheté une corde",
+                      "je suis sur le pont", "je suis au bord du quai", "j'ai bu et j'ai les cachets à côté"],
+    "self-harm": ["je me suis ouvert les veines", "j'ai recommencé à me faire du mal",
+                  "je me frappe la tête contre le mur", "je saigne beaucoup"],
+    "another person's emergency": ["il répond plus", "elle se réveille pas", "il est tombé et il bouge plus",
+                                   "il a fait une overdose", "il est tombé dans les pommes", "ses lèvres sont bleues",
+                                   "il a mal à la poitrine", "j'ai un poids sur la poitrine et mon bras gauche est engourdi"],
+    "calling for help": ["appelez une ambulance", "appelle le quinze", "faut appeler le samu", "appelez les pompiers"],
+    "not trusting oneself": ["je peux pas me faire confiance ce soir", "j'ai peur de faire une connerie",
+                             "je vais faire une bêtise"],
+}
+
+
+@pytest.mark.parametrize("text", [t for lines in UNSAFE_BY_CONCEPT.values() for t in lines])
+def test_being_unsafe_with_a_partner_by_concept(text):
+    assert kind(text) == "unsafe"
+
+
+@pytest.mark.parametrize("text", [t for lines in AT_RISK_BY_CONCEPT.values() for t in lines])
+def test_risk_to_life_by_concept(text):
+    assert kind(text) in ("at_risk", "unsafe")
+
+
+@pytest.mark.parametrize("text", [
+    "il me casse les pieds avec ses histoires", "il m'a jeté un regard tendre", "elle me pousse à continuer la thérapie",
+    "il coupe le pain avec un couteau", "il a pris un couteau pour couper les légumes", "quelqu'un frappe à la porte",
+    "je suis sur le pont tout le week-end pour le travail", "il s'est coupé en se rasant", "elle me tue avec ses blagues",
+    "on arrête pas de rigoler", "arrête de me faire rire", "il m'a donné un coup de main pour le ménage",
+    "elle m'a passé un coup de fil", "je me suis fait couper les cheveux", "ça va pas mal", "j'ai écrit une lettre à ma grand-mère",
+    "c'est la dernière fois que je mange ça", "j'ai besoin d'aide pour choisir l'exercice", "il garde les enfants ce soir",
+])
+def test_the_same_words_harmless_raise_no_alarm(text):
+    assert kind(text) is None
