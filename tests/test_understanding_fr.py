@@ -172,3 +172,61 @@ def test_risk_to_life_by_concept(text):
 ])
 def test_the_same_words_harmless_raise_no_alarm(text):
     assert kind(text) is None
+
+
+DISTRESS_BY_CONCEPT = {
+    "body signs of panic": ["j'ai des palpitations", "j'ai des sueurs froides", "j'ai la gorge nouée",
+                            "j'ai une boule au ventre", "j'ai des fourmis dans les mains", "je sens plus mes jambes",
+                            "elle respire trop vite", "mon coeur bat à cent à l'heure"],
+    "dissociation": ["je me sens pas réelle", "j'ai l'impression d'être à côté de moi-même",
+                     "je suis comme dans du coton", "je flotte, je suis plus là", "je suis comme absente"],
+    "intrusions": ["je les imagine ensemble", "je pense qu'à ça", "je peux pas m'empêcher d'y penser",
+                   "j'ai des flash", "ça me fait revivre tout"],
+    "crying and freezing": ["je chiale", "je braille depuis tantôt", "j'arrive pas à arrêter de pleurer",
+                            "je suis tétanisée", "je fonds en larmes"],
+    "shame and worth": ["je me sens tellement conne", "je me dégoûte", "j'ai pas le moral", "j'ai le moral à zéro",
+                        "ça me brise le coeur"],
+    "at the edge": ["je stresse à mort", "je pète un plomb", "je vais péter une coche", "je suis au bout de ma vie",
+                    "chu pu capable", "je suis écoeurée", "je suis au fond du trou", "j'ai mal, tellement mal en dedans",
+                    "je suis à deux doigts de craquer", "je suis sur le point de m'effondrer", "je me sens mal",
+                    "je suis pas correcte", "je sais plus quoi faire"],
+    "asking for a person": ["je voudrais parler à une vraie personne", "j'aimerais parler à ma thérapeute"],
+}
+STOP_BY_CONCEPT = {
+    "enough for tonight": ["ça ira pour ce soir", "ça ira comme ça", "c'est bon pour ce soir", "restons-en là",
+                           "bon ben on va en rester là", "on laisse faire", "on oublie ça pour ce soir"],
+    "not wanting to go on": ["je veux plus", "j'veux pu", "j'ai pas envie de continuer",
+                             "je suis pas capable de continuer", "je me sens pas de continuer"],
+    "leaving": ["je m'en vais", "je pars", "je me lève"],
+    "left alone, not touched": ["laissez-moi seule", "je veux être seule", "fichez-moi la paix", "lâchez-moi",
+                                "me touche plus", "ne me tiens pas", "ne me serre pas"],
+    "turn it off, be quiet": ["ferme-toi", "fermez l'application", "on ferme ça", "tais-toi", "chut", "ferme-la",
+                              "décâlisse"],
+    "ending": ["fin de la séance", "on met fin à la séance", "on termine là", "terminez", "terminons"],
+    "goodbye": ["bonne nuit, on va se coucher", "bonsoir, à demain", "à demain", "merci, au revoir", "merci c'est tout"],
+    "no, said again": ["wo wo wo", "non, j'ai dit non"],
+}
+
+
+@pytest.mark.parametrize("text", [t for lines in DISTRESS_BY_CONCEPT.values() for t in lines])
+def test_distress_by_concept(text):
+    assert kind(text) == "distress"
+
+
+@pytest.mark.parametrize("text", [t for lines in STOP_BY_CONCEPT.values() for t in lines])
+def test_stop_by_concept(text):
+    assert kind(text) == "stop"
+
+
+@pytest.mark.parametrize("text", ["feu rouge", "carton rouge", "nous deux rouge", "code rouge pour moi"])
+def test_red_said_as_a_signal(text):
+    assert kind(text) == "red"
+
+
+@pytest.mark.parametrize("text", [
+    "il a grillé un feu rouge", "on a laissé faire la respiration", "je pars en vacances demain", "plus de silence",
+    "bonsoir, on peut commencer", "je me sens mal pour lui", "je suis mal garée", "je sais pas quoi faire ce soir",
+    "ferme la porte", "j'ai pleuré de joie", "mon coeur bat pour toi", "le carton rouge de l'arbitre était injuste",
+])
+def test_everyday_words_near_stop_distress_and_red_raise_no_alarm(text):
+    assert kind(text) is None
