@@ -230,3 +230,36 @@ def test_red_said_as_a_signal(text):
 ])
 def test_everyday_words_near_stop_distress_and_red_raise_no_alarm(text):
     assert kind(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "pu" for "plus", "y"/"a" for il/elle, apostrophes a keyboard dropped, "ça me tente"/"le goût" for envie.
+    ("jai pu le goût de rien", "at_risk"), ("ça me tente de me faire mal", "at_risk"),
+    ("j'ai le goût de pu me réveiller", "at_risk"), ("y me tient le bras trop fort", "unsafe"),
+    ("a m'a pris mes clés", "unsafe"), ("il ma dit quil me casserait la gueule", "unsafe"),
+    ("elle me répond pu", "at_risk"), ("y'a pu rien qui me retient icitte", "at_risk"),
+    # Means, plans and farewells said sideways.
+    ("j'ai caché des somnifères au cas où", "at_risk"), ("j'ai cherché combien de somnifères ça prend", "at_risk"),
+    ("c'est ma dernière nuit", "at_risk"), ("comment faire pour mourir sans souffrir", "at_risk"),
+    ("la carabine est dans le sous-sol, j'y pense souvent", "at_risk"), ("il est tout mou, il a avalé quelque chose", "at_risk"),
+    # A partner near, not to be heard; passwords; calling all day; things thrown.
+    ("elle est dans la cuisine, parlez moins fort", "unsafe"), ("j'ose pas parler, il écoute", "unsafe"),
+    ("il connaît tous mes codes", "unsafe"), ("elle m'écrit vingt fois par jour pour savoir où je suis", "unsafe"),
+    ("il garroche des affaires", "unsafe"), ("il a barré les portes", "unsafe"), ("arrête, tu me fais mal", "unsafe"),
+    # Crying, spinning, shut down; fed up with everything; stops in Quebec words.
+    ("i can't, je peux pas, je chiale", "distress"), ("ça tourne trop vite dans ma tête", "distress"),
+    ("il a décroché, il fixe le vide", "distress"), ("chu écoeuré de tout", "distress"),
+    ("tasse-toi", "stop"), ("je veux pu rien savoir", "stop"), ("enlève ça", "stop"), ("non, on termine", "stop"),
+    ("red", "red"), ("rouge, on oublie le chiffre", "red"),
+])
+def test_spoken_and_quebec_forms_by_concept(text, expected):
+    assert kind(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "il y va demain", "ma mère va me tuer si j'oublie sa fête", "chu écoeurée de ma job", "recule d'une étape",
+    "enlevez les rappels", "on termine par la respiration", "je serai pas là demain soir, je travaille",
+    "combien de comprimés je dois prendre par jour", "c'est ma dernière journée de travail avant les vacances",
+])
+def test_spoken_forms_in_everyday_talk_raise_no_alarm(text):
+    assert kind(text) is None
