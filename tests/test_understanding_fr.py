@@ -1,6 +1,7 @@
 """French understanding (skill/understanding/lang/fr.toml): the safety screen on people's own words, in France,
 Quebec and Switzerland, written with or without accents as recognisers do. The corpus figures live in
-tests/understanding/dev_fr.tsv; these are the kinds of line each rule is there for."""
+tests/understanding/dev_fr.tsv and dev2_fr.tsv (scored by the last test here); these are the kinds of line each rule is
+there for."""
 from __future__ import annotations
 
 import re
@@ -262,4 +263,82 @@ def test_spoken_and_quebec_forms_by_concept(text, expected):
     "combien de comprimés je dois prendre par jour", "c'est ma dernière journée de travail avant les vacances",
 ])
 def test_spoken_forms_in_everyday_talk_raise_no_alarm(text):
+    assert kind(text) is None
+
+
+@pytest.mark.parametrize("corpus", ["dev_fr.tsv", "dev2_fr.tsv"])
+def test_the_development_corpora_are_understood_in_france_and_quebec(corpus):
+    """Every line of a French development corpus through the whole layer (screen, colours, classifier) in fr-FR
+    and fr-CA: every safety line honoured, 95% of the others, the held-out bar (tests/support/corpus.py).
+    dev2_fr.tsv was written blind, after the rules of the first rounds; its first look is in docs/understanding.md."""
+    from tests.support.corpus import read, score
+
+    lines = read(Path(__file__).resolve().parent / "understanding" / corpus)
+    for locale in ("fr-FR", "fr-CA"):
+        result, missed = score(lines, locale)
+        assert result.safety_ok == result.safety, (locale, [str(m) for m in missed if m[0].safety])
+        assert result.others_ok >= 0.95 * result.others, (locale, result, [f"{m[0]} -> {m[1]}" for m in missed])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Settings in everyday words.
+    ("tu parles trop", "setting:less_talking"), ("moins d'instructions", "setting:less_talking"),
+    ("plus d'explications", "setting:more_talking"), ("on veut plus de temps", "setting:longer"),
+    ("rallonge les étapes", "setting:longer"), ("raccourcissez les étapes", "setting:shorter"),
+    ("une version plus courte", "setting:shorter"), ("moins longtemps s'il vous plaît", "setting:shorter"),
+    # Exercises named by what they are.
+    ("l'exercice avec les cinq sens", "start:grounding"), ("je veux revenir dans le présent", "start:grounding"),
+    ("celui où on nomme des choses qu'on voit", "start:grounding"),
+    ("celui où on respire ensemble couchés", "start:lying_together"),
+    ("celui où on se caresse à tour de rôle", "start:sensate_focus"),
+    ("la deuxième étape du toucher", "start:sensate_focus_hands"), ("on veut se faire un câlin", "start:closeness"),
+    # Help, repeat, back, next, pause, and a colour said softly.
+    ("aide", "help"), ("je comprends pas ce qu'il faut faire", "help"), ("redis-moi ça", "repeat"),
+    ("reviens à l'étape d'avant", "back"), ("on peut sauter cette étape", "next"),
+    ("attends deux minutes", "pause"), ("un peu jaune", "yellow"), ("tiguidou, vert", "green"),
+    ("six ou sept, disons six", "rating:6"),
+])
+def test_requests_in_everyday_words_are_read(text, expected):
+    from tests.support.corpus import honoured
+
+    for locale in ("fr-FR", "fr-CA"):
+        read_as = reading(reader_for(locale).understand(text).event)
+        assert honoured(expected, read_as), (locale, text, read_as)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("chuis terrorisée, il va rentrer", "unsafe"), ("j'ai des bleus partout à cause de lui", "unsafe"),
+    ("elle m'a lancé un couteau", "unsafe"), ("il me fait du chantage aux enfants", "unsafe"),
+    ("je suis sous son emprise", "unsafe"), ("il dit que je suis folle et que personne me croira", "unsafe"),
+    ("il m'a dit que je finirais comme son ex", "unsafe"), ("il a brûlé mes affaires", "unsafe"),
+    ("il a crevé les pneus de mon auto", "unsafe"), ("il débarque à mon travail et il hurle", "unsafe"),
+    ("je suis prisonnière chez moi", "unsafe"), ("il me filme sans me le dire", "unsafe"),
+    ("j'en peux plus de vivre", "at_risk"), ("j'ai plus de raisons de vivre", "at_risk"),
+    ("j'ai le couteau dans la main", "at_risk"), ("il s'est pendu, aidez-moi", "at_risk"),
+    ("je voudrais juste dormir et jamais me réveiller", "at_risk"), ("je vous dis adieu", "at_risk"),
+    ("tout le monde serait soulagé si je partais", "at_risk"), ("la mort me fait plus peur", "at_risk"),
+    ("je sais plus respirer", "at_risk"), ("je me sens en danger ici", "at_risk"),
+    ("j'ai l'impression de devenir folle", "distress"), ("j'ai des frissons partout", "distress"),
+    ("tout remonte", "distress"), ("ça me ramène à cette nuit-là", "distress"), ("je l'imagine avec elle", "distress"),
+    ("il faut que quelqu'un m'aide", "distress"), ("c'est l'enfer", "distress"), ("ça joue pas du tout", "distress"),
+    ("j'ai le cafard", "distress"),
+    ("non, non c'est non", "stop"), ("je veux pas qu'il me touche", "stop"), ("je sais pas continuer", "stop"),
+    ("j'ai un noeud dans l'estomac", "distress"), ("je contrôle plus rien", "distress"), ("tout est flou", "distress"),
+    ("j'entends plus rien", "distress"), ("ça va vraiment mal", "distress"), ("ça file pas", "distress"),
+    ("j'ai le coeur qui va exploser", "distress"), ("je me sens tellement seule", "distress"),
+    ("je me sens abandonnée", "distress"), ("c'est l'horreur", "distress"),
+    ("j'ai eu ma dose", "stop"), ("non non, pas ça", "stop"), ("laisse-moi", "stop"),
+    ("je vais me coucher, bonne nuit", "stop"), ("on met un terme à ça", "stop"), ("la séance est finie", "stop"),
+    ("ça me tente pu", "stop"), ("ça me tente pas pantoute", "stop"),
+])
+def test_more_concepts_in_own_words(text, expected):
+    assert kind(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "je suis rouge de chaleur", "elle m'a tapé sur l'épaule pour me réveiller", "je suis crevée mais ça va",
+    "ça joue bien", "c'est bon pour moi, on continue", "ils seraient soulagés si je partais en vacances",
+    "il m'a poussée à venir ici et je suis contente", "je vois le mur blanc et la lampe",
+])
+def test_more_everyday_talk_raises_no_alarm(text):
     assert kind(text) is None
