@@ -330,6 +330,8 @@ def test_requests_in_everyday_words_are_read(text, expected):
     ("j'ai eu ma dose", "stop"), ("non non, pas ça", "stop"), ("laisse-moi", "stop"),
     ("je vais me coucher, bonne nuit", "stop"), ("on met un terme à ça", "stop"), ("la séance est finie", "stop"),
     ("ça me tente pu", "stop"), ("ça me tente pas pantoute", "stop"),
+    ("elle fait une réaction allergique, sa gorge enfle", "at_risk"), ("il a la bouche de travers", "at_risk"),
+    ("appelez ma soeur s'il vous plaît", "distress"),
 ])
 def test_more_concepts_in_own_words(text, expected):
     assert kind(text) == expected
@@ -338,7 +340,12 @@ def test_more_concepts_in_own_words(text, expected):
 @pytest.mark.parametrize("text", [
     "je suis rouge de chaleur", "elle m'a tapé sur l'épaule pour me réveiller", "je suis crevée mais ça va",
     "ça joue bien", "c'est bon pour moi, on continue", "ils seraient soulagés si je partais en vacances",
-    "il m'a poussée à venir ici et je suis contente", "je vois le mur blanc et la lampe",
+    "il m'a poussée à venir ici et je suis contente", "je vois le mur blanc et la lampe", "j'appelle ma mère demain",
+    "il a jeté ses chaussettes par terre encore", "il a pris mes clés par erreur",
+    "il m'a fait mal au pied en dansant, c'est pas grave", "je vais mourir de honte, c'est drôle",
+    "je veux disparaître sous la couette, il fait froid", "j'en peux plus d'attendre les vacances",
+    "je me suis brûlé avec le café", "j'ai pris mon doliprane", "on a un couteau neuf", "il pleure de rire",
+    "elle tremble de froid", "je suis nerveuse pour demain",
 ])
 def test_more_everyday_talk_raises_no_alarm(text):
     assert kind(text) is None
