@@ -332,6 +332,13 @@ def test_requests_in_everyday_words_are_read(text, expected):
     ("ça me tente pu", "stop"), ("ça me tente pas pantoute", "stop"),
     ("elle fait une réaction allergique, sa gorge enfle", "at_risk"), ("il a la bouche de travers", "at_risk"),
     ("appelez ma soeur s'il vous plaît", "distress"),
+    ("je veux partir pour toujours", "at_risk"), ("je vais rejoindre mon père au ciel", "at_risk"),
+    ("j'ai pensé à comment je le ferais", "at_risk"), ("j'ai laissé une lettre sur la table pour les enfants", "at_risk"),
+    ("j'ai tout donné à ma soeur, j'en aurai plus besoin", "at_risk"),
+    ("j'ai la bouteille de pilules dans la main", "at_risk"),
+    ("je suis dans l'auto avec le moteur qui tourne dans le garage", "at_risk"), ("je veux plus me battre", "at_risk"),
+    ("je vois plus le bout du tunnel", "at_risk"), ("ça finira jamais", "at_risk"),
+    ("je vais jamais m'en sortir", "at_risk"), ("y'a plus d'espoir", "at_risk"), ("j'ai peur pour ma vie", "unsafe"),
 ])
 def test_more_concepts_in_own_words(text, expected):
     assert kind(text) == expected
@@ -345,7 +352,8 @@ def test_more_concepts_in_own_words(text, expected):
     "il m'a fait mal au pied en dansant, c'est pas grave", "je vais mourir de honte, c'est drôle",
     "je veux disparaître sous la couette, il fait froid", "j'en peux plus d'attendre les vacances",
     "je me suis brûlé avec le café", "j'ai pris mon doliprane", "on a un couteau neuf", "il pleure de rire",
-    "elle tremble de froid", "je suis nerveuse pour demain",
+    "elle tremble de froid", "je suis nerveuse pour demain", "j'ai écrit une lettre à mes enfants pour leur anniversaire",
+    "on va s'en sortir, ensemble",
 ])
 def test_more_everyday_talk_raises_no_alarm(text):
     assert kind(text) is None
