@@ -339,6 +339,11 @@ def test_requests_in_everyday_words_are_read(text, expected):
     ("je suis dans l'auto avec le moteur qui tourne dans le garage", "at_risk"), ("je veux plus me battre", "at_risk"),
     ("je vois plus le bout du tunnel", "at_risk"), ("ça finira jamais", "at_risk"),
     ("je vais jamais m'en sortir", "at_risk"), ("y'a plus d'espoir", "at_risk"), ("j'ai peur pour ma vie", "unsafe"),
+    ("on s'casse", "stop"), ("je me tire", "stop"), ("lâche l'affaire", "stop"), ("laisse béton", "stop"),
+    ("je jette l'éponge", "stop"), ("rideau", "stop"), ("c'est mort pour ce soir", "stop"), ("fini, fini", "stop"),
+    ("j'pète un câble", "distress"), ("j'suis en stress total", "distress"), ("j'ai les boules", "distress"),
+    ("je suis down en maudit", "distress"), ("j'ai plus rien à perdre", "at_risk"),
+    ("de toute façon je serai bientôt plus là", "at_risk"), ("il m'a défoncée", "unsafe"),
 ])
 def test_more_concepts_in_own_words(text, expected):
     assert kind(text) == expected
@@ -353,7 +358,8 @@ def test_more_concepts_in_own_words(text, expected):
     "je veux disparaître sous la couette, il fait froid", "j'en peux plus d'attendre les vacances",
     "je me suis brûlé avec le café", "j'ai pris mon doliprane", "on a un couteau neuf", "il pleure de rire",
     "elle tremble de froid", "je suis nerveuse pour demain", "j'ai écrit une lettre à mes enfants pour leur anniversaire",
-    "on va s'en sortir, ensemble",
+    "on va s'en sortir, ensemble", "je me casse la tête avec mes impôts", "c'est mort ce restaurant, y a personne",
+    "j'ai les boules de Noël à ranger", "il est défoncé, il a fumé",
 ])
 def test_more_everyday_talk_raises_no_alarm(text):
     assert kind(text) is None
