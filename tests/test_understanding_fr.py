@@ -359,7 +359,8 @@ def test_more_concepts_in_own_words(text, expected):
     "je me suis brûlé avec le café", "j'ai pris mon doliprane", "on a un couteau neuf", "il pleure de rire",
     "elle tremble de froid", "je suis nerveuse pour demain", "j'ai écrit une lettre à mes enfants pour leur anniversaire",
     "on va s'en sortir, ensemble", "je me casse la tête avec mes impôts", "c'est mort ce restaurant, y a personne",
-    "j'ai les boules de Noël à ranger", "il est défoncé, il a fumé",
+    "j'ai les boules de Noël à ranger", "il est défoncé, il a fumé", "tu me fais peur avec tes histoires de fantômes",
+    "tu me forces à rire", "tu me bats toujours aux cartes",
 ])
 def test_more_everyday_talk_raises_no_alarm(text):
     assert kind(text) is None
