@@ -296,7 +296,7 @@ def test_the_development_corpora_are_understood_in_france_and_quebec(corpus):
     ("aide", "help"), ("je comprends pas ce qu'il faut faire", "help"), ("redis-moi ça", "repeat"),
     ("reviens à l'étape d'avant", "back"), ("on peut sauter cette étape", "next"),
     ("attends deux minutes", "pause"), ("un peu jaune", "yellow"), ("tiguidou, vert", "green"),
-    ("six ou sept, disons six", "rating:6"),
+    ("six ou sept, disons six", "rating:6"), ("je suis un peu tendue", "yellow"),
 ])
 def test_requests_in_everyday_words_are_read(text, expected):
     from tests.support.corpus import honoured
