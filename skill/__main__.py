@@ -257,6 +257,9 @@ def _pair(dev: bool) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"safe-harbor: {exc}", file=sys.stderr)
         return 1
+    if not os.environ.get("SKILL_STORE"):  # a deployer who forgot it would be told a good code is not valid
+        print("safe-harbor: SKILL_STORE is not set, so this reads the local default store; set it to the "
+              "service's store", file=sys.stderr)
     if sys.stdin.isatty():
         print("Pairing code (the digits the client's device said): ", end="", file=sys.stderr, flush=True)
     try:

@@ -512,3 +512,24 @@ def test_a_client_version_for_a_french_speaking_client_carries_its_note_and_choi
     french = sources.client.tailor(catalog, version).speaking("fr-FR")
     assert french.language == "fr" and french.note == note and list(french.exercises) == ["grounding"]
     assert french.exercises["grounding"].title == snap.languages["fr"].exercises["grounding"].title
+
+
+def test_a_language_with_a_broken_file_cannot_be_signed_off_and_bad_bodies_get_400(content: Path):
+    """The skill refuses to load a language with a broken file, so the studio refuses its sign-off (409); a JSON
+    body that is not an object gets 400, never a 500."""
+    from skill.studio.server import create_app
+
+    path = content / "fr" / "grounding.toml"
+    path.write_text(path.read_text(encoding="utf-8") + '\n[steps.nowhere]\nsay = "x"\n', encoding="utf-8")
+    client = create_app(content).test_client()
+    snap = library.Library(content).current()
+    assert any(e["file"].startswith("fr/") for e in snap.errors)
+    body = {"exercise": "grounding", "reviewer": "Dr Ana", "hash": snap.languages["fr"].hashes["grounding"],
+            "lang": "fr"}
+    record = content / "common" / "approvals.toml"
+    before = record.read_text(encoding="utf-8") if record.exists() else None
+    refused = client.post("/api/approve", json=body)
+    assert refused.status_code == 409 and "fr" in refused.get_json()["error"]
+    assert (record.read_text(encoding="utf-8") if record.exists() else None) == before  # nothing recorded
+    for route in ("/api/approve", "/api/comment", "/api/try"):
+        assert client.post(route, json=[1]).status_code == 400, route

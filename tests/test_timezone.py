@@ -175,3 +175,18 @@ print(at_start, len(made))
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "s.sqlite3")], capture_output=True,
                          text=True, timeout=120, check=True).stdout.split()
     assert out == ["0", "1"]
+
+
+def test_a_zone_that_cannot_be_learnt_never_costs_the_crisis_line():
+    """German and French devices ask for the zone (Austria's and Switzerland's lines); a lookup that fails in any
+    way (OVOS's location without a zone raises KeyError) falls back to the locale's country, never to "sorry"."""
+    from skill.core import load_catalog
+
+    phrases = load_catalog().speaking("de").phrases
+
+    def broken() -> str:
+        raise KeyError("timezone")
+
+    assert phrases.country("de-DE", broken) == "DE"
+    assert phrases.crisis_line("de-DE", broken) == phrases.crisis_line("de-DE")
+    assert phrases.country("de-DE", lambda: "Europe/Vienna") == "AT"

@@ -176,7 +176,11 @@ class Phrases:
         no locale for them), else the locale's ("de-DE" -> DE). ``time_zone`` (the device's IANA zone name, or
         None when unknown) is asked only when these phrases have such a line, since it may cost a network call."""
         if time_zone is not None and any(c in self.crisis_lines for c in ZONE_COUNTRIES.values()):
-            by_zone = ZONE_COUNTRIES.get(time_zone() or "")
+            try:
+                zone = time_zone()
+            except Exception:  # noqa: BLE001 - a zone that can't be learnt never costs a crisis line
+                zone = None
+            by_zone = ZONE_COUNTRIES.get(zone or "")
             if by_zone in self.crisis_lines:
                 return by_zone
         return country_of(locale)

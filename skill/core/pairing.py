@@ -76,8 +76,14 @@ class Pairing:
                 self.store.delete(previous, deadline=deadline)
             try:
                 self.store.save(pointer, {"code": key}, old.version if old else 0, expires, deadline=deadline)
-            except VersionConflict:  # the same account asked twice at once: the later pointer stands
-                pass
+            except (VersionConflict, StoreError):
+                # A code that no pointer names could outlive "delete my data": take it back (the same account
+                # asking twice at once, or the store failing here), and say no code could be made.
+                try:
+                    self.store.delete(key, deadline=deadline)
+                except StoreError:
+                    pass  # it expires within 30 minutes on its own
+                return None
         except StoreError:
             return None
         return code
@@ -108,11 +114,14 @@ def redeem(store: Store, secret: bytes, typed: str) -> str:
         store.save(key, {}, record.version, now(), deadline=deadline)
     except VersionConflict:
         raise PairingError(_NOT_LIVE) from None
-    store.delete(key, deadline=deadline)
-    pointer = account_pointer(secret, account)
-    held = store.load(pointer, deadline=deadline)
-    if held is not None and held.data.get("code") == key:
-        store.delete(pointer, deadline=deadline)
+    try:  # the code is used up already (its record expires now): tidying up may fail without undoing that
+        store.delete(key, deadline=deadline)
+        pointer = account_pointer(secret, account)
+        held = store.load(pointer, deadline=deadline)
+        if held is not None and held.data.get("code") == key:
+            store.delete(pointer, deadline=deadline)
+    except StoreError:
+        pass  # the pointer expires within 30 minutes on its own
     return account
 
 

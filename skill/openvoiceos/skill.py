@@ -85,8 +85,9 @@ class SafeHarborSkill(ConversationalSkill):
         return handler
 
     def can_converse(self, message: Message) -> bool:
-        if opens_skill(message.data.get("utterances") or [], _locale(message)):
-            return False  # "open safe harbor" is the pipeline's launch intent, in a conversation or not
+        utterances, locale = message.data.get("utterances") or [], _locale(message)
+        if opens_skill(utterances, locale) and heard(utterances, locale, safety_only=True) is None:
+            return False  # "open safe harbor" is the pipeline's launch intent, unless another hearing is a safety one
         if self._open(message):
             return True
         if not self.turns.engaged():
@@ -219,8 +220,12 @@ class SafeHarborSkill(ConversationalSkill):
         (OVOS's ``now_local`` gives a zone without one)."""
         try:
             return datetime.now(ZoneInfo(self.location_timezone or ""))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, KeyError, TypeError):
+            pass  # a location without a zone (config or a satellite's session): OVOS's own, or the machine's
+        try:
             return now_local()
+        except (KeyError, TypeError, ValueError):
+            return datetime.now().astimezone()
 
     def _open(self, message: Message) -> bool:
         return self.turns.is_open(SessionManager.get(message).session_id)

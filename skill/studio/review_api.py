@@ -41,7 +41,7 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
 
     @app.post("/api/approve")
     def api_approve():
-        body = request.get_json(silent=True) or {}
+        body = json_object()
         rid, reviewer, approved = body.get("exercise"), body.get("reviewer"), body.get("hash")
         comment = body.get("comment", "")
         if not all(isinstance(v, str) for v in (rid, reviewer, approved, comment)):
@@ -57,6 +57,9 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
         else:
             now, phrases_hash = snap.languages[lang].hashes.get(rid), phrases_now
             texts = review.exercise_texts(content_dir / lang / f"{rid}.toml")
+        if lang != approvals.ENGLISH and any(str(e.get("file", "")).startswith(f"{lang}/") for e in snap.errors):
+            # The skill refuses to load a language with a broken file, so nothing of it can be signed off yet.
+            return jsonify(error=f"The {lang} files have errors the skill refuses; fix them first."), 409
         if approved != now:
             what = "shared phrases" if rid == approvals.PHRASES_ID else "exercise"
             return jsonify(error=f"The {what} changed since this page was loaded; reload and review it again."), 409
@@ -72,7 +75,7 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
 
     @app.post("/api/comment")
     def api_comment():
-        body = request.get_json(silent=True) or {}
+        body = json_object()
         rid, step, reviewer, text = (body.get(k) for k in ("exercise", "step", "reviewer", "text"))
         if not all(isinstance(v, str) for v in (rid, step, reviewer, text)):
             abort(400, "exercise, step, reviewer and text are needed")
@@ -96,3 +99,10 @@ def register(app: Flask, lib: library.Library, content_dir: Path) -> None:
         if path is None:
             abort(404, "no such audio")
         return send_file(path, mimetype="audio/mpeg", conditional=True)
+
+
+def json_object() -> dict:
+    """The request's JSON body when it is an object, else {} (no body, bad JSON, a list): the routes then answer
+    400 naming what they need, never 500."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}

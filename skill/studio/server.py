@@ -88,7 +88,7 @@ def create_app(content_dir: Path = sources.SCRIPTS_DIR) -> Flask:
 
     @app.post("/api/try")
     def api_try():
-        body = request.get_json(silent=True) or {}
+        body = review_api.json_object()
         text = body.get("text")
         if not isinstance(text, str):
             abort(400, "text is needed")
