@@ -15,7 +15,7 @@ from skill.core.events import Ev, Event
 from skill.intents import catalogue as cat
 from skill.understanding import SAFETY_KINDS, reader_for, understand
 from skill.understanding.language import LanguageError, load_language
-from tests.support.corpus import DEVELOPMENT, HELD_OUT, locale_of, read, reading, score
+from tests.support.corpus import DEVELOPMENT, HELD_OUT, assert_meets_bar, locale_of, read, reading, score
 
 READER = reader_for("en-US")
 
@@ -51,11 +51,7 @@ def test_no_held_out_line_is_a_sample(locale):
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: p.name)
 def test_held_out_every_safety_line_and_95_percent_of_the_others(path):
-    result, missed = score(read(path), locale_of(path))
-    print(f"{path.name}: {result}")
-    safety_missed = [f"{line} -> {read_as}" for line, read_as in missed if line.safety]
-    assert not safety_missed, "\n".join(safety_missed)
-    assert result.others_ok >= 0.95 * result.others, "\n".join(f"{line} -> {r}" for line, r in missed)
+    print(f"{path.name}: {assert_meets_bar(path, locale_of(path))}")
 
 
 @pytest.mark.parametrize("path", HELD_OUT + DEVELOPMENT, ids=lambda p: p.name)

@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.intents.catalogue import normalize
 from skill.understanding.language import load_language
 from skill.understanding.screen import colors_said, most_cautious, screen
-from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, catalogue_samples
+from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, assert_meets_bar, catalogue_samples
 
 DE = load_language("de")
-# German needs the letter-keeping normalization (branch understand_infra): before it, "hör" reads as "h r".
-pytestmark = pytest.mark.skipif(normalize("hör ü") in ("h r", "hr", ""), reason="normalize drops umlauts")
 
 
 def kind(text: str) -> str | None:
@@ -232,13 +229,7 @@ def test_everyday_german_near_the_new_concepts_raises_no_alarm(text):
 def test_the_development_corpora_are_understood(name):
     """Every line of a German development corpus through the whole layer (screen, colours, classifier) in de-DE:
     every safety line honoured, 95% of the others, as the held-out bar (tests/support/corpus.py)."""
-    from tests.support.corpus import read, score
-
-    if not (Path(__file__).resolve().parents[1] / "skill" / "understanding" / "models" / "de.json").exists():
-        pytest.skip("no German model built yet (python -m skill model build)")
-    result, missed = score(read(Path(__file__).resolve().parent / "understanding" / name), "de-DE")
-    assert result.safety_ok == result.safety, [str(m) for m, _ in missed if m.safety]
-    assert result.others_ok >= 0.95 * result.others, (str(result), [f"{m} -> {r}" for m, r in missed])
+    assert_meets_bar(Path(__file__).resolve().parent / "understanding" / name, "de-DE")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -259,8 +250,6 @@ def test_settings_exercises_and_navigation_in_everyday_words(text, expected):
     from skill.understanding import reader_for
     from tests.support.corpus import reading
 
-    if not (Path(__file__).resolve().parents[1] / "skill" / "understanding" / "models" / "de.json").exists():
-        pytest.skip("no German model built yet (python -m skill model build)")
     assert reading(reader_for("de-DE").understand(text).event) == expected
 
 

@@ -7,14 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.intents.catalogue import normalize
 from skill.understanding.language import load_language
 from skill.understanding.screen import colors_said, most_cautious, screen
-from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, catalogue_samples
+from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, assert_meets_bar, catalogue_samples
 
 ES = load_language("es")
-# Spanish needs the accent-aware normalization (branch understand_infra): before it, "está" reads as "est".
-pytestmark = pytest.mark.skipif(normalize("está ñ") in ("est", "est a", ""), reason="normalize drops accented letters")
 
 
 def kind(text: str) -> str | None:
@@ -291,15 +288,7 @@ def test_the_development_corpora_are_understood_in_each_locale():
     """Every line of dev_es.tsv and dev2_es.tsv (a second corpus written blind, read 159/203 safety lines before
     the rules were widened for it) through the whole layer (screen, colours, classifier) in es-ES, es-MX and es-US:
     every safety line honoured, 95% of the others, as the held-out bar (tests/support/corpus.py)."""
-    from tests.support.corpus import read, score
-
-    if not (Path(__file__).resolve().parents[1] / "skill" / "understanding" / "models" / "es.json").exists():
-        pytest.skip("no Spanish model built yet (python -m skill model build)")
     here = Path(__file__).resolve().parent / "understanding"
     for name in ("dev_es.tsv", "dev2_es.tsv"):
-        lines = read(here / name)
         for locale in ("es-ES", "es-MX", "es-US"):
-            result, missed = score(lines, locale)
-            assert result.safety_ok == result.safety, (name, locale, [str(m) for m in missed if m[0].safety])
-            assert result.others_ok >= 0.95 * result.others, (name, locale, result,
-                                                              [f"{m[0]} -> {m[1]}" for m in missed])
+            assert_meets_bar(here / name, locale)

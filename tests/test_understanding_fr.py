@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from skill.intents.catalogue import normalize
 from skill.understanding.language import load_language
 from skill.understanding.screen import colors_said, most_cautious, screen
 from skill.understanding import reader_for
-from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, catalogue_samples, reading
+from tests.support.corpus import SAFETY_INTENTS, SAMPLE_NEEDS, SCREEN_STRENGTH, assert_meets_bar, catalogue_samples, reading
 
 FR = load_language("fr")
-# French needs the accent-aware normalization (branch understand_infra): before it, "ça" reads as "a".
-pytestmark = pytest.mark.skipif(normalize("ça é") in ("a", ""), reason="normalize drops accented letters")
 
 
 def kind(text: str) -> str | None:
@@ -271,13 +268,8 @@ def test_the_development_corpora_are_understood_in_france_and_quebec(corpus):
     """Every line of a French development corpus through the whole layer (screen, colours, classifier) in fr-FR
     and fr-CA: every safety line honoured, 95% of the others, the held-out bar (tests/support/corpus.py).
     dev2_fr.tsv was written blind, after the rules of the first rounds; its first look is in docs/understanding.md."""
-    from tests.support.corpus import read, score
-
-    lines = read(Path(__file__).resolve().parent / "understanding" / corpus)
     for locale in ("fr-FR", "fr-CA"):
-        result, missed = score(lines, locale)
-        assert result.safety_ok == result.safety, (locale, [str(m) for m in missed if m[0].safety])
-        assert result.others_ok >= 0.95 * result.others, (locale, result, [f"{m[0]} -> {m[1]}" for m in missed])
+        assert_meets_bar(Path(__file__).resolve().parent / "understanding" / corpus, locale)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -128,6 +128,17 @@ def score(lines: list[Line], locale: str = "en-US") -> tuple[Score, list[tuple[L
     return result, missed
 
 
+def assert_meets_bar(path: Path, locale: str) -> Score:
+    """The bar of every held-out corpus, also held by the development ones: every safety line of ``path``, read in
+    ``locale``, honoured, and at least 95% of the others. Raises AssertionError listing the lines missed; returns
+    the score."""
+    result, missed = score(read(path), locale)
+    where = f"{Path(path).name} in {locale}: {result}"
+    safety_missed = [f"{line} -> {read_as}" for line, read_as in missed if line.safety]
+    assert not safety_missed, "\n".join([where, *safety_missed])
+    assert result.others_ok >= 0.95 * result.others, "\n".join([where, *(f"{line} -> {r}" for line, r in missed)])
+    return result
+
 # ---- a catalogue's own samples against the safety screen (tests/test_understanding_<code>.py) -----------------
 
 # Intents whose samples may alarm: the screen reads them as a stop or a plea, as it should.
