@@ -138,9 +138,16 @@ def text(raw: Any, english: str, file: str, step: str | None, field_name: str, n
     return value
 
 
+# What a language must say wherever the English does: these tables of the common phrases (key for key), and these
+# texts of each length setting. The rest differs by design: line tables serve each language's own countries, and
+# numbers live in English alone. The studio flags a missing text by the same rule.
+SAME_AS_ENGLISH = ("phrases", "today", "reask")
+SETTING_TEXTS = ("said", "range")
+
+
 def _setting(raw: Any, english: Setting, file: str, where: str) -> Setting:
     spec = _table(raw, file, None, where)
-    same_keys(spec, ("said", "range"), file, None, f"{where}.")
+    same_keys(spec, SETTING_TEXTS, file, None, f"{where}.")
     return replace(english, said=text(spec["said"], english.said, file, None, f"{where}.said", allowed("said")),
                    range=text(spec["range"], english.range, file, None, f"{where}.range", allowed("range")))
 
@@ -235,8 +242,8 @@ def _phrases(path: Path, english: Phrases, lang: Language) -> Phrases:
     if "pacing" in raw:
         raise ContentError(file, None, "pacing", "is shared by every language: leave it out")
     sources = [name[:-1] + "_sources" for name in LINE_TABLES]
-    same_keys(raw, ("phrases", "today", "reask", *LINE_TABLES, *sources), file, None, "")
-    for name in ("phrases", "today", "reask"):
+    same_keys(raw, (*SAME_AS_ENGLISH, *LINE_TABLES, *sources), file, None, "")
+    for name in SAME_AS_ENGLISH:
         same_keys(_table(raw[name], file, None, name), getattr(english, {"phrases": "text"}.get(name, name)), file,
                   None, f"{name}.")
     for name in LINE_TABLES:  # every country the language serves has each line, before their sources are read

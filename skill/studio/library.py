@@ -334,11 +334,11 @@ def detail(snap: Snapshot, content_dir: Path, eid: str, langs: str | None = None
     return out
 
 
-# Where a language's shared phrases must have a text the English has (the content checks require it); other
-# keys differ by design: line tables serve each language's own countries, and numbers live in English alone.
+# Where a language's shared phrases must have a text the English has: the content checks' rule
+# (overlay.SAME_AS_ENGLISH, SETTING_TEXTS), and the OVOS wording, which each language overlays key for key.
 def _expected(section: str, field_name: str) -> bool:
-    return section in ("phrases", "today", "reask", "openvoiceos") or (
-        section.startswith("settings.") and field_name in ("said", "range"))
+    return section in (*sources.SAME_AS_ENGLISH, "openvoiceos") or (
+        section.startswith("settings.") and field_name in sources.SETTING_TEXTS)
 
 
 def _phrase_column(section: str, field_name: str, texts: dict[tuple[str, str], str], fills: dict[str, str],

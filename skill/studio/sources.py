@@ -12,7 +12,8 @@ from pathlib import Path
 from ..core import client  # noqa: F401  (a client's own version: checks, export; skill/core/client.py)
 from ..core.checks import step_texts  # noqa: F401  (every text of a step, by field)
 from ..core.languages import LANGUAGES  # noqa: F401  (the languages besides English, with their locales)
-from ..core.overlay import language_phrases, language_settings, translate_exercise  # noqa: F401  (a language's words)
+from ..core.overlay import (SAME_AS_ENGLISH, SETTING_TEXTS, language_phrases, language_settings,  # noqa: F401
+                             translate_exercise)  # (a language's words, and what it must have as the English does)
 from ..core.spoken import any_of, weekday  # noqa: F401  (lists and day names as each language says them)
 from ..core.content import (PAUSE, PHRASES_FILE, SCRIPTS_DIR, ContentError, Exercise,  # noqa: F401
                             Phrases, Step, load_catalog, load_exercise, load_pacing, load_phrases, shared_settings)
