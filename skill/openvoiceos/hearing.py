@@ -6,6 +6,8 @@ colour that could be red, distress); otherwise the first one understood counts.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..core import Ev, Event
 from ..intents.catalogue import normalize
 from ..understanding import SAFETY_KINDS, reader_for
@@ -38,7 +40,13 @@ def opens_skill(utterances: list[str], locale: str) -> bool:
     """Whether an utterance is the skill's own name with the language's opening words ("abre refugio seguro", "ouvre
     havre de paix"): the device pipeline's launch intent takes those, as Alexa's own routing does, not the skill's
     reading of words (which would hear the Spanish name's "seguro" as "sure")."""
-    reader = reader_for(locale)
-    language = reader.catalogue.locale.split("-")[0]
-    opening = {normalize(s, language) for s in launch_samples(reader.catalogue.invocation, language)}
+    language, opening = _openings(locale)
     return any(normalize(u, language) in opening for u in utterances if u)
+
+
+@lru_cache(maxsize=None)
+def _openings(locale: str) -> tuple[str, frozenset[str]]:
+    # Asked on every utterance while a session is open (can_converse): made once per locale.
+    catalogue = reader_for(locale).catalogue
+    language = catalogue.locale.split("-")[0]
+    return language, frozenset(normalize(s, language) for s in launch_samples(catalogue.invocation, language))
